@@ -1,0 +1,3 @@
+using ConvexProof.Cli;
+
+return CliMain.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Networks;
+
+/// <summary>
+/// Reads net.json (see docs/formats.md). Every problem becomes an <see cref="InputException"/>
+/// naming the file, the JSON path and what is wrong.
+/// </summary>
+public static class NetworkReader
+{
+    /// <summary>Upper bounds that keep a malformed file from exhausting memory.</summary>
+    public const int MaxInputDim = 10_000;
+    public const int MaxWidth = 100_000;
+
+    public static Network ReadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException(path, "$", $"cannot read the file ({e.GetType().Name}: {e.Message})");
+        }
+        return Parse(bytes, path);
+    }
+
+    public static Network Parse(ReadOnlyMemory<byte> json, string fileName)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(fileName, "$",
+                $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}");
+        }
+        using (doc)
+        {
+            return new Reader(fileName).ReadNetwork(doc.RootElement);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim();
+    }
+
+    private sealed class Reader(string file)
+    {
+        private InputException Error(string path, string problem) => new(file, path, problem);
+
+        public Network ReadNetwork(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object) throw Error("$", $"expected an object, found {Describe(root)}");
+            CheckKeys(root, "$", ["input_dim", "layers"], ["input_dim", "layers"]);
+            var dimElement = root.GetProperty("input_dim");
+            if (dimElement.ValueKind != JsonValueKind.Number || !dimElement.TryGetInt32(out int inputDim) || inputDim < 1 || inputDim > MaxInputDim)
+                throw Error("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}, found {Describe(dimElement)}");
+            var layersElement = root.GetProperty("layers");
+            if (layersElement.ValueKind != JsonValueKind.Array || layersElement.GetArrayLength() == 0)
+                throw Error("$.layers", $"expected a non-empty array of layers, found {Describe(layersElement)}");
+
+            var layers = new List<Layer>();
+            int previousWidth = inputDim;
+            int count = layersElement.GetArrayLength();
+            int index = 0;
+            foreach (var layerElement in layersElement.EnumerateArray())
+            {
+                string path = $"$.layers[{index}]";
+                var layer = ReadLayer(layerElement, path, previousWidth, inputDim);
+                bool last = index == count - 1;
+                if (last && layer.Outputs != 1)
+                    throw Error($"{path}.bias", $"the last layer must have exactly one output, found {layer.Outputs}");
+                if (last && layer.Activation != Activation.Identity)
+                    throw Error($"{path}.activation", "the last layer must use \"identity\" (the output is not passed through a ReLU)");
+                layers.Add(layer);
+                previousWidth = layer.Outputs;
+                index++;
+            }
+            return new Network(inputDim, layers);
+        }
+
+        private Layer ReadLayer(JsonElement element, string path, int inputs, int inputDim)
+        {
+            if (element.ValueKind != JsonValueKind.Object) throw Error(path, $"expected a layer object, found {Describe(element)}");
+            CheckKeys(element, path, ["weights", "bias", "skip", "activation"], ["weights", "bias", "activation"]);
+            var bias = ReadVector(element.GetProperty("bias"), $"{path}.bias", expectedLength: null);
+            if (bias.Length == 0) throw Error($"{path}.bias", "a layer needs at least one unit");
+            if (bias.Length > MaxWidth) throw Error($"{path}.bias", $"more than {MaxWidth} units");
+            var weights = ReadMatrix(element.GetProperty("weights"), $"{path}.weights", bias.Length, inputs,
+                inputs == inputDim && path == "$.layers[0]" ? "input_dim" : "the previous layer's width");
+            Rational[][]? skip = null;
+            if (element.TryGetProperty("skip", out var skipElement) && skipElement.ValueKind != JsonValueKind.Null)
+                skip = ReadMatrix(skipElement, $"{path}.skip", bias.Length, inputDim, "input_dim");
+            var activationElement = element.GetProperty("activation");
+            var activation = activationElement.ValueKind == JsonValueKind.String ? activationElement.GetString() : null;
+            var kind = activation switch
+            {
+                "relu" => Activation.Relu,
+                "identity" or "linear" => Activation.Identity,
+                _ => throw Error($"{path}.activation", $"expected \"relu\" or \"identity\", found {Describe(activationElement)}"),
+            };
+            return new Layer(weights, bias, skip, kind);
+        }
+
+        private Rational[][] ReadMatrix(JsonElement element, string path, int rows, int columns, string columnsName)
+        {
+            if (element.ValueKind != JsonValueKind.Array) throw Error(path, $"expected an array of rows, found {Describe(element)}");
+            int actualRows = element.GetArrayLength();
+            if (actualRows != rows)
+                throw Error(path, $"expected {rows} rows (one per entry of bias), found {actualRows}");
+            var result = new Rational[rows][];
+            int r = 0;
+            foreach (var row in element.EnumerateArray())
+            {
+                string rowPath = $"{path}[{r}]";
+                if (row.ValueKind != JsonValueKind.Array) throw Error(rowPath, $"expected a row array, found {Describe(row)}");
+                if (row.GetArrayLength() != columns)
+                    throw Error(rowPath, $"expected {columns} entries ({columnsName}), found {row.GetArrayLength()}");
+                result[r] = ReadVector(row, rowPath, columns);
+                r++;
+            }
+            return result;
+        }
+
+        private Rational[] ReadVector(JsonElement element, string path, int? expectedLength)
+        {
+            if (element.ValueKind != JsonValueKind.Array) throw Error(path, $"expected an array of numbers, found {Describe(element)}");
+            int length = element.GetArrayLength();
+            if (expectedLength is int n && n != length) throw Error(path, $"expected {n} entries, found {length}");
+            var result = new Rational[length];
+            int i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                result[i] = ReadNumber(item, $"{path}[{i}]");
+                i++;
+            }
+            return result;
+        }
+
+        private Rational ReadNumber(JsonElement element, string path)
+        {
+            string? text = element.ValueKind switch
+            {
+                JsonValueKind.Number => element.GetRawText(),
+                JsonValueKind.String => element.GetString(),
+                _ => null,
+            };
+            if (text is null) throw Error(path, $"expected a number or a string such as \"3/4\" or \"0x1.8p-1\", found {Describe(element)}");
+            if (!ExactNumberParser.TryParse(text, out var value, out var problem)) throw Error(path, problem);
+            return value;
+        }
+
+        private void CheckKeys(JsonElement obj, string path, string[] allowed, string[] required)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in obj.EnumerateObject())
+            {
+                if (!seen.Add(property.Name)) throw Error($"{path}.{property.Name}", "the key appears twice");
+                if (Array.IndexOf(allowed, property.Name) < 0)
+                    throw Error($"{path}.{property.Name}", $"unknown key (expected one of: {string.Join(", ", allowed)})");
+            }
+            foreach (var key in required)
+                if (!seen.Contains(key)) throw Error($"{path}.{key}", "missing required key");
+        }
+
+        private static string Describe(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.String => $"the string \"{Truncate(element.GetString() ?? "")}\"",
+            JsonValueKind.Number => $"the number {Truncate(element.GetRawText())}",
+            JsonValueKind.Array => $"an array of {element.GetArrayLength()}",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+            _ => "null",
+        };
+
+        private static string Truncate(string s) => s.Length <= 40 ? s : s[..37] + "...";
+    }
+}
