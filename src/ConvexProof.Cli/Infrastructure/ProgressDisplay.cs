@@ -1,0 +1,37 @@
+using ConvexProof.Regions;
+
+namespace ConvexProof.Cli.Infrastructure;
+
+/// <summary>
+/// Live progress on stderr (regions done, queued, facets, rate, elapsed). Shown only when stderr is
+/// a terminal (or --progress forces it) and --quiet is absent, so pipes and logs stay clean.
+/// </summary>
+public sealed class ProgressDisplay(TextWriter stderr, bool enabled, bool terminal)
+{
+    private bool _shown;
+
+    public static ProgressDisplay Create(TextWriter stderr, bool quiet, bool forced)
+    {
+        bool terminal = !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error);
+        return new ProgressDisplay(stderr, !quiet && (terminal || forced), terminal);
+    }
+
+    public Action<ExplorationProgress>? Callback => enabled ? Report : null;
+
+    private void Report(ExplorationProgress p)
+    {
+        double seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-9);
+        string line = $"regions {p.RegionsDone} done, {p.RegionsQueued} queued, {p.Facets} facets, " +
+                      $"{p.RegionsDone / seconds:0} regions/s, {p.Elapsed.TotalSeconds:0.0} s";
+        if (terminal) stderr.Write($"\r{line}\u001b[K");
+        else stderr.WriteLine(line);
+        _shown = true;
+    }
+
+    /// <summary>Ends the live line so the next output starts on a fresh line.</summary>
+    public void Finish()
+    {
+        if (_shown && terminal) stderr.WriteLine();
+        _shown = false;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using ConvexProof.Convexity;
+using ConvexProof.Numbers;
+using ConvexProof.Regions;
+
+namespace ConvexProof.Certificates;
+
+/// <summary>
+/// Writes cert.json (format convexproof-certificate/1, docs/formats.md). Every rational is a
+/// canonical string; field order and array order are fixed, so the same input gives the same bytes.
+/// </summary>
+public static class CertificateWriter
+{
+    public const string Format = "convexproof-certificate/1";
+
+    public static void Write(CertificationResult result, Stream stream)
+    {
+        if (result.Verdict == Verdict.Undecided) throw new InvalidOperationException("an undecided result has no certificate");
+        // A refutation found before a limit stopped exploration carries the counterexample alone.
+        bool complete = result.Complete;
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
+        w.WriteStartObject();
+        w.WriteString("format", Format);
+        w.WriteString("network_sha256", result.NetworkSha256);
+        WriteDomain(w, result);
+        w.WriteString("verdict", result.Verdict == Verdict.Convex ? "convex" : "not_convex");
+        WriteSummary(w, result, complete);
+        w.WriteStartArray("regions");
+        if (complete) foreach (var region in result.Regions) WriteRegion(w, region);
+        w.WriteEndArray();
+        w.WriteStartArray("conditions");
+        if (complete)
+            foreach (var c in result.Conditions)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("neuron", c.Neuron);
+                w.WriteString("downstream", c.Downstream);
+                w.WriteString("value", c.Value.ToString());
+                w.WriteNumber("region", c.Region);
+                WritePoint(w, "point", c.Point);
+                w.WriteEndObject();
+            }
+        w.WriteEndArray();
+        if (result.Counterexample is Counterexample ce)
+        {
+            w.WriteStartObject("counterexample");
+            WritePoint(w, "x", ce.X);
+            WritePoint(w, "y", ce.Y);
+            w.WriteString("fx", ce.Fx.ToString());
+            w.WriteString("fy", ce.Fy.ToString());
+            w.WriteString("fmid", ce.FMid.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
+    private static void WriteDomain(Utf8JsonWriter w, CertificationResult result)
+    {
+        var domain = result.Domain;
+        if (!domain.IsBox)
+        {
+            w.WriteNull("domain");
+            return;
+        }
+        w.WriteStartObject("domain");
+        w.WriteStartArray("box");
+        for (int i = 0; i < domain.Dimension; i++)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(domain.Lower![i].ToString());
+            w.WriteStringValue(domain.Upper![i].ToString());
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter w, CertificationResult result, bool complete)
+    {
+        var s = result.Statistics;
+        w.WriteStartObject("summary");
+        w.WriteNumber("neurons", s.Neurons);
+        w.WriteNumber("regions", complete ? s.Regions : 0);
+        w.WriteNumber("facets", complete ? s.Facets : 0);
+        w.WriteNumber("boundary_facets", complete ? s.BoundaryFacets : 0);
+        w.WriteNumber("redundant", complete ? s.Redundant : 0);
+        w.WriteNumber("flat", complete ? s.Flat : 0);
+        w.WriteNumber("conditions", complete ? s.Conditions : 0);
+        w.WriteNumber("violations", complete ? s.Violations : 0);
+        w.WriteNumber("degenerate_facets", complete ? s.DegenerateFacets : 0);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRegion(Utf8JsonWriter w, ExploredRegion region)
+    {
+        w.WriteStartObject();
+        w.WriteString("pattern", region.Pattern);
+        WritePoint(w, "point", region.Point);
+        w.WriteStartArray("facets");
+        foreach (var f in region.Facets)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("c", f.Facet.Constraint);
+            WritePoint(w, "point", f.Facet.Witness);
+            if (f.Boundary) w.WriteBoolean("boundary", true);
+            else w.WriteNumber("neighbour", f.Neighbour);
+            if (f.IsDegenerate)
+            {
+                w.WriteStartObject("degenerate");
+                w.WriteStartArray("neurons");
+                foreach (int k in f.Switching) w.WriteNumberValue(k);
+                w.WriteEndArray();
+                w.WriteString("jump", f.Jump!.Value.ToString());
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("redundant");
+        foreach (var r in region.Geometry.Redundant)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("c", r.Constraint);
+            w.WriteStartArray("farkas");
+            foreach (var (facet, lambda) in r.Farkas)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(facet);
+                w.WriteStringValue(lambda.ToString());
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("flat");
+        foreach (int k in region.Geometry.Flat) w.WriteNumberValue(k);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        // Hand finished regions to the stream as we go, so large certificates need no big buffer.
+        if (w.BytesPending > 1 << 16) w.Flush();
+    }
+
+    private static void WritePoint(Utf8JsonWriter w, string name, Rational[] point)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in point) w.WriteStringValue(v.ToString());
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+using ConvexProof.Regions;
+
+namespace ConvexProof.Convexity;
+
+/// <summary>Options of <see cref="Certifier.Certify"/>.</summary>
+public sealed record CertifyOptions
+{
+    public ExplorationLimits Limits { get; init; } = new();
+    public Action<ExplorationProgress>? Progress { get; init; }
+}
+
+/// <summary>
+/// Decides exactly whether a network is convex on a domain: enumerate all regions, then check every
+/// frontier — c ≥ 0 where one unit switches (Gagneux–Massias–Soubies–Gribonval), the gradient jump
+/// along the outward normal ≥ 0 where several do. Convex iff all hold.
+/// </summary>
+public static class Certifier
+{
+    public static CertificationResult Certify(Network network, Domain domain, CertifyOptions? options = null)
+    {
+        options ??= new CertifyOptions();
+        if (domain.Dimension != network.InputDim)
+            throw new ArgumentException($"domain has dimension {domain.Dimension} but the network has {network.InputDim} inputs");
+        var clock = Stopwatch.StartNew();
+        var regions = new List<ExploredRegion>();
+        var conditions = new SortedDictionary<(int, string), KinkCondition>(ConditionOrder.Instance);
+        Violation? firstViolation = null;
+        Counterexample? counterexample = null;
+        long facets = 0, boundary = 0, redundant = 0, flat = 0, violations = 0, degenerate = 0;
+
+        var explorer = new RegionExplorer(network, domain);
+        explorer.Explore((region, maps) =>
+        {
+            regions.Add(region);
+            facets += region.Facets.Count;
+            redundant += region.Geometry.Redundant.Count;
+            flat += region.Geometry.Flat.Count;
+            Rational[]? kinks = null;
+            foreach (var facet in region.Facets)
+            {
+                if (facet.Boundary) { boundary++; continue; }
+                Rational value;
+                if (facet.IsDegenerate)
+                {
+                    degenerate++;
+                    value = facet.Jump!.Value;
+                }
+                else
+                {
+                    int unit = facet.Switching[0];
+                    kinks ??= KinkValues.Backward(network, region.Pattern);
+                    value = kinks[unit];
+                    var key = (unit, KinkValues.Downstream(network, region.Pattern, unit));
+                    if (!conditions.ContainsKey(key))
+                        conditions[key] = new KinkCondition(unit, key.Item2, value, region.Index, facet.Facet.Witness);
+                    else continue; // the same condition was already counted
+                }
+                if (value.Sign >= 0) continue;
+                violations++;
+                if (firstViolation is null)
+                {
+                    firstViolation = new Violation(region.Index, facet.Facet.Constraint, facet.Switching, value, facet.IsDegenerate);
+                    counterexample = CounterexampleBuilder.Build(network, domain, maps, facet);
+                }
+            }
+        }, options.Limits, options.Progress);
+
+        var stats = new CertificationStatistics(network.NeuronCount, regions.Count, facets, boundary, redundant, flat,
+            conditions.Count, violations, degenerate, clock.Elapsed);
+        var verdict = explorer.StopReason is not null && firstViolation is null ? Verdict.Undecided
+            : firstViolation is not null ? Verdict.NotConvex : Verdict.Convex;
+        return new CertificationResult(verdict, NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
+            firstViolation, counterexample, verdict == Verdict.Undecided ? explorer.StopReason : null, stats,
+            Complete: explorer.StopReason is null);
+    }
+
+    /// <summary>Conditions sorted by unit, then downstream pattern (ordinal).</summary>
+    private sealed class ConditionOrder : IComparer<(int, string)>
+    {
+        public static readonly ConditionOrder Instance = new();
+
+        public int Compare((int, string) a, (int, string) b)
+        {
+            int c = a.Item1.CompareTo(b.Item1);
+            return c != 0 ? c : string.CompareOrdinal(a.Item2, b.Item2);
+        }
+    }
+}

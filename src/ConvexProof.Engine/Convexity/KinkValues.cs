@@ -1,0 +1,60 @@
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Convexity;
+
+/// <summary>
+/// The quantities that decide convexity across a frontier. For a unit k switching alone,
+/// c_k = ⟨a, Φ^{k→}⟩ = ∂f/∂(post-activation of k) with the downstream pattern a frozen, computed for
+/// every unit at once by one backward pass (no path enumeration). For a degenerate frontier, the
+/// gradient jump along the outward normal.
+/// </summary>
+public static class KinkValues
+{
+    /// <summary>c_k for every ReLU unit k, with the downstream units fixed to <paramref name="pattern"/>.</summary>
+    public static Rational[] Backward(Network network, string pattern)
+    {
+        var values = new Rational[network.NeuronCount];
+        var layers = network.Layers;
+        // g: ∂f/∂(post-activation) of the layer above; starts at the output (f itself).
+        Rational[] g = [Rational.One];
+        for (int l = layers.Count - 2; l >= 0; l--)
+        {
+            var above = layers[l + 1];
+            var gated = new Rational[above.Outputs];
+            for (int i = 0; i < above.Outputs; i++)
+            {
+                bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
+                gated[i] = passes ? g[i] : Rational.Zero;
+            }
+            var current = new Rational[layers[l].Outputs];
+            for (int j = 0; j < current.Length; j++)
+            {
+                Rational s = Rational.Zero;
+                for (int i = 0; i < above.Outputs; i++)
+                    if (!gated[i].IsZero && !above.Weights[i][j].IsZero) s += above.Weights[i][j] * gated[i];
+                current[j] = s;
+                if (layers[l].Activation == Activation.Relu) values[network.IndexOf(l, j)] = s;
+            }
+            g = current;
+        }
+        return values;
+    }
+
+    /// <summary>⟨∇f_after − ∇f_before, u⟩ for two local output maps and a direction u.</summary>
+    public static Rational GradientJump(Rational[] before, Rational[] after, IReadOnlyList<Rational> u)
+    {
+        Rational s = Rational.Zero;
+        for (int i = 0; i < u.Count; i++) s += (after[i] - before[i]) * u[i];
+        return s;
+    }
+
+    /// <summary>The pattern characters of every ReLU unit in layers after unit k's layer.</summary>
+    public static string Downstream(Network network, string pattern, int k)
+    {
+        int layer = network.Neurons[k].Layer;
+        int start = layer + 1 < network.Layers.Count ? network.FirstNeuronOfLayer[layer + 1] : network.NeuronCount;
+        return pattern[start..];
+    }
+}

@@ -1,0 +1,25 @@
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Regions;
+
+/// <summary>
+/// One facet of an explored region, with what lies beyond it: the domain's boundary, or the
+/// neighbouring region (by index), which units switch there, and the exact kink data.
+/// </summary>
+public sealed record ExploredFacet(
+    FacetInfo Facet,
+    bool Boundary,
+    int Neighbour,
+    int[] Switching,
+    Rational? Jump)
+{
+    public bool IsDegenerate => Switching.Length > 1;
+}
+
+/// <summary>A region as the certificate records it.</summary>
+public sealed record ExploredRegion(
+    int Index,
+    string Pattern,
+    Rational[] Point,
+    RegionGeometry Geometry,
+    IReadOnlyList<ExploredFacet> Facets);

@@ -1,0 +1,70 @@
+using System.Numerics;
+using ConvexProof.Geometry;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Regions;
+
+/// <summary>
+/// Replaces an exact point by a nearby one with short dyadic coordinates, verified exactly, so
+/// numbers do not grow from region to region. Rounding only proposes: a proposal that fails the exact
+/// test is discarded and the original point kept.
+/// </summary>
+public static class PointSimplifier
+{
+    private static readonly int[] Bits = [2, 6, 12, 24, 40, 64];
+
+    /// <summary>A simpler point p' with valid(p'), or the original.</summary>
+    public static Rational[] Interior(Rational[] point, Func<Rational[], bool> valid)
+    {
+        if (IsShort(point)) return point;
+        foreach (int bits in Bits)
+        {
+            var candidate = new Rational[point.Length];
+            for (int i = 0; i < point.Length; i++) candidate[i] = Round(point[i], bits);
+            if (valid(candidate)) return candidate;
+        }
+        return point;
+    }
+
+    /// <summary>
+    /// A simpler point on the hyperplane a(x) = 0: round every coordinate but the one with the largest
+    /// |gradient| entry, then solve for that one exactly. Kept only if valid.
+    /// </summary>
+    public static Rational[] OnHyperplane(Rational[] point, Rational[] hyperplane, Func<Rational[], bool> valid)
+    {
+        if (IsShort(point)) return point;
+        int d = point.Length, pivot = -1;
+        for (int i = 0; i < d; i++)
+            if (!hyperplane[i].IsZero && (pivot < 0 || hyperplane[i].Abs() > hyperplane[pivot].Abs())) pivot = i;
+        if (pivot < 0) return point;
+        foreach (int bits in Bits)
+        {
+            var candidate = new Rational[d];
+            Rational rest = hyperplane[d];
+            for (int i = 0; i < d; i++)
+            {
+                if (i == pivot) continue;
+                candidate[i] = Round(point[i], bits);
+                rest += hyperplane[i] * candidate[i];
+            }
+            candidate[pivot] = -rest / hyperplane[pivot];
+            if (valid(candidate)) return candidate;
+        }
+        return point;
+    }
+
+    private static bool IsShort(Rational[] point)
+    {
+        foreach (var v in point)
+            if (v.Denominator.GetBitLength() > 16 || BigInteger.Abs(v.Numerator).GetBitLength() > 48) return false;
+        return true;
+    }
+
+    /// <summary>The nearest multiple of 2^-bits (ties down), exactly.</summary>
+    private static Rational Round(Rational v, int bits)
+    {
+        var scale = BigInteger.One << bits;
+        var scaled = v * new Rational(scale, BigInteger.One) + new Rational(BigInteger.One, 2);
+        return new Rational(scaled.Floor(), scale);
+    }
+}

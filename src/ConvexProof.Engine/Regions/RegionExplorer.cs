@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Regions;
+
+/// <summary>A snapshot of exploration for progress displays.</summary>
+public readonly record struct ExplorationProgress(int RegionsDone, int RegionsQueued, long Facets, TimeSpan Elapsed);
+
+/// <summary>Limits after which exploration stops with an undecided result.</summary>
+public sealed record ExplorationLimits(int MaxRegions = int.MaxValue, TimeSpan? Timeout = null);
+
+/// <summary>
+/// Breadth-first search over the region adjacency graph, starting from the region of one generic
+/// point; crossing each facet (exact symbolic perturbation at its witness) gives the neighbour.
+/// Regions are numbered in discovery order, which makes the output deterministic.
+/// </summary>
+public sealed class RegionExplorer(Network network, Domain domain)
+{
+    public Network Network { get; } = network;
+    public Domain Domain { get; } = domain;
+
+    /// <summary>Why exploration stopped early, or null when every region was visited.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// Visits every region of the domain, handing each finished region to <paramref name="onRegion"/>
+    /// in index order.
+    /// </summary>
+    public void Explore(Action<ExploredRegion, LocalAffineMaps> onRegion, ExplorationLimits limits,
+        Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var start = StartPoint();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Maps.Pattern] = 0 };
+        var queue = new Queue<(LocalAffineMaps Maps, Rational[] Point)>();
+        queue.Enqueue(start);
+        int done = 0;
+        long facets = 0;
+        var lastReport = TimeSpan.Zero;
+        while (queue.Count > 0)
+        {
+            if (done >= limits.MaxRegions)
+            {
+                StopReason = $"region limit reached ({limits.MaxRegions} regions explored, {queue.Count} still queued)";
+                return;
+            }
+            if (limits.Timeout is TimeSpan t && clock.Elapsed > t)
+            {
+                StopReason = $"time limit reached ({t.TotalSeconds:0.#} s; {done} regions explored, {queue.Count} still queued)";
+                return;
+            }
+            cancel.ThrowIfCancellationRequested();
+            var (maps, point) = queue.Dequeue();
+            var constraints = new RegionConstraints(maps, Domain);
+            var geometry = FacetFinder.Analyse(constraints, point);
+            var explored = new List<ExploredFacet>();
+            foreach (var facet in geometry.Facets)
+            {
+                var members = facet.SameHyperplane.Prepend(facet.Constraint).ToArray();
+                if (members.Any(constraints.IsBoxFace))
+                {
+                    explored.Add(new ExploredFacet(facet, true, -1, [], null));
+                    continue;
+                }
+                var u = Outward(constraints.All[facet.Constraint]);
+                var next = LocalAffineMaps.AtPerturbedPoint(Network, facet.Witness, u);
+                var switching = Differences(maps.Pattern, next.Pattern);
+                if (switching.Length == 0)
+                    throw new InvalidOperationException($"internal error: crossing a facet of region {done} changes no unit");
+                if (!index.TryGetValue(next.Pattern, out int neighbour))
+                {
+                    neighbour = index.Count;
+                    index[next.Pattern] = neighbour;
+                    queue.Enqueue((next, InteriorBeyond(next, facet.Witness, u)));
+                }
+                Rational? jump = switching.Length > 1 ? Convexity.KinkValues.GradientJump(maps.Output, next.Output, u) : null;
+                explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
+            }
+            facets += explored.Count;
+            onRegion(new ExploredRegion(done, maps.Pattern, point, geometry, explored), maps);
+            done++;
+            if (progress is not null && clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
+            {
+                lastReport = clock.Elapsed;
+                progress(new ExplorationProgress(done, queue.Count, facets, clock.Elapsed));
+            }
+        }
+        progress?.Invoke(new ExplorationProgress(done, 0, facets, clock.Elapsed));
+    }
+
+    /// <summary>The outward normal of a region at the facet c(x) = 0 (c ≥ 0 inside): −∇c.</summary>
+    private static Rational[] Outward(Rational[] c)
+    {
+        var u = new Rational[c.Length - 1];
+        for (int i = 0; i < u.Length; i++) u[i] = -c[i];
+        return u;
+    }
+
+    private static int[] Differences(string a, string b)
+    {
+        var diff = new List<int>();
+        for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) diff.Add(i);
+        return [.. diff];
+    }
+
+    /// <summary>
+    /// A strict interior point of the region beyond a facet: w + t·u with t half the distance to the
+    /// nearest other constraint along u (at most 1/2), then simplified.
+    /// </summary>
+    private Rational[] InteriorBeyond(LocalAffineMaps maps, Rational[] w, Rational[] u)
+    {
+        var constraints = new RegionConstraints(maps, Domain);
+        Rational t = Rational.One;
+        foreach (var c in constraints.All)
+        {
+            if (Affine.IsZero(c)) continue;
+            var slope = Affine.Slope(c, u);
+            if (slope.Sign >= 0) continue;
+            var limit = Affine.Evaluate(c, w) / -slope;
+            if (limit < t) t = limit;
+        }
+        t /= 2;
+        var p = new Rational[w.Length];
+        for (int i = 0; i < p.Length; i++) p[i] = w[i] + t * u[i];
+        if (!constraints.StrictlyInside(p))
+            throw new InvalidOperationException("internal error: the point beyond a facet is not inside the neighbouring region");
+        return PointSimplifier.Interior(p, constraints.StrictlyInside);
+    }
+
+    /// <summary>A generic starting point: the box centre or the origin, moved until no unit vanishes there.</summary>
+    private (LocalAffineMaps Maps, Rational[] Point) StartPoint()
+    {
+        int d = Domain.Dimension;
+        var centre = new Rational[d];
+        var halfWidth = new Rational[d];
+        for (int i = 0; i < d; i++)
+        {
+            centre[i] = Domain.IsBox ? (Domain.Lower![i] + Domain.Upper![i]) / 2 : Rational.Zero;
+            halfWidth[i] = Domain.IsBox ? (Domain.Upper![i] - Domain.Lower![i]) / 2 : Rational.One;
+        }
+        for (int attempt = 0; attempt < 1000; attempt++)
+        {
+            var x = new Rational[d];
+            for (int i = 0; i < d; i++)
+            {
+                // A deterministic sequence of offsets with distinct small primes, shrinking slowly.
+                var offset = attempt == 0 ? Rational.Zero
+                    : new Rational(((attempt * (2 * i + 3)) % 17) - 8, 17) * new Rational(1, 1 + attempt / 17);
+                x[i] = centre[i] + halfWidth[i] * offset * new Rational(9, 10);
+            }
+            var maps = LocalAffineMaps.AtPoint(Network, x);
+            if (maps is not null) return (maps, x);
+        }
+        throw new InvalidOperationException("internal error: no generic starting point found");
+    }
+}
