@@ -87,6 +87,7 @@ public static class CertificateWriter
         w.WriteNumber("boundary_facets", complete ? s.BoundaryFacets : 0);
         w.WriteNumber("redundant", complete ? s.Redundant : 0);
         w.WriteNumber("flat", complete ? s.Flat : 0);
+        w.WriteNumber("dismissed", complete ? s.Dismissed : 0);
         w.WriteNumber("conditions", complete ? s.Conditions : 0);
         w.WriteNumber("violations", complete ? s.Violations : 0);
         w.WriteNumber("degenerate_facets", complete ? s.DegenerateFacets : 0);
@@ -123,24 +124,65 @@ public static class CertificateWriter
         {
             w.WriteStartObject();
             w.WriteNumber("c", r.Constraint);
-            w.WriteStartArray("farkas");
-            foreach (var (facet, lambda) in r.Farkas)
-            {
-                w.WriteStartArray();
-                w.WriteNumberValue(facet);
-                w.WriteStringValue(lambda.ToString());
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
+            w.WritePropertyName("farkas");
+            WriteFarkas(w, r.Farkas);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteStartArray("flat");
         foreach (int k in region.Geometry.Flat) w.WriteNumberValue(k);
         w.WriteEndArray();
+        if (region.Geometry.Bounds is BoundingBox box) WriteBounds(w, box);
         w.WriteEndObject();
         // Hand finished regions to the stream as we go, so large certificates need no big buffer.
         if (w.BytesPending > 1 << 16) w.Flush();
+    }
+
+    /// <summary>The region's bounding box with the Farkas proof of each finite bound.</summary>
+    private static void WriteBounds(Utf8JsonWriter w, BoundingBox box)
+    {
+        w.WriteStartArray("bounds");
+        for (int i = 0; i < box.Lower.Length; i++)
+        {
+            w.WriteStartArray();
+            WriteOptional(w, box.Lower[i]);
+            WriteOptional(w, box.Upper[i]);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("bounds_farkas");
+        for (int i = 0; i < box.Lower.Length; i++)
+        {
+            w.WriteStartArray();
+            WriteFarkas(w, box.LowerFarkas[i]);
+            WriteFarkas(w, box.UpperFarkas[i]);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, Rational? value)
+    {
+        if (value is Rational v) w.WriteStringValue(v.ToString());
+        else w.WriteNullValue();
+    }
+
+    private static void WriteFarkas(Utf8JsonWriter w, (int Facet, Rational Multiplier)[]? farkas)
+    {
+        if (farkas is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartArray();
+        foreach (var (facet, lambda) in farkas)
+        {
+            w.WriteStartArray();
+            w.WriteNumberValue(facet);
+            w.WriteStringValue(lambda.ToString());
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
     }
 
     private static void WritePoint(Utf8JsonWriter w, string name, Rational[] point)

@@ -25,7 +25,7 @@ public sealed record Violation(int Region, int Constraint, int[] Units, Rational
 
 /// <summary>Counts reported in the summary and the certificate.</summary>
 public sealed record CertificationStatistics(
-    int Neurons, int Regions, long Facets, long BoundaryFacets, long Redundant, long Flat,
+    int Neurons, int Regions, long Facets, long BoundaryFacets, long Redundant, long Flat, long Dismissed,
     int Conditions, long Violations, long DegenerateFacets, TimeSpan Elapsed);
 
 /// <summary>

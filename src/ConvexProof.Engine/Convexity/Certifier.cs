@@ -30,16 +30,20 @@ public static class Certifier
         var conditions = new SortedDictionary<(int, string), KinkCondition>(ConditionOrder.Instance);
         Violation? firstViolation = null;
         Counterexample? counterexample = null;
-        long facets = 0, boundary = 0, redundant = 0, flat = 0, violations = 0, degenerate = 0;
+        long facets = 0, boundary = 0, redundant = 0, flat = 0, dismissed = 0, violations = 0, degenerate = 0;
 
         var explorer = new RegionExplorer(network, domain);
+        var scaled = ScaledNetwork.TryCreate(network);
         explorer.Explore((region, maps) =>
         {
             regions.Add(region);
             facets += region.Facets.Count;
             redundant += region.Geometry.Redundant.Count;
             flat += region.Geometry.Flat.Count;
+            dismissed += region.Geometry.Dismissed;
             Rational[]? kinks = null;
+            long[]? scaledKinks = null;
+            bool scaledTried = false;
             foreach (var facet in region.Facets)
             {
                 if (facet.Boundary) { boundary++; continue; }
@@ -52,8 +56,17 @@ public static class Certifier
                 else
                 {
                     int unit = facet.Switching[0];
-                    kinks ??= KinkValues.Backward(network, region.Pattern);
-                    value = kinks[unit];
+                    if (!scaledTried && scaled is not null)
+                    {
+                        scaledKinks = ScaledKinkValues.Backward(scaled, region.Pattern);
+                        scaledTried = true;
+                    }
+                    if (scaledKinks is not null) value = ScaledKinkValues.Value(scaled!, scaledKinks[unit], unit);
+                    else
+                    {
+                        kinks ??= KinkValues.Backward(network, region.Pattern);
+                        value = kinks[unit];
+                    }
                     var key = (unit, KinkValues.Downstream(network, region.Pattern, unit));
                     if (!conditions.ContainsKey(key))
                         conditions[key] = new KinkCondition(unit, key.Item2, value, region.Index, facet.Facet.Witness);
@@ -64,12 +77,12 @@ public static class Certifier
                 if (firstViolation is null)
                 {
                     firstViolation = new Violation(region.Index, facet.Facet.Constraint, facet.Switching, value, facet.IsDegenerate);
-                    counterexample = CounterexampleBuilder.Build(network, domain, maps, facet);
+                    counterexample = CounterexampleBuilder.Build(network, domain, maps.Exact, facet);
                 }
             }
         }, options.Limits, options.Progress);
 
-        var stats = new CertificationStatistics(network.NeuronCount, regions.Count, facets, boundary, redundant, flat,
+        var stats = new CertificationStatistics(network.NeuronCount, regions.Count, facets, boundary, redundant, flat, dismissed,
             conditions.Count, violations, degenerate, clock.Elapsed);
         var verdict = explorer.StopReason is not null && firstViolation is null ? Verdict.Undecided
             : firstViolation is not null ? Verdict.NotConvex : Verdict.Convex;

@@ -58,3 +58,48 @@ public static class KinkValues
         return pattern[start..];
     }
 }
+
+/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in checked 64-bit arithmetic.</summary>
+public static class ScaledKinkValues
+{
+    /// <summary>
+    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null on overflow.
+    /// </summary>
+    public static long[]? Backward(ScaledNetwork net, string pattern)
+    {
+        var network = net.Network;
+        var values = new long[network.NeuronCount];
+        var layers = network.Layers;
+        long[] g = [1];
+        try
+        {
+            for (int l = layers.Count - 2; l >= 0; l--)
+            {
+                var above = layers[l + 1];
+                var weights = net.Weights[l + 1];
+                var current = new long[layers[l].Outputs];
+                for (int i = 0; i < above.Outputs; i++)
+                {
+                    bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
+                    if (!passes || g[i] == 0) continue;
+                    var row = weights[i];
+                    long gi = g[i];
+                    for (int j = 0; j < current.Length; j++)
+                        if (row[j] != 0) current[j] = checked(current[j] + row[j] * gi);
+                }
+                if (layers[l].Activation == Activation.Relu)
+                    for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
+                g = current;
+            }
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+        return values;
+    }
+
+    /// <summary>The exact c_k from the scaled value.</summary>
+    public static Rational Value(ScaledNetwork net, long scaled, int k) =>
+        new(scaled, net.DownstreamScale[net.Network.Neurons[k].Layer]);
+}

@@ -10,70 +10,65 @@ public enum LpStatus
 }
 
 /// <summary>
-/// Outcome of <see cref="ExactSimplex.Solve"/>, with its certificate: for Optimal the primal λ and
+/// Outcome of <see cref="Simplex{T}.Solve"/>, with its certificate: for Optimal the primal λ and
 /// dual y (yᵀM ≤ cᵀ, yᵀr = cᵀλ); for Infeasible a Farkas vector y (yᵀM ≤ 0, yᵀr &gt; 0).
 /// </summary>
-public sealed record LpResult(LpStatus Status, Rational[] Lambda, Rational[] Y);
+public sealed record LpResult<T>(LpStatus Status, T[] Lambda, T[] Y, int[] Basis);
 
 /// <summary>
-/// Two-phase dense tableau simplex over exact rationals with Bland's rule (no cycling):
-/// minimise cᵀλ subject to Mλ = r, λ ≥ 0. Meant for the small LPs of region geometry (m = input
-/// dimension rows). Every returned certificate is re-verified before it is handed out.
+/// Two-phase dense tableau simplex with Bland's rule (no cycling): minimise cᵀλ subject to Mλ = r,
+/// λ ≥ 0. Meant for the small LPs of region geometry (m = input dimension rows). Over
+/// <see cref="Rational"/> it decides (see <see cref="ExactSimplex"/>, which re-verifies every
+/// certificate); over <see cref="ApproxNumber"/> it only proposes a basis.
 /// </summary>
-public static class ExactSimplex
+public static class Simplex<T> where T : ILpNumber<T>
 {
-    public static LpResult Solve(Rational[][] m, Rational[] r, Rational[] c)
+    public static LpResult<T> Solve(T[][] m, T[] r, T[] c)
     {
         int rows = r.Length, n = c.Length;
         int width = n + rows + 1; // originals, artificials, right-hand side
-        var t = new Rational[rows][];
+        var t = new T[rows][];
         var sign = new int[rows];
         var basis = new int[rows];
         for (int i = 0; i < rows; i++)
         {
-            sign[i] = r[i].Sign < 0 ? -1 : 1;
-            t[i] = new Rational[width];
+            sign[i] = T.SignOf(r[i]) < 0 ? -1 : 1;
+            t[i] = new T[width];
             for (int j = 0; j < n; j++) t[i][j] = sign[i] < 0 ? -m[i][j] : m[i][j];
-            for (int j = 0; j < rows; j++) t[i][n + j] = i == j ? Rational.One : Rational.Zero;
+            for (int j = 0; j < rows; j++) t[i][n + j] = i == j ? T.One : T.Zero;
             t[i][width - 1] = sign[i] < 0 ? -r[i] : r[i];
             basis[i] = n + i;
         }
 
         // Phase 1: minimise the sum of artificials.
-        var cost1 = new Rational[n + rows];
-        for (int j = 0; j < n + rows; j++) cost1[j] = j >= n ? Rational.One : Rational.Zero;
+        var cost1 = new T[n + rows];
+        for (int j = 0; j < n + rows; j++) cost1[j] = j >= n ? T.One : T.Zero;
         Iterate(t, basis, cost1, enteringLimit: n + rows);
-        Rational infeasibility = Rational.Zero;
+        T infeasibility = T.Zero;
         for (int i = 0; i < rows; i++) if (basis[i] >= n) infeasibility += t[i][width - 1];
-        if (infeasibility.Sign > 0)
-        {
-            var y = Duals(t, basis, cost1, n, sign);
-            Verify(VerifyFarkas(m, r, y), "Farkas vector");
-            return new LpResult(LpStatus.Infeasible, [], y);
-        }
+        if (T.SignOf(infeasibility) > 0)
+            return new LpResult<T>(LpStatus.Infeasible, [], Duals(t, basis, cost1, n, sign), []);
 
         // Pivot zero-level artificials out where possible; rows where that fails are dependent.
         for (int i = 0; i < rows; i++)
         {
             if (basis[i] < n) continue;
             for (int j = 0; j < n; j++)
-                if (!t[i][j].IsZero) { Pivot(t, basis, i, j); break; }
+                if (T.SignOf(t[i][j]) != 0) { Pivot(t, basis, i, j); break; }
         }
 
-        var cost2 = new Rational[n + rows];
-        for (int j = 0; j < n + rows; j++) cost2[j] = j < n ? c[j] : Rational.Zero;
+        var cost2 = new T[n + rows];
+        for (int j = 0; j < n + rows; j++) cost2[j] = j < n ? c[j] : T.Zero;
         bool bounded = Iterate(t, basis, cost2, enteringLimit: n);
-        if (!bounded) return new LpResult(LpStatus.Unbounded, [], []);
-        var lambda = new Rational[n];
-        for (int j = 0; j < n; j++) lambda[j] = Rational.Zero;
+        if (!bounded) return new LpResult<T>(LpStatus.Unbounded, [], [], []);
+        var lambda = new T[n];
+        for (int j = 0; j < n; j++) lambda[j] = T.Zero;
         for (int i = 0; i < rows; i++) if (basis[i] < n) lambda[basis[i]] = t[i][width - 1];
-        var dual = Duals(t, basis, cost2, n, sign);
-        Verify(VerifyOptimal(m, r, c, lambda, dual), "optimal basis");
-        return new LpResult(LpStatus.Optimal, lambda, dual);
+        return new LpResult<T>(LpStatus.Optimal, lambda, Duals(t, basis, cost2, n, sign), [.. basis.Where(b => b < n)]);
     }
 
     /// <summary>Runs simplex iterations; false if unbounded.</summary>
-    private static bool Iterate(Rational[][] t, int[] basis, Rational[] cost, int enteringLimit)
+    private static bool Iterate(T[][] t, int[] basis, T[] cost, int enteringLimit)
     {
         int rows = t.Length;
         int rhs = t.Length == 0 ? 0 : t[0].Length - 1;
@@ -85,19 +80,20 @@ public static class ExactSimplex
             for (int j = 0; j < enteringLimit; j++)
             {
                 if (Array.IndexOf(basis, j) >= 0) continue;
-                Rational reduced = cost[j];
+                T reduced = cost[j];
                 for (int i = 0; i < rows; i++)
-                    if (!t[i][j].IsZero && !cost[basis[i]].IsZero) reduced -= cost[basis[i]] * t[i][j];
-                if (reduced.Sign < 0) { entering = j; break; }
+                    if (T.SignOf(t[i][j]) != 0 && T.SignOf(cost[basis[i]]) != 0) reduced -= cost[basis[i]] * t[i][j];
+                if (T.SignOf(reduced) < 0) { entering = j; break; }
             }
             if (entering < 0) return true;
             int leaving = -1;
-            Rational best = Rational.Zero;
+            T best = T.Zero;
             for (int i = 0; i < rows; i++)
             {
-                if (t[i][entering].Sign <= 0) continue;
+                if (T.SignOf(t[i][entering]) <= 0) continue;
                 var ratio = t[i][rhs] / t[i][entering];
-                if (leaving < 0 || ratio < best || (ratio == best && basis[i] < basis[leaving]))
+                int cmp = leaving < 0 ? -1 : T.Compare(ratio, best);
+                if (cmp < 0 || (cmp == 0 && basis[i] < basis[leaving]))
                 {
                     leaving = i;
                     best = ratio;
@@ -108,35 +104,50 @@ public static class ExactSimplex
         }
     }
 
-    private static void Pivot(Rational[][] t, int[] basis, int row, int column)
+    private static void Pivot(T[][] t, int[] basis, int row, int column)
     {
         var pivotRow = t[row];
-        var inv = pivotRow[column].Reciprocal();
-        for (int j = 0; j < pivotRow.Length; j++) if (!pivotRow[j].IsZero) pivotRow[j] *= inv;
+        var pivot = pivotRow[column];
+        for (int j = 0; j < pivotRow.Length; j++) if (T.SignOf(pivotRow[j]) != 0) pivotRow[j] /= pivot;
         for (int i = 0; i < t.Length; i++)
         {
-            if (i == row || t[i][column].IsZero) continue;
+            if (i == row || T.SignOf(t[i][column]) == 0) continue;
             var factor = t[i][column];
             var target = t[i];
             for (int j = 0; j < target.Length; j++)
-                if (!pivotRow[j].IsZero) target[j] -= factor * pivotRow[j];
+                if (T.SignOf(pivotRow[j]) != 0) target[j] -= factor * pivotRow[j];
         }
         basis[row] = column;
     }
 
     /// <summary>y = c_Bᵀ B⁻¹ read off the artificial columns, mapped back through the row signs.</summary>
-    private static Rational[] Duals(Rational[][] t, int[] basis, Rational[] cost, int n, int[] sign)
+    private static T[] Duals(T[][] t, int[] basis, T[] cost, int n, int[] sign)
     {
         int rows = t.Length;
-        var y = new Rational[rows];
+        var y = new T[rows];
         for (int k = 0; k < rows; k++)
         {
-            Rational v = Rational.Zero;
+            T v = T.Zero;
             for (int i = 0; i < rows; i++)
-                if (!cost[basis[i]].IsZero && !t[i][n + k].IsZero) v += cost[basis[i]] * t[i][n + k];
+                if (T.SignOf(cost[basis[i]]) != 0 && T.SignOf(t[i][n + k]) != 0) v += cost[basis[i]] * t[i][n + k];
             y[k] = sign[k] < 0 ? -v : v;
         }
         return y;
+    }
+}
+
+/// <summary>
+/// The exact simplex (<see cref="Simplex{T}"/> over rationals) with every returned certificate
+/// re-verified before it is handed out: primal/dual for Optimal, the Farkas vector for Infeasible.
+/// </summary>
+public static class ExactSimplex
+{
+    public static LpResult<Rational> Solve(Rational[][] m, Rational[] r, Rational[] c)
+    {
+        var result = Simplex<Rational>.Solve(m, r, c);
+        if (result.Status == LpStatus.Infeasible) Verify(VerifyFarkas(m, r, result.Y), "Farkas vector");
+        if (result.Status == LpStatus.Optimal) Verify(VerifyOptimal(m, r, c, result.Lambda, result.Y), "optimal basis");
+        return result;
     }
 
     private static bool VerifyFarkas(Rational[][] m, Rational[] r, Rational[] y)

@@ -89,14 +89,14 @@ public static class FacetFinder
         return new RegionGeometry(facets, [.. redundant.Values], flat);
     }
 
-    private sealed record TestResult((int Facet, Rational Multiplier)[]? Farkas, Rational[]? Violator);
+    internal sealed record TestResult((int Facet, Rational Multiplier)[]? Farkas, Rational[]? Violator);
 
     /// <summary>
     /// Is c_k ≥ 0 implied by the facet constraints? Dual LP: min Σλ_j h_j s.t. Σλ_j g_j = g_k, λ ≥ 0.
     /// Optimal with h_k − Σλ_j h_j ≥ 0: redundant (λ is the certificate). Otherwise a point q that
     /// satisfies every facet constraint and has c_k(q) &lt; 0.
     /// </summary>
-    private static TestResult TestAgainstFacets(Rational[][] all, int[] facets, int k, Rational[] p, int d)
+    internal static TestResult TestAgainstFacets(Rational[][] all, int[] facets, int k, Rational[] p, int d)
     {
         var m = new Rational[d][];
         for (int i = 0; i < d; i++)
@@ -143,7 +143,7 @@ public static class FacetFinder
     /// Walks from p towards q and returns the group of the first constraint crossed and the crossing
     /// point. When several distinct hyperplanes are crossed at once, p is moved (staying interior).
     /// </summary>
-    private static (int Group, Rational[] Point, Rational[] Interior) Shoot(
+    internal static (int Group, Rational[] Point, Rational[] Interior) Shoot(
         Rational[][] all, List<List<int>> groups, int[] groupOfConstraint, Rational[] p, Rational[] q, bool[] isFacet)
     {
         int d = p.Length;
@@ -198,7 +198,7 @@ public static class FacetFinder
         return moved;
     }
 
-    private static Rational[] SimplifyWitness(Rational[][] all, List<int> members, Rational[] w)
+    internal static Rational[] SimplifyWitness(Rational[][] all, List<int> members, Rational[] w)
     {
         var hyperplane = all[members[0]];
         return PointSimplifier.OnHyperplane(w, hyperplane, candidate =>

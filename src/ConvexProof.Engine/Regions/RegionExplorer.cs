@@ -28,14 +28,17 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// Visits every region of the domain, handing each finished region to <paramref name="onRegion"/>
     /// in index order.
     /// </summary>
-    public void Explore(Action<ExploredRegion, LocalAffineMaps> onRegion, ExplorationLimits limits,
+    public void Explore(Action<ExploredRegion, RegionMaps> onRegion, ExplorationLimits limits,
         Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        var start = StartPoint();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Maps.Pattern] = 0 };
-        var queue = new Queue<(LocalAffineMaps Maps, Rational[] Point)>();
-        queue.Enqueue(start);
+        var scaled = ScaledNetwork.TryCreate(Network);
+        var (startMaps, startPoint) = StartPoint();
+        var start = new RegionMaps(Network, startMaps.Pattern,
+            scaled is null ? null : IntegerRegionMaps.ForPattern(scaled, startMaps.Pattern), startMaps);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
+        var queue = new Queue<(RegionMaps Maps, Rational[] Point)>();
+        queue.Enqueue((start, startPoint));
         int done = 0;
         long facets = 0;
         var lastReport = TimeSpan.Zero;
@@ -53,19 +56,17 @@ public sealed class RegionExplorer(Network network, Domain domain)
             }
             cancel.ThrowIfCancellationRequested();
             var (maps, point) = queue.Dequeue();
-            var constraints = new RegionConstraints(maps, Domain);
-            var geometry = FacetFinder.Analyse(constraints, point);
+            var geometry = (maps.Fast is null ? null : FastFacetFinder.Analyse(maps.Fast, Domain, point))
+                ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point);
             var explored = new List<ExploredFacet>();
             foreach (var facet in geometry.Facets)
             {
-                var members = facet.SameHyperplane.Prepend(facet.Constraint).ToArray();
-                if (members.Any(constraints.IsBoxFace))
+                if (facet.Constraint >= Network.NeuronCount || facet.SameHyperplane.Any(k => k >= Network.NeuronCount))
                 {
                     explored.Add(new ExploredFacet(facet, true, -1, [], null));
                     continue;
                 }
-                var u = Outward(constraints.All[facet.Constraint]);
-                var next = LocalAffineMaps.AtPerturbedPoint(Network, facet.Witness, u);
+                var (next, nextPoint) = Cross(scaled, maps, facet, index.ContainsKey);
                 var switching = Differences(maps.Pattern, next.Pattern);
                 if (switching.Length == 0)
                     throw new InvalidOperationException($"internal error: crossing a facet of region {done} changes no unit");
@@ -73,9 +74,14 @@ public sealed class RegionExplorer(Network network, Domain domain)
                 {
                     neighbour = index.Count;
                     index[next.Pattern] = neighbour;
-                    queue.Enqueue((next, InteriorBeyond(next, facet.Witness, u)));
+                    queue.Enqueue((next, nextPoint!));
                 }
-                Rational? jump = switching.Length > 1 ? Convexity.KinkValues.GradientJump(maps.Output, next.Output, u) : null;
+                Rational? jump = null;
+                if (switching.Length > 1)
+                {
+                    var u = Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint]);
+                    jump = Convexity.KinkValues.GradientJump(maps.Exact.Output, next.Exact.Output, u);
+                }
                 explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
             }
             facets += explored.Count;
@@ -88,6 +94,89 @@ public sealed class RegionExplorer(Network network, Domain domain)
             }
         }
         progress?.Invoke(new ExplorationProgress(done, 0, facets, clock.Elapsed));
+    }
+
+    /// <summary>
+    /// The region beyond a facet (exact symbolic perturbation at its witness along the outward
+    /// normal) and, when it is new, a strict interior point of it.
+    /// </summary>
+    private (RegionMaps Next, Rational[]? Point) Cross(ScaledNetwork? scaled, RegionMaps maps, FacetInfo facet, Func<string, bool> known)
+    {
+        var w = facet.Witness;
+        if (scaled is not null && maps.Fast is not null)
+        {
+            // The integer row is a positive multiple of the true constraint, so its outward normal
+            // gives the same perturbed pattern.
+            var row = maps.Fast.Rows[facet.Constraint];
+            long sign = maps.Pattern[facet.Constraint] == '1' ? 1 : -1;
+            try
+            {
+                var u = new long[w.Length];
+                for (int i = 0; i < u.Length; i++) u[i] = checked(-sign * row[i]);
+                var fast = IntegerRegionMaps.AtPerturbedPoint(scaled, new ExactPoint(w), u);
+                if (fast is not null)
+                {
+                    var next = new RegionMaps(Network, fast.Pattern, fast);
+                    if (known(next.Pattern)) return (next, null);
+                    return (next, FastInteriorBeyond(fast, w, u) ?? InteriorBeyond(next.Exact, w, Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint])));
+                }
+            }
+            catch (OverflowException)
+            {
+                // fall back to rationals below
+            }
+        }
+        var uExact = Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint]);
+        var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
+        var result = new RegionMaps(Network, exact.Pattern,
+            scaled is null ? null : IntegerRegionMaps.ForPattern(scaled, exact.Pattern), exact);
+        return (result, known(result.Pattern) ? null : InteriorBeyond(exact, w, uExact));
+    }
+
+    /// <summary>
+    /// w + t·u inside the neighbour: t proposed in double (half the distance to the nearest other
+    /// constraint), then verified exactly; null if the proposal fails.
+    /// </summary>
+    private Rational[]? FastInteriorBeyond(IntegerRegionMaps next, Rational[] w, long[] u)
+    {
+        var rows = FastFacetFinder.ScaledRows(next, Domain, out _);
+        if (rows is null) return null;
+        var wd = w.Select(v => v.ToDouble()).ToArray();
+        double tMax = double.PositiveInfinity, uNorm = 0;
+        foreach (var ui in u) uNorm = Math.Max(uNorm, Math.Abs((double)ui));
+        foreach (var row in rows)
+        {
+            double slope = 0, value = row[^1];
+            for (int i = 0; i < u.Length; i++)
+            {
+                slope += (double)row[i] * u[i];
+                value += (double)row[i] * wd[i];
+            }
+            if (slope < 0 && value > 0) tMax = Math.Min(tMax, value / -slope);
+        }
+        double tD = double.IsInfinity(tMax) ? 1 / uNorm : tMax / 2;
+        if (!(tD > 0) || !double.IsFinite(tD)) return null;
+        var t = Rational.FromDouble(tD);
+        var p = new Rational[w.Length];
+        for (int i = 0; i < p.Length; i++) p[i] = w[i] + t * u[i];
+        bool Inside(Rational[] x)
+        {
+            var e = new ExactPoint(x);
+            foreach (var row in rows)
+            {
+                int s = e.Sign(row);
+                if (s < 0 || (s == 0 && !IsZeroRow(row))) return false;
+            }
+            return true;
+        }
+        if (!Inside(p)) return null;
+        return PointSimplifier.Interior(p, Inside);
+    }
+
+    private static bool IsZeroRow(long[] row)
+    {
+        foreach (var v in row) if (v != 0) return false;
+        return true;
     }
 
     /// <summary>The outward normal of a region at the facet c(x) = 0 (c ≥ 0 inside): −∇c.</summary>
@@ -106,8 +195,8 @@ public sealed class RegionExplorer(Network network, Domain domain)
     }
 
     /// <summary>
-    /// A strict interior point of the region beyond a facet: w + t·u with t half the distance to the
-    /// nearest other constraint along u (at most 1/2), then simplified.
+    /// A strict interior point of the region beyond a facet, exactly: w + t·u with t half the
+    /// distance to the nearest other constraint along u (at most 1/2), then simplified.
     /// </summary>
     private Rational[] InteriorBeyond(LocalAffineMaps maps, Rational[] w, Rational[] u)
     {

@@ -12,5 +12,19 @@ public sealed record FacetInfo(int Constraint, Rational[] Witness, int[] SameHyp
 /// <summary>A redundant constraint with exact Farkas multipliers over facet constraints.</summary>
 public sealed record RedundancyInfo(int Constraint, (int Facet, Rational Multiplier)[] Farkas);
 
-/// <summary>Every constraint of a region, classified: facets, redundant ones and flat ones.</summary>
-public sealed record RegionGeometry(IReadOnlyList<FacetInfo> Facets, IReadOnlyList<RedundancyInfo> Redundant, IReadOnlyList<int> Flat);
+/// <summary>
+/// Bounds lo_i ≤ x_i ≤ hi_i that hold on the whole region (null: unbounded on that side), each
+/// proved by Farkas multipliers over facet constraints. Constraints that are ≥ 0 on the whole box
+/// (by exact interval arithmetic) need no multipliers of their own: they are "dismissed".
+/// </summary>
+public sealed record BoundingBox(
+    Rational?[] Lower, Rational?[] Upper,
+    (int Facet, Rational Multiplier)[]?[] LowerFarkas, (int Facet, Rational Multiplier)[]?[] UpperFarkas);
+
+/// <summary>
+/// Every constraint of a region, classified: facets, redundant ones (explicit multipliers), flat
+/// ones, and those dismissed by the bounding box.
+/// </summary>
+public sealed record RegionGeometry(
+    IReadOnlyList<FacetInfo> Facets, IReadOnlyList<RedundancyInfo> Redundant, IReadOnlyList<int> Flat,
+    BoundingBox? Bounds = null, int Dismissed = 0);

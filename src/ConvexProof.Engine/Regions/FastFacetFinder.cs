@@ -1,0 +1,541 @@
+using System.Numerics;
+using ConvexProof.Geometry;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Regions;
+
+/// <summary>
+/// The fast path of region classification, on the integer constraints of <see cref="IntegerRegionMaps"/>.
+/// Floating point only proposes; every decision is checked exactly:
+/// 1. rays from the interior point (directions ±e_i, ±(1,…,1)…) propose facets — the first
+///    hyperplane hit, found in double, gets an exact witness that is verified strictly inside all others;
+/// 2. a bounding box of the region: each bound is the optimum of a small exact LP over the facets
+///    found (its dual is the Farkas proof), rounded outwards to a short number; an unbounded LP yields
+///    a direction whose ray finds another facet, or shows the region unbounded that way;
+/// 3. every constraint ≥ 0 on the whole box (exact interval arithmetic) is dismissed: the box, hence
+///    the facets, imply it;
+/// 4. the rest go through Clarkson's exact test (<see cref="FacetFinder"/>): Farkas multipliers, or a
+///    new facet.
+/// Returns null when the numbers do not fit the fast representation; the caller then uses
+/// <see cref="FacetFinder"/> on rationals.
+/// </summary>
+public static class FastFacetFinder
+{
+    public static RegionGeometry? Analyse(IntegerRegionMaps maps, Domain domain, Rational[] interior)
+    {
+        var rows = ScaledRows(maps, domain, out var scales);
+        if (rows is null) return null;
+        return new Analysis(rows, scales, interior).Run();
+    }
+
+    /// <summary>c'_k = s_k·c_k with integer coefficients, or null if they do not fit in 64 bits.</summary>
+    internal static long[][]? ScaledRows(IntegerRegionMaps maps, Domain domain, out BigInteger[] scales)
+    {
+        int n = maps.Rows.Length, d = domain.Dimension;
+        var rows = new long[n + domain.FaceCount][];
+        scales = new BigInteger[rows.Length];
+        var net = maps.Net;
+        try
+        {
+            for (int k = 0; k < n; k++)
+            {
+                var z = maps.Rows[k];
+                rows[k] = maps.Pattern[k] == '1' ? z : [.. z.Select(v => checked(-v))];
+                scales[k] = net.LayerScale[net.Network.Neurons[k].Layer];
+            }
+            for (int i = 0; i < d && domain.IsBox; i++)
+            {
+                var lo = domain.Lower![i];
+                var hi = domain.Upper![i];
+                var lower = new long[d + 1];
+                lower[i] = (long)lo.Denominator;
+                lower[d] = checked(-(long)lo.Numerator);
+                var upper = new long[d + 1];
+                upper[i] = checked(-(long)hi.Denominator);
+                upper[d] = (long)hi.Numerator;
+                rows[n + 2 * i] = lower;
+                rows[n + 2 * i + 1] = upper;
+                scales[n + 2 * i] = lo.Denominator;
+                scales[n + 2 * i + 1] = hi.Denominator;
+            }
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+        return rows;
+    }
+
+    private sealed class Analysis(long[][] rows, BigInteger[] scales, Rational[] interior)
+    {
+        private readonly int _d = interior.Length;
+        private readonly List<List<int>> _groups = [];
+        private readonly List<BigInteger> _memberFactor = [];      // per constraint: gcd used to normalise
+        private readonly int[] _groupOf = new int[rows.Length];
+        private readonly List<int> _flat = [];
+        private readonly SortedDictionary<int, RedundancyInfo> _redundant = [];
+        private readonly List<int> _facetGroups = [];
+        private readonly Dictionary<int, Rational[]> _witness = [];
+        private bool[] _isFacet = [];
+        private double[][] _unit = [];
+        private Rational[][]? _exactRows;
+        private Rational[] _p = interior;
+
+        public RegionGeometry Run()
+        {
+            Classify();
+            _isFacet = new bool[_groups.Count];
+            PrepareDoubles();
+            foreach (var direction in ProposalDirections()) TryRay(direction);
+            var box = Bounds();
+            var dismissed = new bool[_groups.Count];
+            int dismissedCount = 0;
+            if (box is not null)
+                for (int g = 0; g < _groups.Count; g++)
+                    if (!_isFacet[g] && NonNegativeOnBox(rows[_groups[g][0]], box.Value))
+                    {
+                        dismissed[g] = true;
+                        dismissedCount += _groups[g].Count;
+                    }
+            ClarksonForTheRest(dismissed);
+            return Assemble(box, dismissedCount);
+        }
+
+        private void Classify()
+        {
+            var index = new Dictionary<long[], int>(RowComparer.Instance);
+            for (int k = 0; k < rows.Length; k++)
+            {
+                _memberFactor.Add(BigInteger.One);
+                _groupOf[k] = -1;
+                var r = rows[k];
+                bool constant = true;
+                for (int i = 0; i < _d; i++) if (r[i] != 0) { constant = false; break; }
+                if (constant)
+                {
+                    if (r[_d] == 0) _flat.Add(k);
+                    else if (r[_d] > 0) _redundant[k] = new RedundancyInfo(k, []);
+                    else throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
+                    continue;
+                }
+                long g = 0;
+                foreach (var v in r) g = (long)BigInteger.GreatestCommonDivisor(g, v == long.MinValue ? BigInteger.Abs(v) : Math.Abs(v));
+                _memberFactor[k] = g;
+                var key = r.Select(v => v / g).ToArray();
+                if (!index.TryGetValue(key, out int group))
+                {
+                    index[key] = group = _groups.Count;
+                    _groups.Add([]);
+                }
+                _groups[group].Add(k);
+                _groupOf[k] = group;
+            }
+        }
+
+        private void PrepareDoubles()
+        {
+            _unit = new double[_groups.Count][];
+            for (int g = 0; g < _groups.Count; g++)
+            {
+                var r = rows[_groups[g][0]];
+                double norm = 0;
+                for (int i = 0; i < _d; i++) norm += (double)r[i] * r[i];
+                norm = Math.Sqrt(norm);
+                _unit[g] = [.. r.Select(v => v / norm)];
+            }
+        }
+
+        private IEnumerable<Rational[]> ProposalDirections()
+        {
+            for (int i = 0; i < _d; i++)
+                for (int s = -1; s <= 1; s += 2)
+                {
+                    var v = new Rational[_d];
+                    Array.Fill(v, Rational.Zero);
+                    v[i] = s;
+                    yield return v;
+                }
+            for (int j = 0; j < 2 * _d; j++)
+            {
+                var v = new Rational[_d];
+                for (int i = 0; i < _d; i++) v[i] = ((i * 7 + j * 3) % 5) - 2 + (i == j % _d ? 3 : 0);
+                yield return v;
+            }
+        }
+
+        /// <summary>
+        /// Shoots a ray from the interior point along v; the first hyperplane hit (proposed in double,
+        /// verified exactly) becomes a facet. Returns false when no constraint stops the ray.
+        /// </summary>
+        private bool TryRay(Rational[] v)
+        {
+            var pd = _p.Select(x => x.ToDouble()).ToArray();
+            var vd = v.Select(x => x.ToDouble()).ToArray();
+            int best = -1;
+            double bestTau = double.PositiveInfinity;
+            for (int g = 0; g < _groups.Count; g++)
+            {
+                var u = _unit[g];
+                double slope = 0, value = u[_d];
+                for (int i = 0; i < _d; i++)
+                {
+                    slope += u[i] * vd[i];
+                    value += u[i] * pd[i];
+                }
+                if (!(slope < 0)) continue;
+                double tau = value / -slope;
+                if (tau < bestTau) { bestTau = tau; best = g; }
+            }
+            if (best < 0) return !ExactlyUnbounded(v);
+            if (_isFacet[best]) return true;
+            var row = rows[_groups[best][0]];
+            var pe = new ExactPoint(_p);
+            Rational slopeExact = Rational.Zero;
+            for (int i = 0; i < _d; i++) if (row[i] != 0) slopeExact += row[i] * v[i];
+            if (slopeExact.Sign >= 0) return true;
+            var tauExact = pe.Value(row) / -slopeExact;
+            var w = new Rational[_d];
+            for (int i = 0; i < _d; i++) w[i] = _p[i] + tauExact * v[i];
+            if (!ValidWitness(w, best)) return true; // the proposal was wrong (or a tie): no decision made
+            AddFacet(best, w);
+            return true;
+        }
+
+        /// <summary>True when no constraint decreases along v (exactly): the region is unbounded that way.</summary>
+        private bool ExactlyUnbounded(Rational[] v)
+        {
+            foreach (var group in _groups)
+            {
+                var row = rows[group[0]];
+                Rational slope = Rational.Zero;
+                for (int i = 0; i < _d; i++) if (row[i] != 0) slope += row[i] * v[i];
+                if (slope.Sign < 0) return false;
+            }
+            return true;
+        }
+
+        private void AddFacet(int group, Rational[] w)
+        {
+            _isFacet[group] = true;
+            _facetGroups.Add(group);
+            _witness[group] = Simplify(w, group);
+        }
+
+        private bool ValidWitness(Rational[] w, int group)
+        {
+            var e = new ExactPoint(w);
+            if (e.Sign(rows[_groups[group][0]]) != 0) return false;
+            for (int k = 0; k < rows.Length; k++)
+            {
+                int g = _groupOf[k];
+                if (g == group) continue;
+                if (g < 0 && !_redundant.ContainsKey(k)) continue; // flat
+                if (e.Sign(rows[k]) <= 0) return false;
+            }
+            return true;
+        }
+
+        private Rational[] Simplify(Rational[] w, int group)
+        {
+            var hyperplane = rows[_groups[group][0]].Select(v => (Rational)v).ToArray();
+            return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group));
+        }
+
+        private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(v => (Rational)v).ToArray())];
+
+        private int[] FacetReps => [.. _facetGroups.Select(g => _groups[g][0])];
+
+        private readonly record struct Box(Rational?[] Lower, Rational?[] Upper,
+            (int, Rational)[]?[] LowerFarkas, (int, Rational)[]?[] UpperFarkas, BigInteger Denominator, BigInteger?[] LowerNum, BigInteger?[] UpperNum);
+
+        /// <summary>Exact LP bounds of each coordinate over the facets, rounded outwards.</summary>
+        private Box? Bounds()
+        {
+            var lower = new Rational?[_d];
+            var upper = new Rational?[_d];
+            var lowerFarkas = new (int, Rational)[]?[_d];
+            var upperFarkas = new (int, Rational)[]?[_d];
+            bool any = false;
+            for (int i = 0; i < _d; i++)
+                for (int side = 0; side < 2; side++)
+                {
+                    var bound = Bound(i, side == 0 ? 1 : -1);
+                    if (bound is null) continue;
+                    any = true;
+                    if (side == 0) { lower[i] = bound.Value.Value; lowerFarkas[i] = bound.Value.Farkas; }
+                    else { upper[i] = bound.Value.Value; upperFarkas[i] = bound.Value.Farkas; }
+                }
+            if (!any) return null;
+            // Round outwards onto the grid 2^-K: short numbers, and the Farkas slack only grows.
+            double extent = 1;
+            for (int i = 0; i < _d; i++)
+            {
+                if (lower[i] is Rational lo) extent = Math.Max(extent, Math.Abs(lo.ToDouble()));
+                if (upper[i] is Rational hi) extent = Math.Max(extent, Math.Abs(hi.ToDouble()));
+            }
+            int bits = Math.Clamp(30 - (int)Math.Ceiling(Math.Log2(extent)), 0, 60);
+            var den = BigInteger.One << bits;
+            var lowerNum = new BigInteger?[_d];
+            var upperNum = new BigInteger?[_d];
+            for (int i = 0; i < _d; i++)
+            {
+                if (lower[i] is Rational lo)
+                {
+                    lowerNum[i] = (lo * new Rational(den, BigInteger.One)).Floor();
+                    lower[i] = new Rational(lowerNum[i]!.Value, den);
+                }
+                if (upper[i] is Rational hi)
+                {
+                    upperNum[i] = -(-hi * new Rational(den, BigInteger.One)).Floor();
+                    upper[i] = new Rational(upperNum[i]!.Value, den);
+                }
+            }
+            return new Box(lower, upper, lowerFarkas, upperFarkas, den, lowerNum, upperNum);
+        }
+
+        /// <summary>
+        /// min (sign·x_i) over the facets' polyhedron, with its Farkas multipliers (true-constraint
+        /// units). An unbounded LP gives a direction; a ray along it finds a new facet or shows the
+        /// region unbounded (null).
+        /// </summary>
+        private (Rational Value, (int, Rational)[] Farkas)? Bound(int i, int sign)
+        {
+            var e0 = new long[_d + 1];
+            e0[i] = sign;
+            for (int proposals = 0; proposals < 4 * _d + 8; proposals++)
+            {
+                var (lp, reps) = DoubleLp(e0);
+                if (lp is null) break;
+                if (lp.Status == LpStatus.Optimal)
+                {
+                    if (Confirm(lp, reps, e0) is not (int, Rational)[] proposal) break;
+                    // Σλ'_j c'_j(x) = sign·x_i + V with V = Σλ'_j h'_j.
+                    Rational v = Rational.Zero;
+                    foreach (var (j, l) in proposal) v += l * rows[j][_d];
+                    return (sign > 0 ? -v : v, [.. proposal.Select(f => (f.Item1, f.Item2 * new Rational(scales[f.Item1], BigInteger.One)))]);
+                }
+                if (lp.Status != LpStatus.Infeasible) break;
+                var direction = lp.Y.Select(y => Rational.FromDouble(-y.Value)).ToArray();
+                int before = _facetGroups.Count;
+                if (!TryRay(direction)) return null; // no constraint stops the ray: unbounded (exact)
+                if (_facetGroups.Count == before) break;
+            }
+            for (int attempt = 0; attempt < 4 * _d + 8; attempt++)
+            {
+                var reps = FacetReps;
+                var m = new Rational[_d][];
+                for (int r = 0; r < _d; r++)
+                {
+                    m[r] = new Rational[reps.Length];
+                    for (int j = 0; j < reps.Length; j++) m[r][j] = rows[reps[j]][r];
+                }
+                var e = new Rational[_d];
+                Array.Fill(e, Rational.Zero);
+                e[i] = sign;
+                var cost = reps.Select(k => (Rational)rows[k][_d]).ToArray();
+                var lp = ExactSimplex.Solve(m, e, cost);
+                if (lp.Status == LpStatus.Optimal)
+                {
+                    // Σλ'_j c'_j(x) = sign·x_i + V ≥ 0, with c'_j = s_j·c_j: true multipliers λ'_j·s_j.
+                    Rational value = Rational.Zero;
+                    var farkas = new List<(int, Rational)>();
+                    for (int j = 0; j < reps.Length; j++)
+                    {
+                        if (lp.Lambda[j].IsZero) continue;
+                        value += lp.Lambda[j] * cost[j];
+                        farkas.Add((reps[j], lp.Lambda[j] * new Rational(scales[reps[j]], BigInteger.One)));
+                    }
+                    farkas.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+                    // lower: x_i ≥ −V; upper: −x_i ≥ −V, i.e. x_i ≤ V.
+                    return (sign > 0 ? -value : value, [.. farkas]);
+                }
+                if (lp.Status != LpStatus.Infeasible) return null;
+                var direction = lp.Y.Select(y => -y).ToArray();
+                int facetsBefore = _facetGroups.Count;
+                if (!TryRay(direction)) return null;        // truly unbounded that way
+                if (_facetGroups.Count == facetsBefore && !ExactRay(direction)) return null;
+            }
+            return null;
+        }
+
+        /// <summary>Exact ray shooting (the fallback when the double proposal was not confirmed).</summary>
+        private bool ExactRay(Rational[] v)
+        {
+            var q = new Rational[_d];
+            // A far point along v; Shoot walks from p to q and stops at the first hyperplane.
+            Rational far = Rational.One;
+            foreach (var group in _groups)
+            {
+                var row = ExactRows[group[0]];
+                var slope = Affine.Slope(row, v);
+                if (slope.Sign >= 0) continue;
+                var t = (Affine.Evaluate(row, _p) / -slope) * 2 + 1;
+                if (t > far) far = t;
+            }
+            for (int i = 0; i < _d; i++) q[i] = _p[i] + far * v[i];
+            var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, q, _isFacet);
+            _p = newInterior;
+            AddFacet(hit, point);
+            return true;
+        }
+
+        /// <summary>
+        /// Clarkson's test of c'_k proposed by a double LP over the facets: a claimed redundancy is
+        /// confirmed exactly (the basis's system solved in rationals, λ ≥ 0, slack ≥ 0); a claimed
+        /// violation is turned into a ray from the interior point towards the violating point, whose
+        /// first hit (verified exactly) is a new facet. Returns true when one of these happened.
+        /// </summary>
+        private bool ProposedClarksonStep(int group)
+        {
+            int k = _groups[group][0];
+            var (lp, reps) = DoubleLp(rows[k]);
+            if (lp is null) return false;
+            if (lp.Status == LpStatus.Optimal)
+            {
+                var combination = Confirm(lp, reps, rows[k]);
+                if (combination is not null)
+                {
+                    Rational slack = rows[k][_d];
+                    foreach (var (j, l) in combination) slack -= l * rows[j][_d];
+                    if (slack.Sign >= 0)
+                    {
+                        RecordRedundant(group, combination);
+                        return true;
+                    }
+                }
+                // x* = −y satisfies the facets and minimises c'_k: walk towards it.
+                var target = lp.Y.Select(y => Rational.FromDouble(-y.Value)).ToArray();
+                var v = new Rational[_d];
+                for (int i = 0; i < _d; i++) v[i] = target[i] - _p[i];
+                return AddsFacet(v);
+            }
+            if (lp.Status == LpStatus.Infeasible) return AddsFacet([.. lp.Y.Select(y => Rational.FromDouble(-y.Value))]);
+            return false;
+        }
+
+        private bool AddsFacet(Rational[] direction)
+        {
+            int before = _facetGroups.Count;
+            if (direction.All(x => x.IsZero)) return false;
+            TryRay(direction);
+            return _facetGroups.Count > before;
+        }
+
+        private void RecordRedundant(int group, (int Facet, Rational Multiplier)[] scaledFarkas)
+        {
+            int k = _groups[group][0];
+            foreach (int member in _groups[group])
+            {
+                // c'_m = β·c'_k with β = gcd_m / gcd_k; c'_j = s_j c_j.
+                var beta = new Rational(_memberFactor[member], _memberFactor[k]);
+                _redundant[member] = new RedundancyInfo(member,
+                    [.. scaledFarkas.Select(f => (f.Facet, f.Multiplier * beta * new Rational(scales[f.Facet], scales[member])))]);
+            }
+        }
+
+        /// <summary>
+        /// The double LP min Σλ_j h'_j s.t. Σλ_j g'_j = target's gradient, λ ≥ 0 over the facets found
+        /// so far (columns normalised; the dual y is unchanged by that). Proposals only.
+        /// </summary>
+        private (LpResult<ApproxNumber>? Lp, int[] Reps) DoubleLp(long[] target)
+        {
+            var reps = FacetReps;
+            double targetNorm = Math.Sqrt(Enumerable.Range(0, _d).Sum(i => (double)target[i] * target[i]));
+            if (targetNorm == 0) return (null, reps);
+            var m = new ApproxNumber[_d][];
+            var norms = reps.Select(k => Math.Sqrt(Enumerable.Range(0, _d).Sum(i => (double)rows[k][i] * rows[k][i]))).ToArray();
+            for (int r = 0; r < _d; r++)
+            {
+                m[r] = new ApproxNumber[reps.Length];
+                for (int j = 0; j < reps.Length; j++) m[r][j] = new(rows[reps[j]][r] / norms[j]);
+            }
+            var rhs = Enumerable.Range(0, _d).Select(i => new ApproxNumber(target[i] / targetNorm)).ToArray();
+            var cost = Enumerable.Range(0, reps.Length).Select(j => new ApproxNumber(rows[reps[j]][_d] / norms[j])).ToArray();
+            return (Simplex<ApproxNumber>.Solve(m, rhs, cost), reps);
+        }
+
+        /// <summary>λ ≥ 0 on the proposed basis with Σλ_j g'_j = target's gradient exactly, or null.</summary>
+        private (int Facet, Rational Multiplier)[]? Confirm(LpResult<ApproxNumber> lp, int[] reps, long[] target)
+        {
+            if (lp.Basis.Length == 0) return null;
+            var columns = lp.Basis.Select(j => ExactRows[reps[j]][.._d]).ToArray();
+            var exact = ExactLinearSolve.Solve(columns, [.. target[.._d].Select(v => (Rational)v)]);
+            if (exact is null || exact.Any(l => l.Sign < 0)) return null;
+            var result = new List<(int, Rational)>();
+            for (int b = 0; b < lp.Basis.Length; b++) if (exact[b].Sign > 0) result.Add((reps[lp.Basis[b]], exact[b]));
+            result.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+            return [.. result];
+        }
+
+        private static bool NonNegativeOnBox(long[] row, Box box)
+        {
+            // min over the box of g·x + h, times the common denominator 2^K of the bounds.
+            int d = row.Length - 1;
+            BigInteger sum = row[d] * box.Denominator;
+            for (int i = 0; i < d; i++)
+            {
+                if (row[i] == 0) continue;
+                var bound = row[i] > 0 ? box.LowerNum[i] : box.UpperNum[i];
+                if (bound is null) return false;
+                sum += row[i] * bound.Value;
+            }
+            return sum.Sign >= 0;
+        }
+
+        private void ClarksonForTheRest(bool[] dismissed)
+        {
+            for (int g = 0; g < _groups.Count; g++)
+            {
+                if (dismissed[g]) continue;
+                int k = _groups[g][0];
+                while (!_isFacet[g] && !_redundant.ContainsKey(k))
+                {
+                    if (ProposedClarksonStep(g)) continue;
+                    var test = FacetFinder.TestAgainstFacets(ExactRows, FacetReps, k, _p, _d);
+                    if (test.Farkas is not null)
+                    {
+                        RecordRedundant(g, test.Farkas);
+                        break;
+                    }
+                    var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, test.Violator!, _isFacet);
+                    _p = newInterior;
+                    AddFacet(hit, point);
+                }
+            }
+        }
+
+        private RegionGeometry Assemble(Box? box, int dismissedCount)
+        {
+            var facets = new List<FacetInfo>();
+            for (int g = 0; g < _groups.Count; g++)
+            {
+                if (!_isFacet[g]) continue;
+                var members = _groups[g];
+                int rep = members[0];
+                facets.Add(new FacetInfo(rep, _witness[g], [.. members.Skip(1)]));
+                foreach (int member in members.Skip(1))
+                {
+                    // c_m = (β·s_rep/s_m)·c_rep.
+                    var alpha = new Rational(_memberFactor[member], _memberFactor[rep]) * new Rational(scales[rep], scales[member]);
+                    _redundant[member] = new RedundancyInfo(member, [(rep, alpha)]);
+                }
+            }
+            facets.Sort((a, b) => a.Constraint.CompareTo(b.Constraint));
+            BoundingBox? bounds = box is Box b ? new BoundingBox(b.Lower, b.Upper, b.LowerFarkas, b.UpperFarkas) : null;
+            return new RegionGeometry(facets, [.. _redundant.Values], _flat, bounds, dismissedCount);
+        }
+    }
+
+    private sealed class RowComparer : IEqualityComparer<long[]>
+    {
+        public static readonly RowComparer Instance = new();
+        public bool Equals(long[]? a, long[]? b) => a.AsSpan().SequenceEqual(b);
+
+        public int GetHashCode(long[] row)
+        {
+            var h = new HashCode();
+            foreach (var v in row) h.Add(v);
+            return h.ToHashCode();
+        }
+    }
+}
