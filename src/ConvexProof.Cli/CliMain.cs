@@ -12,6 +12,10 @@ public static class CliMain
     [
         new CertifyCommand(),
         new CheckCommand(),
+        new ImportCommand(),
+        new SmtCheckCommand(),
+        new PlotCommand(),
+        new InfoCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

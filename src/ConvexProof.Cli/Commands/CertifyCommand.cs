@@ -1,64 +1,210 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using ConvexProof.Certificates;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Convexity;
+using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Regions;
 
 namespace ConvexProof.Cli.Commands;
 
-/// <summary>`convexproof certify NET --out CERT`: decides convexity and writes the certificate.</summary>
+/// <summary>
+/// `convexproof certify NET --out CERT`: decides convexity and writes the certificate.
+/// `convexproof certify NET... --out-dir DIR`: the same for several networks, one line each.
+/// `--json` prints a machine-readable summary (schema in docs/cli.md) instead of the human one.
+/// </summary>
 public sealed class CertifyCommand : ICommand
 {
+    /// <summary>The value of the "schema" field of every --json object.</summary>
+    public const string JsonSchema = "convexproof-certify/1";
+
     public string Name => "certify";
     public string Summary => "decide convexity exactly and write a certificate";
 
     public string Usage => """
         usage: convexproof certify NET --out CERT [options]
+               convexproof certify NET... --out-dir DIR [options]
 
         Decides exactly whether the network in NET (net.json, see docs/formats.md) computes a convex
         function on the domain, and writes a certificate that `convexproof check` re-verifies.
 
         options:
           --out CERT            where to write the certificate (written to a temp file, then renamed)
+          --out-dir DIR         batch mode: certify every NET, writing DIR/<name>.cert.json (<name> is
+                                NET's file name without .json); one line per network; DIR is created
           --box LO:HI           restrict to the box [LO,HI]^d (default: all of R^d)
           --box LO1:HI1,...     one interval per coordinate
           --max-regions N       stop after N regions (exit 3, undecided, unless a violation was found)
-          --timeout S           stop after S seconds (exit 3, undecided, unless a violation was found)
+          --timeout S           stop after S seconds (exit 3, undecided, unless a violation was found);
+                                in batch mode the limits apply to each network
+          --json                print a JSON summary instead of the human one (one object per line in
+                                batch mode; schema in docs/cli.md)
           --quiet               no progress display
           --progress            show progress even when stderr is not a terminal
 
         exit codes: 0 convex, 1 not convex, 2 bad input or usage, 3 undecided (a limit was reached)
+        batch mode: 2 if any input error, else 3 if any undecided, else 1 if any not convex, else 0
 
         """;
 
     public int Run(string[] args, CliContext context)
     {
-        var a = new ArgumentList(args, ["--out", "--box", "--max-regions", "--timeout"], ["--quiet", "--progress"]);
-        if (a.Positionals.Count != 1) throw new UsageException("certify takes one network file (see 'convexproof certify --help')");
-        string netPath = a.Positionals[0];
-        string outPath = a.Value("--out") ?? throw new UsageException("certify needs --out CERT (where to write the certificate)");
-        CheckOutputFolder(outPath);
-        var network = NetworkReader.ReadFile(netPath);
-        var domain = BoxOption.Parse(a.Value("--box"), network.InputDim);
-        var limits = new ExplorationLimits(
-            a.IntValue("--max-regions", 1, int.MaxValue) ?? int.MaxValue,
-            a.SecondsValue("--timeout") is double s ? TimeSpan.FromSeconds(s) : null);
+        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout"], ["--quiet", "--progress", "--json"]);
+        string? outPath = a.Value("--out"), outDir = a.Value("--out-dir");
+        if (outPath is not null && outDir is not null)
+            throw new UsageException("--out and --out-dir cannot be combined (--out for one network, --out-dir for several)");
+        if (a.Positionals.Count == 0)
+            throw new UsageException("certify takes a network file (see 'convexproof certify --help')");
+        if (outDir is null && a.Positionals.Count != 1)
+            throw new UsageException($"certify got {a.Positionals.Count} network files: certify several with --out-dir DIR (see 'convexproof certify --help')");
+        var settings = new Settings(
+            a.Value("--box"),
+            new ExplorationLimits(
+                a.IntValue("--max-regions", 1, int.MaxValue) ?? int.MaxValue,
+                a.SecondsValue("--timeout") is double s ? TimeSpan.FromSeconds(s) : null),
+            a.Flag("--json"),
+            ProgressDisplay.Create(context.Error, a.Flag("--quiet"), a.Flag("--progress")),
+            a.Flag("--quiet"));
+        if (settings.Box is string box) BoxOption.Parse(box, box.Split(',').Length); // syntax errors are usage errors, before any work
 
-        var progress = ProgressDisplay.Create(context.Error, a.Flag("--quiet"), a.Flag("--progress"));
-        var clock = Stopwatch.StartNew();
-        var result = Certifier.Certify(network, domain, new CertifyOptions { Limits = limits, Progress = progress.Callback });
-        progress.Finish();
+        return outDir is null
+            ? RunSingle(a.Positionals[0], outPath ?? throw new UsageException("certify needs --out CERT (where to write the certificate)"), settings, context)
+            : RunBatch(a.Positionals, outDir, settings, context);
+    }
 
-        if (result.Verdict != Verdict.Undecided)
-            AtomicFile.Write(outPath, stream => CertificateWriter.Write(result, stream));
-        context.Out.Write(Describe(netPath, outPath, network, result, clock.Elapsed));
-        return result.Verdict switch
+    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet);
+
+    /// <summary>What became of one network.</summary>
+    private sealed record Outcome(
+        string NetPath, string CertPath, Network? Network, CertificationResult? Result, string? Error, InputException? Input, TimeSpan Elapsed)
+    {
+        public int ExitCode => Result?.Verdict switch
         {
+            null => ExitCodes.Usage,
             Verdict.Convex => ExitCodes.Ok,
             Verdict.NotConvex => ExitCodes.Negative,
             _ => ExitCodes.Undecided,
         };
+
+        public bool Written => Result is { Verdict: not Verdict.Undecided } && Error is null;
+    }
+
+    private static int RunSingle(string netPath, string outPath, Settings settings, CliContext context)
+    {
+        CheckOutputFolder(outPath);
+        var outcome = CertifyOne(netPath, outPath, settings);
+        settings.Progress.Finish();
+        if (settings.Json) context.Out.WriteLine(ToJson(outcome));
+        if (outcome.Error is not null)
+        {
+            context.Error.WriteLine($"convexproof: {outcome.Error}");
+            return ExitCodes.Usage;
+        }
+        if (!settings.Json) context.Out.Write(Describe(netPath, outPath, outcome.Network!, outcome.Result!, outcome.Elapsed));
+        return outcome.ExitCode;
+    }
+
+    private static int RunBatch(IReadOnlyList<string> netPaths, string outDir, Settings settings, CliContext context)
+    {
+        if (File.Exists(outDir)) throw new UsageException($"--out-dir {outDir}: is a file, not a folder");
+        var certPaths = new List<string>();
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var net in netPaths)
+        {
+            string name = CertificateName(net);
+            if (byName.TryGetValue(name, out var other))
+                throw new UsageException($"{other} and {net} would both write {Path.Combine(outDir, name)}; rename one of them");
+            byName[name] = net;
+            certPaths.Add(Path.Combine(outDir, name));
+        }
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"--out-dir {outDir}: cannot create the folder ({e.Message})");
+        }
+
+        var outcomes = new List<Outcome>();
+        for (int i = 0; i < netPaths.Count; i++)
+        {
+            settings.Progress.Label = $"[{i + 1}/{netPaths.Count}] {netPaths[i]}: ";
+            var outcome = CertifyOne(netPaths[i], certPaths[i], settings);
+            settings.Progress.Finish(erase: true);
+            outcomes.Add(outcome);
+            context.Out.WriteLine(settings.Json ? ToJson(outcome) : BatchLine(outcome));
+            context.Out.Flush();
+        }
+
+        int Count(int code) => outcomes.Count(o => o.ExitCode == code);
+        if (!settings.Quiet && !settings.Json)
+            context.Error.WriteLine($"{outcomes.Count} networks: {Count(ExitCodes.Ok)} convex, {Count(ExitCodes.Negative)} not convex, " +
+                                    $"{Count(ExitCodes.Undecided)} undecided, {Count(ExitCodes.Usage)} input errors");
+        return OverallExitCode(outcomes.Select(o => o.ExitCode));
+    }
+
+    /// <summary>Batch exit code: 2 if any input error, else 3 if any undecided, else 1 if any not convex, else 0.</summary>
+    public static int OverallExitCode(IEnumerable<int> codes)
+    {
+        var set = codes.ToHashSet();
+        foreach (int code in new[] { ExitCodes.Usage, ExitCodes.Undecided, ExitCodes.Negative })
+            if (set.Contains(code)) return code;
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>DIR/&lt;name&gt;.cert.json: NET's file name without a final ".json".</summary>
+    public static string CertificateName(string netPath)
+    {
+        string file = Path.GetFileName(netPath.TrimEnd('/', '\\'));
+        if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && file.Length > 5) file = file[..^5];
+        if (file.Length == 0 || file is "." or "..") file = "network";
+        return file + ".cert.json";
+    }
+
+    /// <summary>
+    /// Reads, certifies and writes one network. Problems with this network's file (unreadable,
+    /// malformed, wrong --box dimension, certificate not writable) are returned, not thrown.
+    /// </summary>
+    private static Outcome CertifyOne(string netPath, string certPath, Settings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        Network network;
+        Domain domain;
+        try
+        {
+            network = NetworkReader.ReadFile(netPath);
+        }
+        catch (InputException e)
+        {
+            return new Outcome(netPath, certPath, null, null, e.Message, e, clock.Elapsed);
+        }
+        try
+        {
+            domain = BoxOption.Parse(settings.Box, network.InputDim);
+        }
+        catch (UsageException e)
+        {
+            return new Outcome(netPath, certPath, network, null, $"{netPath}: {e.Message} (the network has {network.InputDim} inputs)", null, clock.Elapsed);
+        }
+
+        clock.Restart();
+        var result = Certifier.Certify(network, domain, new CertifyOptions { Limits = settings.Limits, Progress = settings.Progress.Callback });
+        if (result.Verdict != Verdict.Undecided)
+        {
+            try
+            {
+                AtomicFile.Write(certPath, stream => CertificateWriter.Write(result, stream));
+            }
+            catch (UsageException e)
+            {
+                return new Outcome(netPath, certPath, network, null, e.Message, null, clock.Elapsed);
+            }
+        }
+        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed);
     }
 
     private static void CheckOutputFolder(string outPath)
@@ -66,6 +212,147 @@ public sealed class CertifyCommand : ICommand
         string folder = Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".";
         if (!Directory.Exists(folder)) throw new UsageException($"{outPath}: the folder {folder} does not exist");
         if (Directory.Exists(outPath)) throw new UsageException($"{outPath}: is a folder; --out names the certificate file");
+    }
+
+    /// <summary>One line of batch output (human form).</summary>
+    private static string BatchLine(Outcome o)
+    {
+        string time = Seconds(o.Elapsed) + " s";
+        if (o.Error is not null)
+        {
+            string problem = o.Input is InputException e ? $"{e.JsonPath}: {e.Problem}" : o.Error;
+            return $"{o.NetPath}: error: {problem}";
+        }
+        var r = o.Result!;
+        var s = r.Statistics;
+        return r.Verdict switch
+        {
+            Verdict.Convex => $"{o.NetPath}: convex ({s.Regions} regions, {time}) -> {o.CertPath}",
+            Verdict.NotConvex => $"{o.NetPath}: NOT convex ({ViolationText(o.Network!, r.FirstViolation)}; {s.Regions} regions, {time}) -> {o.CertPath}",
+            _ => $"{o.NetPath}: undecided: {r.UndecidedReason} ({time}; no certificate written)",
+        };
+    }
+
+    private static string ViolationText(Network network, Violation? v) => v switch
+    {
+        null => "counterexample",
+        { Degenerate: true } => $"units {string.Join(", ", v.Units)} switch together, gradient jump {v.Value}",
+        _ => $"unit {v.Units[0]} ({network.Neurons[v.Units[0]]}) c = {v.Value}",
+    };
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>The --json summary of one network: one line, schema in docs/cli.md.</summary>
+    private static string ToJson(Outcome o)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            var r = o.Result;
+            w.WriteStartObject();
+            w.WriteString("schema", JsonSchema);
+            w.WriteString("network", o.NetPath);
+            if (r is not null) w.WriteString("network_sha256", r.NetworkSha256);
+            else if (o.Network is not null) w.WriteString("network_sha256", NetworkHash.Sha256(o.Network));
+            else w.WriteNull("network_sha256");
+            w.WriteString("verdict", r?.Verdict switch
+            {
+                null => "error",
+                Verdict.Convex => "convex",
+                Verdict.NotConvex => "not_convex",
+                _ => "undecided",
+            });
+            w.WriteNumber("exit_code", o.ExitCode);
+            if (o.Written) w.WriteString("certificate", o.CertPath); else w.WriteNull("certificate");
+            if (o.Network is null) w.WriteNull("input_dim"); else w.WriteNumber("input_dim", o.Network.InputDim);
+            w.WritePropertyName("domain");
+            if (r is null || !r.Domain.IsBox) w.WriteNullValue();
+            else
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("box");
+                for (int i = 0; i < r.Domain.Dimension; i++)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(r.Domain.Lower![i].ToString());
+                    w.WriteStringValue(r.Domain.Upper![i].ToString());
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            if (r is null) w.WriteNull("complete"); else w.WriteBoolean("complete", r.Complete);
+            w.WritePropertyName("counts");
+            if (r is null) w.WriteNullValue();
+            else
+            {
+                var s = r.Statistics;
+                w.WriteStartObject();
+                w.WriteNumber("neurons", s.Neurons);
+                w.WriteNumber("regions", s.Regions);
+                w.WriteNumber("facets", s.Facets);
+                w.WriteNumber("boundary_facets", s.BoundaryFacets);
+                w.WriteNumber("redundant", s.Redundant);
+                w.WriteNumber("flat", s.Flat);
+                w.WriteNumber("conditions", s.Conditions);
+                w.WriteNumber("violations", s.Violations);
+                w.WriteNumber("degenerate_facets", s.DegenerateFacets);
+                w.WriteEndObject();
+            }
+            w.WriteNumber("seconds", Math.Round(o.Elapsed.TotalSeconds, 3));
+            w.WritePropertyName("violation");
+            if (r?.FirstViolation is Violation v)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("region", v.Region);
+                w.WriteNumber("constraint", v.Constraint);
+                w.WriteStartArray("units");
+                foreach (int u in v.Units) w.WriteNumberValue(u);
+                w.WriteEndArray();
+                w.WriteString("value", v.Value.ToString());
+                w.WriteBoolean("degenerate", v.Degenerate);
+                w.WriteEndObject();
+            }
+            else w.WriteNullValue();
+            w.WritePropertyName("counterexample");
+            if (r?.Counterexample is Counterexample ce)
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("x");
+                foreach (var x in ce.X) w.WriteStringValue(x.ToString());
+                w.WriteEndArray();
+                w.WriteStartArray("y");
+                foreach (var y in ce.Y) w.WriteStringValue(y.ToString());
+                w.WriteEndArray();
+                w.WriteString("fx", ce.Fx.ToString());
+                w.WriteString("fy", ce.Fy.ToString());
+                w.WriteString("fmid", ce.FMid.ToString());
+                w.WriteEndObject();
+            }
+            else w.WriteNullValue();
+            if (r?.UndecidedReason is string reason) w.WriteString("undecided_reason", reason); else w.WriteNull("undecided_reason");
+            w.WritePropertyName("error");
+            if (o.Error is null) w.WriteNullValue();
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("message", o.Error);
+                w.WriteString("file", o.Input?.File ?? o.NetPath);
+                if (o.Input is InputException e)
+                {
+                    w.WriteString("json_path", e.JsonPath);
+                    w.WriteString("problem", e.Problem);
+                }
+                else
+                {
+                    w.WriteNull("json_path");
+                    w.WriteString("problem", o.Error);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>The human summary printed on stdout.</summary>

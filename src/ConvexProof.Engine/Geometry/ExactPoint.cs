@@ -18,6 +18,12 @@ public sealed class ExactPoint
     public ExactPoint(IReadOnlyList<Rational> x)
     {
         Coordinates = [.. x];
+        if (TrySmall(x, out _smallNum, out _smallDen))
+        {
+            _den = _smallDen;
+            _num = [.. _smallNum!.Select(v => (BigInteger)v)];
+            return;
+        }
         BigInteger den = BigInteger.One;
         foreach (var v in x) den = den / BigInteger.GreatestCommonDivisor(den, v.Denominator) * v.Denominator;
         _den = den;
@@ -30,6 +36,41 @@ public sealed class ExactPoint
     }
 
     public Rational[] Coordinates { get; }
+
+    /// <summary>Common denominator and numerators in 64 bits, when they fit (the usual case).</summary>
+    private static bool TrySmall(IReadOnlyList<Rational> x, out long[]? num, out long den)
+    {
+        num = null;
+        den = 1;
+        foreach (var v in x)
+        {
+            if (v.Denominator > long.MaxValue) return false;
+            long q = (long)v.Denominator;
+            try
+            {
+                den = checked(den / Gcd(den, q) * q);
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+        var result = new long[x.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var n = x[i].Numerator * (den / (long)x[i].Denominator);
+            if (n > long.MaxValue || n < long.MinValue) return false;
+            result[i] = (long)n;
+        }
+        num = result;
+        return true;
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return Math.Abs(a);
+    }
 
     /// <summary>sign(g·x + h) for an integer row [g, h].</summary>
     public int Sign(long[] row)

@@ -79,7 +79,16 @@ public static class FastFacetFinder
         private bool[] _isFacet = [];
         private double[][] _unit = [];
         private Rational[][]? _exactRows;
-        private Rational[] _p = interior;
+        private Rational[] _pValue = interior;
+        private ExactPoint? _pExact;
+
+        private Rational[] _p
+        {
+            get => _pValue;
+            set { _pValue = value; _pExact = null; }
+        }
+
+        private ExactPoint PExact => _pExact ??= new ExactPoint(_pValue);
 
         public RegionGeometry Run()
         {
@@ -119,7 +128,7 @@ public static class FastFacetFinder
                     continue;
                 }
                 long g = 0;
-                foreach (var v in r) g = (long)BigInteger.GreatestCommonDivisor(g, v == long.MinValue ? BigInteger.Abs(v) : Math.Abs(v));
+                foreach (var v in r) g = v == long.MinValue ? (long)BigInteger.GreatestCommonDivisor(g, BigInteger.Abs(v)) : Gcd(g, Math.Abs(v));
                 _memberFactor[k] = g;
                 var key = r.Select(v => v / g).ToArray();
                 if (!index.TryGetValue(key, out int group))
@@ -189,7 +198,7 @@ public static class FastFacetFinder
             if (best < 0) return !ExactlyUnbounded(v);
             if (_isFacet[best]) return true;
             var row = rows[_groups[best][0]];
-            var pe = new ExactPoint(_p);
+            var pe = PExact;
             Rational slopeExact = Rational.Zero;
             for (int i = 0; i < _d; i++) if (row[i] != 0) slopeExact += row[i] * v[i];
             if (slopeExact.Sign >= 0) return true;
@@ -266,29 +275,33 @@ public static class FastFacetFinder
                     else { upper[i] = bound.Value.Value; upperFarkas[i] = bound.Value.Farkas; }
                 }
             if (!any) return null;
-            // Round outwards onto the grid 2^-K: short numbers, and the Farkas slack only grows.
+            // Round outwards onto the grid 2^-K (short numbers; the Farkas slack only grows), unless
+            // the exact bound is already short.
             double extent = 1;
             for (int i = 0; i < _d; i++)
             {
                 if (lower[i] is Rational lo) extent = Math.Max(extent, Math.Abs(lo.ToDouble()));
                 if (upper[i] is Rational hi) extent = Math.Max(extent, Math.Abs(hi.ToDouble()));
             }
-            int bits = Math.Clamp(30 - (int)Math.Ceiling(Math.Log2(extent)), 0, 60);
-            var den = BigInteger.One << bits;
+            int bits = Math.Clamp(20 - (int)Math.Ceiling(Math.Log2(extent)), 0, 60);
+            var grid = new Rational(BigInteger.One << bits, BigInteger.One);
+            for (int i = 0; i < _d; i++)
+            {
+                if (lower[i] is Rational lo && lo.Denominator.GetBitLength() > 16)
+                    lower[i] = new Rational((lo * grid).Floor(), grid.Numerator);
+                if (upper[i] is Rational hi && hi.Denominator.GetBitLength() > 16)
+                    upper[i] = new Rational(-(-hi * grid).Floor(), grid.Numerator);
+            }
+            // One common denominator makes the interval test integer arithmetic.
+            BigInteger den = BigInteger.One;
+            foreach (var v in lower.Concat(upper))
+                if (v is Rational r) den = den / BigInteger.GreatestCommonDivisor(den, r.Denominator) * r.Denominator;
             var lowerNum = new BigInteger?[_d];
             var upperNum = new BigInteger?[_d];
             for (int i = 0; i < _d; i++)
             {
-                if (lower[i] is Rational lo)
-                {
-                    lowerNum[i] = (lo * new Rational(den, BigInteger.One)).Floor();
-                    lower[i] = new Rational(lowerNum[i]!.Value, den);
-                }
-                if (upper[i] is Rational hi)
-                {
-                    upperNum[i] = -(-hi * new Rational(den, BigInteger.One)).Floor();
-                    upper[i] = new Rational(upperNum[i]!.Value, den);
-                }
+                if (lower[i] is Rational lo) lowerNum[i] = lo.Numerator * (den / lo.Denominator);
+                if (upper[i] is Rational hi) upperNum[i] = hi.Numerator * (den / hi.Denominator);
             }
             return new Box(lower, upper, lowerFarkas, upperFarkas, den, lowerNum, upperNum);
         }
@@ -524,6 +537,12 @@ public static class FastFacetFinder
             BoundingBox? bounds = box is Box b ? new BoundingBox(b.Lower, b.Upper, b.LowerFarkas, b.UpperFarkas) : null;
             return new RegionGeometry(facets, [.. _redundant.Values], _flat, bounds, dismissedCount);
         }
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
     }
 
     private sealed class RowComparer : IEqualityComparer<long[]>

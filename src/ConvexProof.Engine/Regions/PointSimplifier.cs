@@ -11,7 +11,7 @@ namespace ConvexProof.Regions;
 /// </summary>
 public static class PointSimplifier
 {
-    private static readonly int[] Bits = [2, 6, 12, 24, 40, 64];
+    private static readonly int[] Bits = [6, 12, 20, 32, 48, 64];
 
     /// <summary>A simpler point p' with valid(p'), or the original.</summary>
     public static Rational[] Interior(Rational[] point, Func<Rational[], bool> valid)

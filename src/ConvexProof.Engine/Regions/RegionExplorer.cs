@@ -103,6 +103,16 @@ public sealed class RegionExplorer(Network network, Domain domain)
     private (RegionMaps Next, Rational[]? Point) Cross(ScaledNetwork? scaled, RegionMaps maps, FacetInfo facet, Func<string, bool> known)
     {
         var w = facet.Witness;
+        if (facet.SameHyperplane.Length == 0 && !HasFlatUnit(maps))
+        {
+            // Only this unit vanishes at w and every other unit is non-zero there, so near w exactly
+            // this unit switches: the neighbour is the pattern with its bit flipped. (The checker
+            // recomputes it by symbolic perturbation.)
+            var flipped = maps.Pattern.ToCharArray();
+            flipped[facet.Constraint] = flipped[facet.Constraint] == '1' ? '0' : '1';
+            var flippedPattern = new string(flipped);
+            if (known(flippedPattern)) return (new RegionMaps(Network, flippedPattern, null), null);
+        }
         if (scaled is not null && maps.Fast is not null)
         {
             // The integer row is a positive multiple of the true constraint, so its outward normal
@@ -171,6 +181,13 @@ public sealed class RegionExplorer(Network network, Domain domain)
         }
         if (!Inside(p)) return null;
         return PointSimplifier.Interior(p, Inside);
+    }
+
+    private static bool HasFlatUnit(RegionMaps maps)
+    {
+        if (maps.Fast is null) return true; // unknown cheaply: take the general route
+        foreach (var row in maps.Fast.Rows) if (IsZeroRow(row)) return true;
+        return false;
     }
 
     private static bool IsZeroRow(long[] row)

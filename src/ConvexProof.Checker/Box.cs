@@ -1,0 +1,58 @@
+using System.Text.Json;
+using static ConvexProof.Checker.CertificateJson;
+
+namespace ConvexProof.Checker;
+
+/// <summary>A box domain: lo_i &lt; x_i &lt; hi_i (closed for membership, open for interiors).</summary>
+internal sealed record Box(Rational[] Lo, Rational[] Hi)
+{
+    private static readonly KeySet DomainKeys = new(1, "box");
+
+    public bool Contains(Rational[] x)
+    {
+        for (int i = 0; i < Lo.Length; i++) if (x[i] < Lo[i] || x[i] > Hi[i]) return false;
+        return true;
+    }
+
+    public bool SameAs(Box other) => Lo.AsSpan().SequenceEqual(other.Lo) && Hi.AsSpan().SequenceEqual(other.Hi);
+
+    public override string ToString() =>
+        string.Join(" × ", Enumerable.Range(0, Lo.Length).Select(i => $"[{Lo[i]}, {Hi[i]}]"));
+
+    /// <summary>The certificate's "domain": null (all of R^d) or {"box": [["lo","hi"], …]}.</summary>
+    public static Box? Read(JsonElement e, int dimension)
+    {
+        if (e.ValueKind == JsonValueKind.Null) return null;
+        Keys(e, "$.domain", DomainKeys);
+        var intervals = Items(e.GetProperty("box"), "$.domain.box");
+        if (intervals.Length != dimension) throw Bad("$.domain.box", $"has {intervals.Length} intervals, the network has {dimension} inputs");
+        var lo = new Rational[dimension];
+        var hi = new Rational[dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            var pair = ReadPoint(intervals[i], $"$.domain.box[{i}]", 2);
+            (lo[i], hi[i]) = (pair[0], pair[1]);
+            if (lo[i] >= hi[i]) throw Bad($"$.domain.box[{i}]", $"lo = {lo[i]} is not below hi = {hi[i]}");
+        }
+        return new Box(lo, hi);
+    }
+
+    /// <summary>The CLI's --box: "LO:HI" for every coordinate or "LO1:HI1,LO2:HI2,…" (net.json number notations).</summary>
+    public static Box Parse(string text, int dimension)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 1 && parts.Length != dimension)
+            throw new ArgumentException($"give one interval LO:HI for every coordinate, or {dimension} intervals separated by commas");
+        var lo = new Rational[dimension];
+        var hi = new Rational[dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            var bounds = parts[parts.Length == 1 ? 0 : i].Split(':');
+            if (bounds.Length != 2) throw new ArgumentException($"'{parts[parts.Length == 1 ? 0 : i]}' is not an interval LO:HI");
+            if (!NetNumber.TryParse(bounds[0], out lo[i], out var problem) || !NetNumber.TryParse(bounds[1], out hi[i], out problem))
+                throw new ArgumentException(problem);
+            if (lo[i] >= hi[i]) throw new ArgumentException($"interval {i + 1} has LO ≥ HI");
+        }
+        return new Box(lo, hi);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using static ConvexProof.Checker.CertificateJson;
+
+namespace ConvexProof.Checker;
+
+/// <summary>The outcome of a check: a statement of what was proved, or the first reason it fails.</summary>
+public sealed record CheckResult(bool Valid, string? Verdict, string? Statement, string? Reason)
+{
+    public override string ToString() => Valid ? Statement! : $"INVALID: {Reason}";
+}
+
+/// <summary>
+/// The trusted checker of convexproof-certificate/1 (docs/formats.md; soundness in
+/// docs/certificate.md). It shares no code with the engine: its own rationals, net.json reader,
+/// hash and checks, exact arithmetic only.
+/// </summary>
+public static class CertificateChecker
+{
+    public const string Format = "convexproof-certificate/1";
+
+    private static readonly KeySet RootKeys =
+        new(7, "format", "network_sha256", "domain", "verdict", "summary", "regions", "conditions", "counterexample");
+    private static readonly KeySet SummaryKeys =
+        new(9, "neurons", "regions", "facets", "boundary_facets", "redundant", "flat", "conditions", "violations", "degenerate_facets");
+
+    /// <summary>
+    /// Checks the certificate at <paramref name="certificatePath"/> for the network at
+    /// <paramref name="networkPath"/>. <paramref name="expectedBox"/> (the CLI's --box syntax,
+    /// "LO:HI" or "LO1:HI1,…") makes the domain part of what must match; null accepts the
+    /// certificate's own domain and states it. Throws <see cref="CheckerInputException"/> for an
+    /// unreadable or malformed net.json or an unreadable certificate file, and
+    /// <see cref="ArgumentException"/> for a malformed <paramref name="expectedBox"/>.
+    /// </summary>
+    public static CheckResult Check(string networkPath, string certificatePath, string? expectedBox = null)
+    {
+        var network = NetworkFile.Read(networkPath);
+        var expected = expectedBox is null ? null : Box.Parse(expectedBox, network.InputDim);
+        var bytes = FileBytes.Read(certificatePath);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            return new CheckResult(false, null, null,
+                $"the certificate is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}; is it truncated?)");
+        }
+        using (doc)
+        {
+            try
+            {
+                return Run(network, doc.RootElement, expected);
+            }
+            catch (InvalidCertificateException e)
+            {
+                return new CheckResult(false, null, null, e.Message);
+            }
+        }
+    }
+
+    /// <summary>The canonical network_sha256 of a net.json (docs/formats.md).</summary>
+    public static string NetworkSha256(string networkPath) => NetworkFile.Sha256(NetworkFile.Read(networkPath));
+
+    private static CheckResult Run(Network network, JsonElement root, Box? expected)
+    {
+        Keys(root, "$", RootKeys);
+        string format = CertificateJson.String(root.GetProperty("format"), "$.format");
+        if (format != Format) throw Bad("$.format", $"is \"{format}\", this checker reads \"{Format}\"");
+        string sha = NetworkFile.Sha256(network);
+        string claimed = CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256");
+        if (claimed != sha) throw Bad("$.network_sha256", $"is {claimed}, but the given network hashes to {sha}: the certificate is for another network");
+        var box = Box.Read(root.GetProperty("domain"), network.InputDim);
+        if (expected is not null && (box is null || !box.SameAs(expected)))
+            throw Bad("$.domain", $"is {DomainText(box, network.InputDim)}, but the expected domain is {expected}");
+        string verdict = CertificateJson.String(root.GetProperty("verdict"), "$.verdict");
+        if (verdict is not ("convex" or "not_convex")) throw Bad("$.verdict", $"is \"{verdict}\", expected \"convex\" or \"not_convex\"");
+        bool hasCounterexample = root.TryGetProperty("counterexample", out var counterexample);
+        if (hasCounterexample != (verdict == "not_convex"))
+            throw Bad("$.counterexample", verdict == "convex" ? "must be absent when the verdict is convex" : "is required when the verdict is not_convex");
+        var summary = root.GetProperty("summary");
+        Keys(summary, "$.summary", SummaryKeys);
+
+        var regions = Items(root.GetProperty("regions"), "$.regions");
+        if (regions.Length == 0) throw Bad("$.regions", "there must be at least one region");
+        var patterns = ReadPatterns(regions, network.NeuronCount);
+        var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
+        var totals = CheckRegions(ctx, regions);
+        var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), totals.Realised);
+
+        int violations = conditions.Negative + totals.NegativeJumps;
+        if ((violations == 0) != (verdict == "convex"))
+            throw Bad("$.verdict", violations == 0
+                ? "is not_convex, but no condition value and no degenerate jump is negative"
+                : $"is convex, but {violations} condition values or degenerate jumps are negative (the first: {conditions.FirstNegative ?? "a degenerate facet"})");
+        string? counterexampleText = hasCounterexample ? Counterexample.Check(network, box, counterexample) : null;
+
+        int[] counts = [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
+            conditions.Count, violations, totals.Degenerate];
+        for (int i = 0; i < counts.Length; i++)
+        {
+            string key = SummaryKeys.Names[i];
+            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
+            if (value != counts[i]) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {counts[i]}");
+        }
+
+        string domain = DomainText(box, network.InputDim);
+        string what = verdict == "convex"
+            ? $"f is convex on {domain}"
+            : $"f is NOT convex on {domain}: {counterexampleText}";
+        string statement =
+            $"VALID: {what}. Network sha256 {sha} ({network.InputDim} inputs, {network.NeuronCount} ReLU units). " +
+            $"Checked {regions.Length} activation regions, each with an interior point and exact local maps; " +
+            $"{totals.Facets} facets with witness points ({totals.Boundary} on the domain boundary, {totals.Degenerate} degenerate), " +
+            $"closed under adjacency, so the regions cover the domain; {totals.Redundant} redundant constraints by Farkas multipliers; " +
+            $"{totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
+            $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.";
+        return new CheckResult(true, verdict, statement, null);
+    }
+
+    internal static string DomainText(Box? box, int dimension) => box is null ? $"R^{dimension}" : $"the box {box}";
+
+    /// <summary>Every pattern well-formed and unique (a region is identified by its pattern).</summary>
+    private static string[] ReadPatterns(JsonElement[] regions, int neurons)
+    {
+        var patterns = new string[regions.Length];
+        var seen = new Dictionary<string, int>(regions.Length, StringComparer.Ordinal);
+        for (int r = 0; r < regions.Length; r++)
+        {
+            patterns[r] = RegionEntry.ReadPattern(regions[r], $"$.regions[{r}]", neurons);
+            if (!seen.TryAdd(patterns[r], r)) throw Bad($"$.regions[{r}].pattern", $"is the same as the pattern of region {seen[patterns[r]]}");
+        }
+        return patterns;
+    }
+
+    /// <summary>
+    /// Local maps for every region, computed once. Region 0 by a forward pass; the others from a
+    /// region reached before them in a breadth-first walk over the claimed neighbour links (any base
+    /// gives the exact same maps; a neighbour just makes it cheap). Each level runs in parallel.
+    /// </summary>
+    private static Rational[][][] ComputeMaps(Network network, JsonElement[] regions, string[] patterns)
+    {
+        var maps = new Rational[regions.Length][][];
+        var calculator = new LocalMaps(network);
+        maps[0] = calculator.Compute(patterns[0]);
+        var parent = new int[regions.Length];
+        Array.Fill(parent, -1);
+        parent[0] = 0;
+        var level = new List<int> { 0 };
+        while (level.Count > 0)
+        {
+            var next = new List<int>();
+            foreach (int r in level)
+                foreach (int n in ClaimedNeighbours(regions[r], regions.Length))
+                    if (parent[n] < 0) { parent[n] = r; next.Add(n); }
+            if (next.Count == 0) // regions not linked from region 0: start them from region 0
+                for (int r = 0; r < regions.Length; r++)
+                    if (parent[r] < 0) { parent[r] = 0; next.Add(r); }
+            Parallel.ForEach(next, r => maps[r] = calculator.Compute(patterns[r], patterns[parent[r]], maps[parent[r]]));
+            level = next;
+        }
+        return maps;
+    }
+
+    /// <summary>Neighbour indices as claimed (malformed ones are ignored here and reported by the region check).</summary>
+    private static IEnumerable<int> ClaimedNeighbours(JsonElement region, int count)
+    {
+        if (!region.TryGetProperty("facets", out var facets) || facets.ValueKind != JsonValueKind.Array) yield break;
+        foreach (var facet in facets.EnumerateArray())
+            if (facet.ValueKind == JsonValueKind.Object && facet.TryGetProperty("neighbour", out var n)
+                && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int r) && r >= 0 && r < count)
+                yield return r;
+    }
+
+    private sealed record Totals(int Facets, int Boundary, int Redundant, int Flat, int Degenerate, int NegativeJumps,
+        List<(int Region, RealisedCondition Condition)> Realised);
+
+    /// <summary>All region checks, in parallel; the reported failure is the one of the lowest region index.</summary>
+    private static Totals CheckRegions(CheckContext ctx, JsonElement[] regions)
+    {
+        var outcomes = new RegionOutcome?[regions.Length];
+        var failures = new string?[regions.Length];
+        int firstFailure = int.MaxValue;
+        int constraints = ctx.Network.NeuronCount + (ctx.Domain is null ? 0 : 2 * ctx.Network.InputDim);
+        Parallel.For(0, regions.Length, Body);
+        void Body(int r)
+        {
+            if (r > Volatile.Read(ref firstFailure)) return;
+            try
+            {
+                var entry = RegionEntry.Read(regions[r], r, ctx.Network.InputDim, constraints, regions.Length);
+                outcomes[r] = new RegionCheck(ctx, r, entry).Run();
+            }
+            catch (InvalidCertificateException e)
+            {
+                failures[r] = e.Message;
+                int seen;
+                while (r < (seen = Volatile.Read(ref firstFailure)) && Interlocked.CompareExchange(ref firstFailure, r, seen) != seen) { }
+            }
+        }
+        if (firstFailure != int.MaxValue) throw new InvalidCertificateException(failures[firstFailure]!);
+        var realised = new List<(int, RealisedCondition)>();
+        int facets = 0, boundary = 0, redundant = 0, flat = 0, degenerate = 0, negativeJumps = 0;
+        for (int r = 0; r < regions.Length; r++)
+        {
+            var o = outcomes[r]!;
+            (facets, boundary, redundant, flat) = (facets + o.Facets, boundary + o.Boundary, redundant + o.Redundant, flat + o.Flat);
+            (degenerate, negativeJumps) = (degenerate + o.Degenerate, negativeJumps + o.NegativeJumps);
+            foreach (var c in o.Conditions) realised.Add((r, c));
+        }
+        return new Totals(facets, boundary, redundant, flat, degenerate, negativeJumps, realised);
+    }
+}

@@ -1,0 +1,85 @@
+namespace ConvexProof.Checker;
+
+/// <summary>One layer: z = W·h + S·x + b, then ReLU or identity.</summary>
+internal sealed class Layer(Rational[][] weights, Rational[] bias, Rational[][]? skip, bool relu)
+{
+    public Rational[][] W { get; } = weights;
+    public Rational[] B { get; } = bias;
+    public Rational[][]? S { get; } = skip;
+    public bool Relu { get; } = relu;
+    public int Out => B.Length;
+    public int In => W[0].Length;
+
+    /// <summary>Index of this layer's first unit among all units of all layers.</summary>
+    public int FirstUnit { get; set; }
+
+    /// <summary>Global ReLU number of this layer's first unit (the count so far for identity layers).</summary>
+    public int FirstNeuron { get; set; }
+}
+
+/// <summary>
+/// A network read from net.json. "Units" are all outputs of all layers (identity layers included);
+/// "neurons" are the ReLU units only, numbered as in docs/formats.md.
+/// </summary>
+internal sealed class Network
+{
+    public Network(int inputDim, Layer[] layers)
+    {
+        InputDim = inputDim;
+        Layers = layers;
+        var neuronUnit = new List<int>();
+        var neuronLayer = new List<int>();
+        int units = 0;
+        for (int l = 0; l < layers.Length; l++)
+        {
+            layers[l].FirstUnit = units;
+            layers[l].FirstNeuron = neuronUnit.Count;
+            if (layers[l].Relu)
+                for (int i = 0; i < layers[l].Out; i++) { neuronUnit.Add(units + i); neuronLayer.Add(l); }
+            units += layers[l].Out;
+        }
+        UnitCount = units;
+        NeuronUnit = [.. neuronUnit];
+        NeuronLayer = [.. neuronLayer];
+    }
+
+    public int InputDim { get; }
+    public Layer[] Layers { get; }
+    public int UnitCount { get; }
+    public int NeuronCount => NeuronUnit.Length;
+
+    /// <summary>For ReLU neuron k: its unit index, and its layer.</summary>
+    public int[] NeuronUnit { get; }
+    public int[] NeuronLayer { get; }
+
+    /// <summary>The output unit (the last layer has exactly one unit).</summary>
+    public int OutputUnit => UnitCount - 1;
+
+    /// <summary>Number of ReLU neurons in layers after neuron k's layer (the length of its downstream pattern).</summary>
+    public int DownstreamStart(int neuron)
+    {
+        var layer = Layers[NeuronLayer[neuron]];
+        return layer.FirstNeuron + layer.Out;
+    }
+
+    /// <summary>f(x) by an exact forward pass (no pattern is assumed).</summary>
+    public Rational Evaluate(Rational[] x)
+    {
+        Rational[] h = x;
+        foreach (var layer in Layers)
+        {
+            var next = new Rational[layer.Out];
+            for (int i = 0; i < layer.Out; i++)
+            {
+                Rational z = layer.B[i];
+                var row = layer.W[i];
+                for (int j = 0; j < row.Length; j++) if (!row[j].IsZero) z += row[j] * h[j];
+                if (layer.S is not null)
+                    for (int j = 0; j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
+                next[i] = layer.Relu && z.Sign <= 0 ? Rational.Zero : z;
+            }
+            h = next;
+        }
+        return h[0];
+    }
+}

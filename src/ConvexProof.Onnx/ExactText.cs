@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Onnx;
+
+/// <summary>
+/// Writes numbers and net.json files so that values read from binary floating point keep a familiar
+/// spelling: integers as "3", other values whose denominator is a power of two (every float32 and
+/// float64, and exact sums and products of them) as hex floats "0x1.99999ap-4" (the notation of C's
+/// printf("%a") and Python's float.hex(), with trailing zeros dropped; also integers beyond 2^53),
+/// and anything else as "p/q".
+/// Every spelling is exact and reads back (docs/formats.md) to the same rational, so the network
+/// hash does not depend on it.
+/// </summary>
+public static class ExactText
+{
+    public static string Format(Rational value)
+    {
+        if (value.IsInteger && BigInteger.Abs(value.Numerator).GetBitLength() <= 53)
+            return value.Numerator.ToString(CultureInfo.InvariantCulture);
+        var den = value.Denominator;
+        if (!den.IsPowerOfTwo) return value.ToString();
+        // value = m / 2^k with m odd; write it as 1.f × 2^e.
+        var m = BigInteger.Abs(value.Numerator);
+        long k = (long)den.GetBitLength() - 1;
+        long bits = (long)m.GetBitLength();           // m = 1.f × 2^(bits-1)
+        long exponent = bits - 1 - k;
+        var fraction = m - (BigInteger.One << (int)(bits - 1));
+        int fractionBits = (int)(bits - 1);
+        int digits = (fractionBits + 3) / 4;
+        fraction <<= digits * 4 - fractionBits;
+        var sb = new StringBuilder();
+        if (value.Sign < 0) sb.Append('-');
+        sb.Append("0x1");
+        if (digits > 0)
+        {
+            // BigInteger's "x" format may add a leading 0 (sign digit); fraction < 16^digits.
+            string hex = fraction.ToString("x", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(digits, '0').TrimEnd('0');
+            if (hex.Length > 0) sb.Append('.').Append(hex);
+        }
+        sb.Append('p').Append(exponent.ToString(CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    /// <summary>net.json (docs/formats.md) with every value spelled by <see cref="Format"/>, one matrix row per line.</summary>
+    public static string NetworkJson(Network network)
+    {
+        var sb = new StringBuilder();
+        sb.Append("{\n  \"input_dim\": ").Append(network.InputDim.ToString(CultureInfo.InvariantCulture)).Append(",\n  \"layers\": [\n");
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            var layer = network.Layers[l];
+            sb.Append("    {\n");
+            Matrix(sb, "weights", layer.Weights);
+            sb.Append(",\n      \"bias\": ");
+            Row(sb, layer.Bias);
+            if (layer.Skip is not null)
+            {
+                sb.Append(",\n");
+                Matrix(sb, "skip", layer.Skip);
+            }
+            sb.Append(",\n      \"activation\": \"").Append(layer.Activation == Activation.Relu ? "relu" : "identity").Append("\"\n    }");
+            sb.Append(l + 1 < network.Layers.Count ? ",\n" : "\n");
+        }
+        sb.Append("  ]\n}\n");
+        return sb.ToString();
+    }
+
+    private static void Matrix(StringBuilder sb, string name, Rational[][] matrix)
+    {
+        sb.Append("      \"").Append(name).Append("\": [\n");
+        for (int i = 0; i < matrix.Length; i++)
+        {
+            sb.Append("        ");
+            Row(sb, matrix[i]);
+            sb.Append(i + 1 < matrix.Length ? ",\n" : "\n");
+        }
+        sb.Append("      ]");
+    }
+
+    private static void Row(StringBuilder sb, Rational[] row)
+    {
+        sb.Append('[');
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (j > 0) sb.Append(", ");
+            sb.Append('"').Append(Format(row[j])).Append('"');
+        }
+        sb.Append(']');
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+
+namespace ConvexProof.Cli.Tests;
+
+/// <summary>Runs the CLI in-process with captured stdout and stderr.</summary>
+internal static class Cli
+{
+    public sealed record Run(int Code, string Out, string Err)
+    {
+        public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public static Run Invoke(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int code = CliMain.Run(args, stdout, stderr);
+        return new Run(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Asserts the one-line error contract: a single stderr line, no stack trace, nothing on stdout unless allowed.</summary>
+    public static void AssertOneLineError(Run r, params string[] mentions)
+    {
+        Assert.Equal(2, r.Code);
+        var line = Assert.Single(r.ErrLines);
+        Assert.StartsWith("convexproof: ", line);
+        foreach (var m in mentions) Assert.Contains(m, line);
+        Assert.DoesNotContain("   at ", r.Err);
+        Assert.DoesNotContain("Exception", r.Err.Replace("FileNotFoundException", "").Replace("DirectoryNotFoundException", ""));
+    }
+}
+
+/// <summary>A fresh temporary folder, deleted on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "convexproof-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string Write(string name, string text)
+    {
+        string path = File(name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    public string[] Files() => [.. Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Finds an executable on PATH.</summary>
+internal static class Executables
+{
+    public static string? Find(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator))
+        {
+            if (dir.Length == 0) continue;
+            string candidate = System.IO.Path.Combine(dir, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>Runs a program to completion (30 s at most); returns exit code and stderr.</summary>
+    public static (int Code, string Err) Run(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish in 30 s");
+        }
+        return (p.ExitCode, err.Result);
+    }
+}
+
+/// <summary>A [Fact] that is skipped, with a clear message, when rsvg-convert is not installed.</summary>
+public sealed class RequiresRsvgConvertFactAttribute : FactAttribute
+{
+    public RequiresRsvgConvertFactAttribute()
+    {
+        if (Executables.Find("rsvg-convert") is null)
+            Skip = "rsvg-convert not found on PATH: install the Debian package librsvg2-bin (scripts/setup) to run the SVG render check";
+    }
+}
