@@ -41,6 +41,7 @@ public static class CertificateWriter
                 w.WriteEndObject();
             }
         w.WriteEndArray();
+        if (complete) WriteDegeneracies(w, result.Degeneracies);
         if (result.Counterexample is Counterexample ce)
         {
             w.WriteStartObject("counterexample");
@@ -136,6 +137,43 @@ public static class CertificateWriter
         w.WriteEndObject();
         // Hand finished regions to the stream as we go, so large certificates need no big buffer.
         if (w.BytesPending > 1 << 16) w.Flush();
+    }
+
+    /// <summary>
+    /// Informational: degenerate frontiers (each once) and units constant on some regions. The
+    /// checker re-derives every degenerate facet from the regions themselves.
+    /// </summary>
+    private static void WriteDegeneracies(Utf8JsonWriter w, Degeneracies degeneracies)
+    {
+        w.WriteStartObject("degeneracies");
+        w.WriteStartArray("frontiers");
+        foreach (var f in degeneracies.Frontiers)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("region", f.Region);
+            w.WriteNumber("neighbour", f.Neighbour);
+            w.WriteNumber("c", f.Constraint);
+            w.WriteStartArray("neurons");
+            foreach (int k in f.Units) w.WriteNumberValue(k);
+            w.WriteEndArray();
+            WritePoint(w, "point", f.Point);
+            w.WriteString("jump", f.Jump.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("constant_units");
+        foreach (var u in degeneracies.ConstantUnits)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("neuron", u.Unit);
+            w.WriteNumber("regions", u.Regions);
+            w.WriteNumber("zero_in", u.ZeroIn);
+            w.WriteNumber("first_region", u.FirstRegion);
+            WritePoint(w, "point", u.Point);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>The region's bounding box with the Farkas proof of each finite bound.</summary>

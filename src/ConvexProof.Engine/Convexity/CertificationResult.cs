@@ -23,6 +23,18 @@ public sealed record Counterexample(Rational[] X, Rational[] Y, Rational Fx, Rat
 /// <summary>Where convexity fails first: region, facet constraint, switching units and the negative value.</summary>
 public sealed record Violation(int Region, int Constraint, int[] Units, Rational Value, bool Degenerate);
 
+/// <summary>A frontier where several units switch at once (reported once, from the lower-numbered side).</summary>
+public sealed record DegenerateFrontier(int Region, int Neighbour, int Constraint, int[] Units, Rational[] Point, Rational Jump);
+
+/// <summary>
+/// A unit whose local pre-activation is constant on some regions (identically zero: "flat"; or a
+/// non-zero constant: a dead or always-on unit there): how many regions, the first one and its point.
+/// </summary>
+public sealed record ConstantUnit(int Unit, int Regions, int ZeroIn, int FirstRegion, Rational[] Point);
+
+/// <summary>Where the non-degeneracy assumption of the convexity theorem fails, and what was done instead.</summary>
+public sealed record Degeneracies(IReadOnlyList<DegenerateFrontier> Frontiers, IReadOnlyList<ConstantUnit> ConstantUnits);
+
 /// <summary>Counts reported in the summary and the certificate.</summary>
 public sealed record CertificationStatistics(
     int Neurons, int Regions, long Facets, long BoundaryFacets, long Redundant, long Flat, long Dismissed,
@@ -43,4 +55,5 @@ public sealed record CertificationResult(
     Counterexample? Counterexample,
     string? UndecidedReason,
     CertificationStatistics Statistics,
-    bool Complete);
+    bool Complete,
+    Degeneracies Degeneracies);

@@ -32,6 +32,8 @@ public static class Certifier
         Counterexample? counterexample = null;
         long facets = 0, boundary = 0, redundant = 0, flat = 0, dismissed = 0, violations = 0, degenerate = 0;
 
+        var frontiers = new List<DegenerateFrontier>();
+        var constant = new SortedDictionary<int, ConstantUnit>();
         var explorer = new RegionExplorer(network, domain);
         var scaled = ScaledNetwork.TryCreate(network);
         explorer.Explore((region, maps) =>
@@ -41,6 +43,7 @@ public static class Certifier
             redundant += region.Geometry.Redundant.Count;
             flat += region.Geometry.Flat.Count;
             dismissed += region.Geometry.Dismissed;
+            NoteConstantUnits(network, region, constant);
             Rational[]? kinks = null;
             long[]? scaledKinks = null;
             bool scaledTried = false;
@@ -52,6 +55,9 @@ public static class Certifier
                 {
                     degenerate++;
                     value = facet.Jump!.Value;
+                    if (region.Index < facet.Neighbour)
+                        frontiers.Add(new DegenerateFrontier(region.Index, facet.Neighbour, facet.Facet.Constraint,
+                            facet.Switching, facet.Facet.Witness, value));
                 }
                 else
                 {
@@ -88,7 +94,21 @@ public static class Certifier
             : firstViolation is not null ? Verdict.NotConvex : Verdict.Convex;
         return new CertificationResult(verdict, NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
             firstViolation, counterexample, verdict == Verdict.Undecided ? explorer.StopReason : null, stats,
-            Complete: explorer.StopReason is null);
+            Complete: explorer.StopReason is null, new Degeneracies(frontiers, [.. constant.Values]));
+    }
+
+    /// <summary>Units whose local pre-activation has zero gradient on this region (flat or constant).</summary>
+    private static void NoteConstantUnits(Network network, ExploredRegion region, SortedDictionary<int, ConstantUnit> constant)
+    {
+        void Note(int unit, bool zero)
+        {
+            if (unit >= network.NeuronCount) return;
+            constant[unit] = constant.TryGetValue(unit, out var seen)
+                ? seen with { Regions = seen.Regions + 1, ZeroIn = seen.ZeroIn + (zero ? 1 : 0) }
+                : new ConstantUnit(unit, 1, zero ? 1 : 0, region.Index, region.Point);
+        }
+        foreach (int k in region.Geometry.Flat) Note(k, zero: true);
+        foreach (var r in region.Geometry.Redundant) if (r.Farkas.Length == 0) Note(r.Constraint, zero: false);
     }
 
     /// <summary>Conditions sorted by unit, then downstream pattern (ordinal).</summary>

@@ -24,9 +24,17 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// <summary>Why exploration stopped early, or null when every region was visited.</summary>
     public string? StopReason { get; private set; }
 
+    /// <summary>Threads used for one breadth-first level (results do not depend on it).</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>What one region's analysis produced, before neighbours get their numbers.</summary>
+    private sealed record Analysed(RegionGeometry Geometry, List<(FacetInfo Facet, RegionMaps? Next, Rational[]? NextPoint, int[] Switching, Rational? Jump)> Facets);
+
     /// <summary>
     /// Visits every region of the domain, handing each finished region to <paramref name="onRegion"/>
-    /// in index order.
+    /// in index order. Breadth-first levels are analysed in parallel; neighbours are then numbered
+    /// sequentially in (region, facet) order, so the numbering — and the certificate — does not
+    /// depend on the number of threads.
     /// </summary>
     public void Explore(Action<ExploredRegion, RegionMaps> onRegion, ExplorationLimits limits,
         Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
@@ -37,63 +45,90 @@ public sealed class RegionExplorer(Network network, Domain domain)
         var start = new RegionMaps(Network, startMaps.Pattern,
             scaled is null ? null : IntegerRegionMaps.ForPattern(scaled, startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
-        var queue = new Queue<(RegionMaps Maps, Rational[] Point)>();
-        queue.Enqueue((start, startPoint));
+        var level = new List<(RegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
         long facets = 0;
         var lastReport = TimeSpan.Zero;
-        while (queue.Count > 0)
+        while (level.Count > 0)
         {
-            if (done >= limits.MaxRegions)
-            {
-                StopReason = $"region limit reached ({limits.MaxRegions} regions explored, {queue.Count} still queued)";
-                return;
-            }
-            if (limits.Timeout is TimeSpan t && clock.Elapsed > t)
-            {
-                StopReason = $"time limit reached ({t.TotalSeconds:0.#} s; {done} regions explored, {queue.Count} still queued)";
-                return;
-            }
             cancel.ThrowIfCancellationRequested();
-            var (maps, point) = queue.Dequeue();
-            var geometry = (maps.Fast is null ? null : FastFacetFinder.Analyse(maps.Fast, Domain, point))
-                ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point);
-            var explored = new List<ExploredFacet>();
-            foreach (var facet in geometry.Facets)
+            if (limits.Timeout is TimeSpan t0 && clock.Elapsed > t0)
             {
-                if (facet.Constraint >= Network.NeuronCount || facet.SameHyperplane.Any(k => k >= Network.NeuronCount))
-                {
-                    explored.Add(new ExploredFacet(facet, true, -1, [], null));
-                    continue;
-                }
-                var (next, nextPoint) = Cross(scaled, maps, facet, index.ContainsKey);
-                var switching = Differences(maps.Pattern, next.Pattern);
-                if (switching.Length == 0)
-                    throw new InvalidOperationException($"internal error: crossing a facet of region {done} changes no unit");
-                if (!index.TryGetValue(next.Pattern, out int neighbour))
-                {
-                    neighbour = index.Count;
-                    index[next.Pattern] = neighbour;
-                    queue.Enqueue((next, nextPoint!));
-                }
-                Rational? jump = null;
-                if (switching.Length > 1)
-                {
-                    var u = Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint]);
-                    jump = Convexity.KinkValues.GradientJump(maps.Exact.Output, next.Exact.Output, u);
-                }
-                explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
+                StopReason = $"time limit reached ({t0.TotalSeconds:0.#} s; {done} regions explored, {level.Count} still queued)";
+                return;
             }
-            facets += explored.Count;
-            onRegion(new ExploredRegion(done, maps.Pattern, point, geometry, explored), maps);
-            done++;
-            if (progress is not null && clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
+            // Analyse only as many regions as the region limit still allows.
+            int take = (int)Math.Min(level.Count, (long)limits.MaxRegions - done);
+            var known = index; // read-only during the parallel phase
+            var results = new Analysed[take];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = cancel };
+            Parallel.For(0, take, options, i => results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey));
+
+            var next = new List<(RegionMaps, Rational[])>();
+            for (int i = 0; i < take; i++)
             {
-                lastReport = clock.Elapsed;
-                progress(new ExplorationProgress(done, queue.Count, facets, clock.Elapsed));
+                var (maps, point) = level[i];
+                var explored = new List<ExploredFacet>();
+                foreach (var (facet, nextMaps, nextPoint, switching, jump) in results[i].Facets)
+                {
+                    if (nextMaps is null)
+                    {
+                        explored.Add(new ExploredFacet(facet, true, -1, [], null));
+                        continue;
+                    }
+                    if (!index.TryGetValue(nextMaps.Pattern, out int neighbour))
+                    {
+                        neighbour = index.Count;
+                        index[nextMaps.Pattern] = neighbour;
+                        next.Add((nextMaps, nextPoint ?? throw new InvalidOperationException("internal error: new region without an interior point")));
+                    }
+                    explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
+                }
+                facets += explored.Count;
+                onRegion(new ExploredRegion(done, maps.Pattern, point, results[i].Geometry, explored), maps);
+                done++;
+                if (progress is not null && clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
+                {
+                    lastReport = clock.Elapsed;
+                    progress(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, clock.Elapsed));
+                }
             }
+            if (take < level.Count)
+            {
+                StopReason = $"region limit reached ({limits.MaxRegions} regions explored, {level.Count - take + next.Count} still queued)";
+                return;
+            }
+            level = next;
         }
         progress?.Invoke(new ExplorationProgress(done, 0, facets, clock.Elapsed));
+    }
+
+    /// <summary>One region: its facets, and what lies across each (thread-safe: reads shared state only).</summary>
+    private Analysed Analyse(ScaledNetwork? scaled, RegionMaps maps, Rational[] point, Func<string, bool> known)
+    {
+        var geometry = (maps.Fast is null ? null : FastFacetFinder.Analyse(maps.Fast, Domain, point))
+            ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point);
+        var list = new List<(FacetInfo, RegionMaps?, Rational[]?, int[], Rational?)>();
+        foreach (var facet in geometry.Facets)
+        {
+            if (facet.Constraint >= Network.NeuronCount || facet.SameHyperplane.Any(k => k >= Network.NeuronCount))
+            {
+                list.Add((facet, null, null, [], null));
+                continue;
+            }
+            var (next, nextPoint) = Cross(scaled, maps, facet, known);
+            var switching = Differences(maps.Pattern, next.Pattern);
+            if (switching.Length == 0)
+                throw new InvalidOperationException("internal error: crossing a facet changes no unit");
+            Rational? jump = null;
+            if (switching.Length > 1)
+            {
+                var u = Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint]);
+                jump = Convexity.KinkValues.GradientJump(maps.Exact.Output, next.Exact.Output, u);
+            }
+            list.Add((facet, next, nextPoint, switching, jump));
+        }
+        return new Analysed(geometry, list);
     }
 
     /// <summary>
