@@ -5,46 +5,50 @@ namespace ConvexProof.Geometry;
 
 /// <summary>
 /// A rational point written over one common denominator, x = N/q (q &gt; 0), for fast exact sign tests
-/// of integer affine functions: sign(g·x + h) = sign(g·N + h·q). Uses 128-bit arithmetic when the
-/// numbers fit and BigInteger otherwise.
+/// of integer affine functions: sign(g·x + h) = sign(g·N + h·q). Uses 128-bit integer arithmetic
+/// when the numbers fit (unchecked only where the magnitudes prove no overflow is possible) and
+/// BigInteger otherwise.
 /// </summary>
 public sealed class ExactPoint
 {
-    private readonly BigInteger[] _num;
-    private readonly BigInteger _den;
+    private BigInteger[]? _num;
+    private BigInteger _den;
     private readonly long[]? _smallNum;
     private readonly long _smallDen;
+    private readonly int _smallBits; // max bit length of the small numerators and denominator
 
     public ExactPoint(IReadOnlyList<Rational> x)
     {
         Coordinates = [.. x];
         if (TrySmall(x, out _smallNum, out _smallDen))
         {
-            _den = _smallDen;
-            _num = [.. _smallNum!.Select(v => (BigInteger)v)];
+            long max = _smallDen;
+            foreach (var v in _smallNum!) max |= Math.Abs(v);
+            _smallBits = 64 - BitOperations.LeadingZeroCount((ulong)max);
             return;
         }
-        BigInteger den = BigInteger.One;
-        foreach (var v in x) den = den / BigInteger.GreatestCommonDivisor(den, v.Denominator) * v.Denominator;
-        _den = den;
-        _num = [.. x.Select(v => v.Numerator * (den / v.Denominator))];
-        if (den <= long.MaxValue && _num.All(n => n >= long.MinValue && n <= long.MaxValue))
-        {
-            _smallDen = (long)den;
-            _smallNum = [.. _num.Select(n => (long)n)];
-        }
+        Big();
     }
 
     public Rational[] Coordinates { get; }
 
-    /// <summary>Common denominator and numerators in 64 bits, when they fit (the usual case).</summary>
+    private void Big()
+    {
+        if (_num is not null) return;
+        BigInteger den = BigInteger.One;
+        foreach (var v in Coordinates) den = den / BigInteger.GreatestCommonDivisor(den, v.Denominator) * v.Denominator;
+        _den = den;
+        _num = [.. Coordinates.Select(v => v.Numerator * (den / v.Denominator))];
+    }
+
+    /// <summary>Common denominator and numerators in 63 bits, when they fit (the usual case).</summary>
     private static bool TrySmall(IReadOnlyList<Rational> x, out long[]? num, out long den)
     {
         num = null;
         den = 1;
         foreach (var v in x)
         {
-            if (v.Denominator > long.MaxValue) return false;
+            if (v.Denominator >= long.MaxValue) return false;
             long q = (long)v.Denominator;
             try
             {
@@ -59,7 +63,7 @@ public sealed class ExactPoint
         for (int i = 0; i < result.Length; i++)
         {
             var n = x[i].Numerator * (den / (long)x[i].Denominator);
-            if (n > long.MaxValue || n < long.MinValue) return false;
+            if (n >= long.MaxValue || n <= long.MinValue) return false;
             result[i] = (long)n;
         }
         num = result;
@@ -77,30 +81,29 @@ public sealed class ExactPoint
     {
         if (_smallNum is not null)
         {
-            try
+            long rowMax = 0;
+            foreach (var v in row) rowMax |= v == long.MinValue ? long.MaxValue : Math.Abs(v);
+            int rowBits = 64 - BitOperations.LeadingZeroCount((ulong)rowMax);
+            // Each product has at most rowBits + _smallBits bits; d + 1 of them cannot overflow 127 bits.
+            if (rowBits + _smallBits + 4 <= 126 && row.Length <= 16)
             {
-                Int128 s = checked((Int128)row[^1] * _smallDen);
-                for (int i = 0; i < _smallNum.Length; i++)
-                    if (row[i] != 0) s = checked(s + (Int128)row[i] * _smallNum[i]);
+                Int128 s = (Int128)row[^1] * _smallDen;
+                for (int i = 0; i < _smallNum.Length; i++) s += (Int128)row[i] * _smallNum[i];
                 return s.CompareTo(Int128.Zero);
             }
-            catch (OverflowException)
-            {
-                // fall through to BigInteger
-            }
         }
+        Big();
         BigInteger b = row[^1] * _den;
-        for (int i = 0; i < _num.Length; i++) if (row[i] != 0) b += row[i] * _num[i];
+        for (int i = 0; i < _num!.Length; i++) if (row[i] != 0) b += row[i] * _num[i];
         return b.Sign;
     }
 
     /// <summary>The exact value g·x + h of an integer row.</summary>
     public Rational Value(long[] row)
     {
+        Big();
         BigInteger b = row[^1] * _den;
-        for (int i = 0; i < _num.Length; i++) if (row[i] != 0) b += row[i] * _num[i];
+        for (int i = 0; i < _num!.Length; i++) if (row[i] != 0) b += row[i] * _num[i];
         return new Rational(b, _den);
     }
-
-    public double[] ToDoubles() => [.. Coordinates.Select(v => v.ToDouble())];
 }

@@ -247,7 +247,10 @@ public static class FastFacetFinder
         private Rational[] Simplify(Rational[] w, int group)
         {
             var hyperplane = rows[_groups[group][0]].Select(v => (Rational)v).ToArray();
-            return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group));
+            // The witness's distance to the interior point is a fair measure of the room around it.
+            double room = 0;
+            for (int i = 0; i < _d; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - _p[i].ToDouble()));
+            return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
         }
 
         private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(v => (Rational)v).ToArray())];

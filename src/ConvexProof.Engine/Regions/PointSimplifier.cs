@@ -13,11 +13,15 @@ public static class PointSimplifier
 {
     private static readonly int[] Bits = [6, 12, 20, 32, 48, 64];
 
-    /// <summary>A simpler point p' with valid(p'), or the original.</summary>
-    public static Rational[] Interior(Rational[] point, Func<Rational[], bool> valid)
+    /// <summary>
+    /// A simpler point p' with valid(p'), or the original. <paramref name="scale"/> (optional) is
+    /// the size of the neighbourhood in which rounding is expected to stay valid; it picks the first
+    /// precision to try.
+    /// </summary>
+    public static Rational[] Interior(Rational[] point, Func<Rational[], bool> valid, double scale = 0)
     {
         if (IsShort(point)) return point;
-        foreach (int bits in Bits)
+        foreach (int bits in Precisions(scale))
         {
             var candidate = new Rational[point.Length];
             for (int i = 0; i < point.Length; i++) candidate[i] = Round(point[i], bits);
@@ -30,14 +34,14 @@ public static class PointSimplifier
     /// A simpler point on the hyperplane a(x) = 0: round every coordinate but the one with the largest
     /// |gradient| entry, then solve for that one exactly. Kept only if valid.
     /// </summary>
-    public static Rational[] OnHyperplane(Rational[] point, Rational[] hyperplane, Func<Rational[], bool> valid)
+    public static Rational[] OnHyperplane(Rational[] point, Rational[] hyperplane, Func<Rational[], bool> valid, double scale = 0)
     {
         if (IsShort(point)) return point;
         int d = point.Length, pivot = -1;
         for (int i = 0; i < d; i++)
             if (!hyperplane[i].IsZero && (pivot < 0 || hyperplane[i].Abs() > hyperplane[pivot].Abs())) pivot = i;
         if (pivot < 0) return point;
-        foreach (int bits in Bits)
+        foreach (int bits in Precisions(scale))
         {
             var candidate = new Rational[d];
             Rational rest = hyperplane[d];
@@ -51,6 +55,14 @@ public static class PointSimplifier
             if (valid(candidate)) return candidate;
         }
         return point;
+    }
+
+    /// <summary>Grid precisions to try: fine enough for the given scale first, then finer ones.</summary>
+    private static IEnumerable<int> Precisions(double scale)
+    {
+        if (!(scale > 0) || !double.IsFinite(scale)) return Bits;
+        int first = Math.Clamp((int)Math.Ceiling(Math.Log2(16 / scale)), 1, 64);
+        return new[] { first, first + 8, first + 20 }.Where(b => b <= 64).Append(64).Distinct();
     }
 
     private static bool IsShort(Rational[] point)

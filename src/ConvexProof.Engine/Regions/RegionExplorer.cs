@@ -214,8 +214,10 @@ public sealed class RegionExplorer(Network network, Domain domain)
             }
             return true;
         }
-        if (!Inside(p)) return null;
-        return PointSimplifier.Interior(p, Inside);
+        // Rounding within a quarter of the step keeps the point inside; try that first.
+        var simple = PointSimplifier.Interior(p, Inside, tD * uNorm / 4);
+        if (!ReferenceEquals(simple, p)) return simple;
+        return Inside(p) ? p : null;
     }
 
     private static bool HasFlatUnit(RegionMaps maps)
