@@ -202,6 +202,25 @@ public class CertifierTests
     }
 
     [Fact]
+    public void StreamingTheCertificateGivesTheSameBytesWithoutKeepingRegions()
+    {
+        var net = Nets.Parse(Nets.Icnn);
+        var domain = Nets.Box(2, -3, 3);
+        using var whole = new MemoryStream();
+        CertificateWriter.Write(Certifier.Certify(net, domain), whole);
+
+        using var streamed = new MemoryStream();
+        using (var writer = new CertificateStreamWriter(streamed, NetworkHash.Sha256(net), domain))
+        {
+            var result = Certifier.Certify(net, domain, new CertifyOptions { RegionSink = writer.Add, KeepRegions = false, Parallelism = 1 });
+            Assert.Empty(result.Regions);
+            Assert.True(result.Statistics.Regions > 1);
+            writer.Finish(result);
+        }
+        Assert.Equal(whole.ToArray(), streamed.ToArray());
+    }
+
+    [Fact]
     public void RegionLimitGivesUndecidedWithoutAVerdict()
     {
         var net = Nets.Parse(Nets.Icnn);

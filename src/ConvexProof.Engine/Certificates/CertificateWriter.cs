@@ -13,20 +13,29 @@ public static class CertificateWriter
 {
     public const string Format = "convexproof-certificate/1";
 
+    /// <summary>Writes a whole certificate (the same bytes as streaming it region by region).</summary>
     public static void Write(CertificationResult result, Stream stream)
+    {
+        using var writer = new CertificateStreamWriter(stream, result.NetworkSha256, result.Domain);
+        if (result.Complete) foreach (var region in result.Regions) writer.Add(region);
+        writer.Finish(result);
+    }
+
+    internal static void WriteHeader(Utf8JsonWriter w, string networkSha256, Geometry.Domain domain)
+    {
+        w.WriteStartObject();
+        w.WriteString("format", Format);
+        w.WriteString("network_sha256", networkSha256);
+        WriteDomain(w, domain);
+        w.WriteStartArray("regions");
+    }
+
+    /// <summary>Everything after the regions: conditions, verdict, summary, degeneracies, counterexample.</summary>
+    internal static void WriteTrailer(Utf8JsonWriter w, CertificationResult result)
     {
         if (result.Verdict == Verdict.Undecided) throw new InvalidOperationException("an undecided result has no certificate");
         // A refutation found before a limit stopped exploration carries the counterexample alone.
         bool complete = result.Complete;
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
-        w.WriteStartObject();
-        w.WriteString("format", Format);
-        w.WriteString("network_sha256", result.NetworkSha256);
-        WriteDomain(w, result);
-        w.WriteString("verdict", result.Verdict == Verdict.Convex ? "convex" : "not_convex");
-        WriteSummary(w, result, complete);
-        w.WriteStartArray("regions");
-        if (complete) foreach (var region in result.Regions) WriteRegion(w, region);
         w.WriteEndArray();
         w.WriteStartArray("conditions");
         if (complete)
@@ -41,6 +50,8 @@ public static class CertificateWriter
                 w.WriteEndObject();
             }
         w.WriteEndArray();
+        w.WriteString("verdict", result.Verdict == Verdict.Convex ? "convex" : "not_convex");
+        WriteSummary(w, result, complete);
         if (complete) WriteDegeneracies(w, result.Degeneracies);
         if (result.Counterexample is Counterexample ce)
         {
@@ -53,13 +64,10 @@ public static class CertificateWriter
             w.WriteEndObject();
         }
         w.WriteEndObject();
-        w.Flush();
-        stream.WriteByte((byte)'\n');
     }
 
-    private static void WriteDomain(Utf8JsonWriter w, CertificationResult result)
+    private static void WriteDomain(Utf8JsonWriter w, Geometry.Domain domain)
     {
-        var domain = result.Domain;
         if (!domain.IsBox)
         {
             w.WriteNull("domain");
@@ -95,7 +103,7 @@ public static class CertificateWriter
         w.WriteEndObject();
     }
 
-    private static void WriteRegion(Utf8JsonWriter w, ExploredRegion region)
+    internal static void WriteRegion(Utf8JsonWriter w, ExploredRegion region)
     {
         w.WriteStartObject();
         w.WriteString("pattern", region.Pattern);
@@ -135,8 +143,7 @@ public static class CertificateWriter
         w.WriteEndArray();
         if (region.Geometry.Bounds is BoundingBox box) WriteBounds(w, box);
         w.WriteEndObject();
-        // Hand finished regions to the stream as we go, so large certificates need no big buffer.
-        if (w.BytesPending > 1 << 16) w.Flush();
+
     }
 
     /// <summary>

@@ -11,6 +11,15 @@ public sealed record CertifyOptions
 {
     public ExplorationLimits Limits { get; init; } = new();
     public Action<ExplorationProgress>? Progress { get; init; }
+
+    /// <summary>Receives each region as soon as it is finished, in index order (e.g. to stream a certificate).</summary>
+    public Action<ExploredRegion>? RegionSink { get; init; }
+
+    /// <summary>Keep every region in the result (false: memory does not grow with the regions found).</summary>
+    public bool KeepRegions { get; init; } = true;
+
+    /// <summary>Threads for region analysis (results do not depend on it).</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
 }
 
 /// <summary>
@@ -34,11 +43,14 @@ public static class Certifier
 
         var frontiers = new List<DegenerateFrontier>();
         var constant = new SortedDictionary<int, ConstantUnit>();
-        var explorer = new RegionExplorer(network, domain);
+        var explorer = new RegionExplorer(network, domain) { Parallelism = options.Parallelism };
+        int regionCount = 0;
         var scaled = ScaledNetwork.TryCreate(network);
         explorer.Explore((region, maps) =>
         {
-            regions.Add(region);
+            if (options.KeepRegions) regions.Add(region);
+            options.RegionSink?.Invoke(region);
+            regionCount++;
             facets += region.Facets.Count;
             redundant += region.Geometry.Redundant.Count;
             flat += region.Geometry.Flat.Count;
@@ -88,7 +100,7 @@ public static class Certifier
             }
         }, options.Limits, options.Progress);
 
-        var stats = new CertificationStatistics(network.NeuronCount, regions.Count, facets, boundary, redundant, flat, dismissed,
+        var stats = new CertificationStatistics(network.NeuronCount, regionCount, facets, boundary, redundant, flat, dismissed,
             conditions.Count, violations, degenerate, clock.Elapsed);
         var verdict = explorer.StopReason is not null && firstViolation is null ? Verdict.Undecided
             : firstViolation is not null ? Verdict.NotConvex : Verdict.Convex;

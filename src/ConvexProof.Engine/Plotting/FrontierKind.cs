@@ -1,3 +1,5 @@
+using ConvexProof.Convexity;
+using ConvexProof.Networks;
 using ConvexProof.Numbers;
 using ConvexProof.Regions;
 
@@ -29,11 +31,10 @@ public enum FrontierKind
 public static class FrontierClassifier
 {
     /// <summary>
-    /// The kind of a facet and its deciding value (c of the switching unit, or the degenerate
-    /// gradient jump; null on the boundary). <paramref name="kinks"/> are the region's c values
-    /// (<see cref="Convexity.KinkValues.Backward"/> of its pattern).
+    /// The kind of a facet of the region with <paramref name="pattern"/> and its deciding value (c of
+    /// the switching unit, or the degenerate gradient jump; null on the boundary).
     /// </summary>
-    public static (FrontierKind Kind, Rational? Value) Classify(ExploredFacet facet, Func<Rational[]> kinks)
+    public static (FrontierKind Kind, Rational? Value) Classify(ExploredFacet facet, string pattern, KinkLookup kinks)
     {
         if (facet.Boundary) return (FrontierKind.Boundary, null);
         if (facet.IsDegenerate)
@@ -41,7 +42,7 @@ public static class FrontierClassifier
             var jump = facet.Jump!.Value;
             return (jump.Sign < 0 ? FrontierKind.DegenerateNonConvex : FrontierKind.Degenerate, jump);
         }
-        var c = kinks()[facet.Switching[0]];
+        var c = kinks.Value(pattern, facet.Switching[0]);
         var kind = c.Sign switch
         {
             > 0 => FrontierKind.ConvexKink,
@@ -49,5 +50,25 @@ public static class FrontierClassifier
             _ => FrontierKind.NonConvexKink,
         };
         return (kind, c);
+    }
+}
+
+/// <summary>
+/// The condition value c of unit k with the downstream pattern of a region: looked up in the
+/// certifier's conditions (every non-degenerate frontier it visited has one), else computed by
+/// <see cref="KinkValues.Backward"/>.
+/// </summary>
+public sealed class KinkLookup(Network network, CertificationResult result)
+{
+    private readonly Dictionary<(int, string), Rational> _known =
+        result.Conditions.ToDictionary(c => (c.Neuron, c.Downstream), c => c.Value);
+
+    private readonly Dictionary<string, Rational[]> _computed = new(StringComparer.Ordinal);
+
+    public Rational Value(string pattern, int unit)
+    {
+        if (_known.TryGetValue((unit, KinkValues.Downstream(network, pattern, unit)), out var value)) return value;
+        if (!_computed.TryGetValue(pattern, out var all)) _computed[pattern] = all = KinkValues.Backward(network, pattern);
+        return all[unit];
     }
 }

@@ -73,14 +73,14 @@ public sealed class FunctionGraph
         var kinks = new SortedDictionary<Rational, GraphKink>();
         var ends = new List<GraphKink>();
         int hidden = 0;
+        var plotMaps = new PlotMaps(network, domain);
+        var lookup = new KinkLookup(network, result);
         foreach (var region in result.Regions)
         {
-            var maps = LocalAffineMaps.ForPattern(network, region.Pattern);
-            var constraints = new RegionConstraints(maps, domain);
+            var (constraints, output) = plotMaps.Compute(region.Pattern, [.. region.Facets.Select(f => f.Facet.Constraint)]);
             Rational x0 = lo, x1 = hi;
-            foreach (var facet in region.Facets)
+            foreach (var c in constraints) // c = g·x + h ≥ 0 with g ≠ 0
             {
-                var c = constraints.All[facet.Facet.Constraint]; // c = g·x + h ≥ 0 with g ≠ 0
                 var root = -c[1] / c[0];
                 if (c[0].Sign > 0) x0 = Rational.Max(x0, root);
                 else x1 = Rational.Min(x1, root);
@@ -90,15 +90,14 @@ public sealed class FunctionGraph
                 hidden++;
                 continue;
             }
-            pieces.Add(new GraphPiece(region.Index, region.Pattern, x0, x1, F(maps, x0), F(maps, x1)));
+            pieces.Add(new GraphPiece(region.Index, region.Pattern, x0, x1, F(output, x0), F(output, x1)));
 
-            Rational[]? values = null;
             foreach (var facet in region.Facets)
             {
                 var x = facet.Facet.Witness[0];
                 if (x < lo || x > hi) continue;
-                var (kind, value) = FrontierClassifier.Classify(facet, () => values ??= KinkValues.Backward(network, region.Pattern));
-                var kink = new GraphKink(x, F(maps, x), kind, value, region.Index, facet.Neighbour, facet.Switching);
+                var (kind, value) = FrontierClassifier.Classify(facet, region.Pattern, lookup);
+                var kink = new GraphKink(x, F(output, x), kind, value, region.Index, facet.Neighbour, facet.Switching);
                 if (kind == FrontierKind.Boundary) ends.Add(kink);
                 else kinks.TryAdd(x, kink);
             }
@@ -115,5 +114,5 @@ public sealed class FunctionGraph
         return new FunctionGraph(new PlotWindow(lo, hi, yLo, yHi), pieces, [.. kinks.Values, .. ends], hidden);
     }
 
-    private static Rational F(LocalAffineMaps maps, Rational x) => Affine.Evaluate(maps.Output, [x]);
+    private static Rational F(Rational[] output, Rational x) => Affine.Evaluate(output, [x]);
 }

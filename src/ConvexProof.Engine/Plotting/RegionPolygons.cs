@@ -50,7 +50,9 @@ public sealed class RegionPolygons
     public static RegionPolygons Build(Network network, CertificationResult result, PlotWindow? window = null)
     {
         if (network.InputDim != 2) throw new ArgumentException($"region polygons need a network with 2 inputs, not {network.InputDim}");
-        var regions = result.Regions.Select(r => RegionHalfPlanes.Of(network, result, r)).ToList();
+        var maps = new PlotMaps(network, result.Domain);
+        var regions = result.Regions.Select(r => RegionHalfPlanes.Of(maps, r)).ToList();
+        var kinks = new KinkLookup(network, result);
         window ??= AutoWindow(result, regions);
 
         var polygons = new List<RegionPolygon>();
@@ -70,9 +72,8 @@ public sealed class RegionPolygons
                 hidden++;
                 continue;
             }
-            polygons.Add(new RegionPolygon(region.Region.Index, region.Region.Pattern, polygon, region.Maps.Output));
+            polygons.Add(new RegionPolygon(region.Region.Index, region.Region.Pattern, polygon, region.Output));
 
-            Rational[]? kinks = null;
             for (int i = 0; i < polygon.Count; i++)
             {
                 Point2 p = polygon[i], q = polygon[(i + 1) % polygon.Count];
@@ -81,8 +82,7 @@ public sealed class RegionPolygons
                 var key = Compare(p, q) < 0 ? (p, q) : (q, p);
                 if (!seen.Add(key)) continue;
                 var facet = region.Region.Facets[f];
-                var (kind, value) = FrontierClassifier.Classify(facet,
-                    () => kinks ??= KinkValues.Backward(network, region.Region.Pattern));
+                var (kind, value) = FrontierClassifier.Classify(facet, region.Region.Pattern, kinks);
                 frontiers.Add(new FrontierSegment(p, q, kind, value, region.Region.Index, facet.Neighbour, facet.Switching));
             }
         }
@@ -90,8 +90,11 @@ public sealed class RegionPolygons
     }
 
     /// <summary>The automatic window (see <see cref="Build"/>).</summary>
-    public static PlotWindow AutoWindow(Network network, CertificationResult result) =>
-        AutoWindow(result, [.. result.Regions.Select(r => RegionHalfPlanes.Of(network, result, r))]);
+    public static PlotWindow AutoWindow(Network network, CertificationResult result)
+    {
+        var maps = new PlotMaps(network, result.Domain);
+        return AutoWindow(result, [.. result.Regions.Select(r => RegionHalfPlanes.Of(maps, r))]);
+    }
 
     private static PlotWindow AutoWindow(CertificationResult result, IReadOnlyList<RegionHalfPlanes> regions)
     {
@@ -118,21 +121,19 @@ public sealed class RegionPolygons
         return c != 0 ? c : a.Y.CompareTo(b.Y);
     }
 
-    /// <summary>A region's local maps and the half-planes of its facets (which alone cut it out).</summary>
+    /// <summary>A region, f on it and the half-planes of its facets (which alone cut it out).</summary>
     private sealed class RegionHalfPlanes
     {
         public required ExploredRegion Region { get; init; }
-        public required LocalAffineMaps Maps { get; init; }
+        public required Rational[] Output { get; init; }
         public required HalfPlane[] HalfPlanes { get; init; }
 
-        public static RegionHalfPlanes Of(Network network, CertificationResult result, ExploredRegion region)
+        public static RegionHalfPlanes Of(PlotMaps maps, ExploredRegion region)
         {
-            var maps = LocalAffineMaps.ForPattern(network, region.Pattern);
-            var constraints = new RegionConstraints(maps, result.Domain);
             // Redundant constraints follow from the facets (Farkas) and flat ones vanish identically,
             // so the facets' half-planes alone give the region exactly.
-            var halfPlanes = region.Facets.Select(f => HalfPlane.FromAffine(constraints.All[f.Facet.Constraint])).ToArray();
-            return new RegionHalfPlanes { Region = region, Maps = maps, HalfPlanes = halfPlanes };
+            var (constraints, output) = maps.Compute(region.Pattern, [.. region.Facets.Select(f => f.Facet.Constraint)]);
+            return new RegionHalfPlanes { Region = region, Output = output, HalfPlanes = [.. constraints.Select(HalfPlane.FromAffine)] };
         }
 
         /// <summary>Index of the facet whose line holds both p and q, or −1 (an edge of the window).</summary>

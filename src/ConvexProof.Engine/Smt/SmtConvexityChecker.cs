@@ -12,9 +12,13 @@ public enum SmtVerdictKind
     Unknown,
 }
 
+/// <summary>Exact values at a re-verified violation: f(x), f(y) and f((x+y)/2).</summary>
+public readonly record struct MidpointViolation(Rational Fx, Rational Fy, Rational FMid);
+
 /// <summary>
 /// The SMT route's answer. NotConvex always carries x, y in the domain and the exactly recomputed
 /// f(x), f(y), f((x+y)/2) with f((x+y)/2) &gt; (f(x)+f(y))/2; Unknown carries the reason.
+/// <see cref="Query"/> names the formulation that decided ("midpoint" or "local").
 /// </summary>
 public sealed record SmtVerdict(
     SmtVerdictKind Kind,
@@ -25,17 +29,16 @@ public sealed record SmtVerdict(
     Rational? FMid,
     string Reason,
     string SolverVersion,
-    TimeSpan Elapsed);
-
-/// <summary>Exact values at a re-verified violation: f(x), f(y) and f((x+y)/2).</summary>
-public readonly record struct MidpointViolation(Rational Fx, Rational Fy, Rational FMid);
+    TimeSpan Elapsed,
+    string Query = "");
 
 /// <summary>
 /// Decides convexity of a ReLU network on R^d or a box with an SMT solver (z3) as an independent
-/// second opinion to the certificate engine. unsat of the midpoint query ⇒ Convex; sat ⇒ the
-/// model's x, y are re-verified with <see cref="Network.Evaluate"/> before NotConvex is reported
-/// (a model that does not re-verify gives Unknown, never NotConvex); unknown, timeouts, solver
-/// errors and solver death ⇒ Unknown.
+/// second opinion to the certificate engine. unsat ⇒ Convex; sat ⇒ the model is turned into x, y
+/// and re-verified with <see cref="Network.Evaluate"/> before NotConvex is reported (a model that
+/// does not re-verify gives Unknown, never NotConvex); unknown, timeouts, solver errors and solver
+/// death ⇒ Unknown. By default the midpoint and the local formulation run in two solver processes
+/// at once and the first definite answer wins (the other process is stopped).
 /// </summary>
 public static class SmtConvexityChecker
 {
@@ -44,37 +47,53 @@ public static class SmtConvexityChecker
     {
         options ??= new SmtOptions();
         var clock = Stopwatch.StartNew();
-        var query = MidpointConvexityQuery.Build(network, domain, options.ReluEncoding);
+        var queries = options.Query switch
+        {
+            SmtQueryKind.Midpoint => [Midpoint(network, domain, options)],
+            SmtQueryKind.Local => [Local(network, domain, options)],
+            _ => new ConvexityQuery[] { Local(network, domain, options), Midpoint(network, domain, options) },
+        };
+        SmtVerdict verdict = queries.Length == 1 ? Run(queries[0], options, CancellationToken.None) : RunBoth(queries, options);
+        return verdict with { Elapsed = clock.Elapsed };
+    }
+
+    /// <summary>Runs one query to its end (or until cancelled, which gives Unknown).</summary>
+    /// <exception cref="SolverUnavailableException">The solver cannot be found or started.</exception>
+    public static SmtVerdict Run(ConvexityQuery query, SmtOptions options, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
         using var session = SolverSession.Open(options);
         string version = session.SolverVersion;
-        SmtVerdict Unknown(string reason) => new(SmtVerdictKind.Unknown, null, null, null, null, null, reason, version, clock.Elapsed);
+        SmtVerdict Unknown(string reason) =>
+            new(SmtVerdictKind.Unknown, null, null, null, null, null, reason, version, clock.Elapsed, query.Name);
+        using var registration = cancel.Register(session.Abort);
         try
         {
             session.Command(SmtCommands.SetOption("produce-models", "true"));
-            session.Command(SmtCommands.SetLogic(MidpointConvexityQuery.Logic));
+            session.Command(SmtCommands.SetLogic(ConvexityQuery.Logic));
             foreach (var s in query.Declarations) session.Declare(s);
             foreach (var a in query.Assertions) session.Assert(a);
             var result = session.CheckSat();
+            if (cancel.IsCancellationRequested) return Unknown("cancelled");
             switch (result.Status)
             {
                 case SatStatus.Unsat:
                     return new SmtVerdict(SmtVerdictKind.Convex, null, null, null, null, null,
-                        $"{version}: no x, y in {domain} with f((x+y)/2) > (f(x)+f(y))/2 (unsat)", version, clock.Elapsed);
+                        $"{version}: the {query.Name} query has no solution on {query.Domain} (unsat)", version, clock.Elapsed, query.Name);
                 case SatStatus.Unknown:
                     return Unknown(result.Reason);
             }
-            var values = session.GetValues([.. query.X, .. query.Y]);
-            int d = network.InputDim;
-            var x = values[..d];
-            var y = values[d..];
-            if (!TryReverify(network, domain, x, y, out var v, out var problem))
-                return Unknown($"the solver's model does not re-verify: {problem}");
+            var values = session.GetValues(query.ModelTerms);
+            if (!query.TryCounterexample(values, out var x, out var y, out var v, out var problem))
+                return Unknown($"the solver's model ({query.Name} query) does not re-verify: {problem}");
             return new SmtVerdict(SmtVerdictKind.NotConvex, x, y, v.Fx, v.Fy, v.FMid,
-                $"{version}: f((x+y)/2) > (f(x)+f(y))/2, re-verified exactly", version, clock.Elapsed);
+                $"{version} ({query.Name} query): f((x+y)/2) > (f(x)+f(y))/2, re-verified exactly", version, clock.Elapsed, query.Name);
         }
         catch (SolverException e)
         {
-            return Unknown(e.Message);
+            return Unknown(cancel.IsCancellationRequested ? "cancelled" : e.Message);
         }
     }
 
@@ -86,6 +105,8 @@ public static class SmtConvexityChecker
     public static bool TryReverify(Network network, Domain domain, IReadOnlyList<Rational> x, IReadOnlyList<Rational> y,
         out MidpointViolation violation, out string problem)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(domain);
         violation = default;
         problem = "";
         int d = network.InputDim;
@@ -105,5 +126,43 @@ public static class SmtConvexityChecker
         }
         violation = new MidpointViolation(fx, fy, fm);
         return true;
+    }
+
+    private static MidpointConvexityQuery Midpoint(Network network, Domain domain, SmtOptions options) =>
+        MidpointConvexityQuery.Build(network, domain, options.ReluEncoding, options.Lemmas);
+
+    private static LocalConvexityQuery Local(Network network, Domain domain, SmtOptions options) =>
+        LocalConvexityQuery.Build(network, domain, options.ReluEncoding, options.Lemmas);
+
+    /// <summary>Both queries at once; the first definite verdict wins and stops the other solver.</summary>
+    private static SmtVerdict RunBoth(ConvexityQuery[] queries, SmtOptions options)
+    {
+        using var stop = new CancellationTokenSource();
+        var tasks = queries.Select(q => Task.Run(() => Run(q, options, stop.Token))).ToList();
+        var finished = new List<SmtVerdict>();
+        var failures = new List<Exception>();
+        var pending = new List<Task<SmtVerdict>>(tasks);
+        while (pending.Count > 0)
+        {
+            int index = Task.WaitAny([.. pending]);
+            var task = pending[index];
+            pending.RemoveAt(index);
+            if (task.IsFaulted)
+            {
+                failures.Add(task.Exception!.InnerException!);
+                stop.Cancel();
+                continue;
+            }
+            finished.Add(task.Result);
+            if (task.Result.Kind != SmtVerdictKind.Unknown) stop.Cancel();
+        }
+        // A re-verified counterexample is a fact; it outranks an unsat from the other query (which
+        // would then be a solver bug).
+        var decided = finished.FirstOrDefault(v => v.Kind == SmtVerdictKind.NotConvex)
+            ?? finished.FirstOrDefault(v => v.Kind == SmtVerdictKind.Convex);
+        if (decided is not null) return decided;
+        if (failures.Count > 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[0]).Throw();
+        var reasons = finished.Where(v => v.Reason != "cancelled").Select(v => $"{v.Query} query: {v.Reason}").Distinct().ToList();
+        return finished[0] with { Reason = string.Join("; ", reasons), Query = string.Join("+", queries.Select(q => q.Name)) };
     }
 }

@@ -10,6 +10,19 @@ public enum ReluEncoding
     Cases,
 }
 
+/// <summary>Which formulation(s) of "not convex" the solver is asked.</summary>
+public enum SmtQueryKind
+{
+    /// <summary>Both <see cref="Local"/> and <see cref="Midpoint"/> in two solver processes at once; the first definite answer wins.</summary>
+    Both,
+
+    /// <summary><see cref="MidpointConvexityQuery"/>: ∃ x, y with f((x+y)/2) &gt; (f(x)+f(y))/2.</summary>
+    Midpoint,
+
+    /// <summary><see cref="LocalConvexityQuery"/>: ∃ m, t with f'(m; t) + f'(m; −t) &lt; 0.</summary>
+    Local,
+}
+
 /// <summary>Settings of one SMT query.</summary>
 public sealed record SmtOptions
 {
@@ -30,6 +43,11 @@ public sealed record SmtOptions
     public TimeSpan ProtocolTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public ReluEncoding ReluEncoding { get; init; } = ReluEncoding.Ite;
+
+    public SmtQueryKind Query { get; init; } = SmtQueryKind.Both;
+
+    /// <summary>Add the valid gap lemmas (docs/smt.md) that make unsat proofs short; off only to test that they change nothing.</summary>
+    public bool Lemmas { get; init; } = true;
 
     /// <summary>Extra wall-clock time past <see cref="Timeout"/> before the guard kills the solver.</summary>
     public TimeSpan GuardGrace { get; init; } = TimeSpan.FromSeconds(2);

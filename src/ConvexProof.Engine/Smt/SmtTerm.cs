@@ -82,12 +82,13 @@ public static class Smt
     public static SmtTerm Sub(SmtTerm a, SmtTerm b) => Apply("-", SmtSort.Real, SmtSort.Real, a, b);
     public static SmtTerm Neg(SmtTerm a) => Apply("-", SmtSort.Real, SmtSort.Real, a);
 
-    /// <summary>c·t (c = 1 gives t itself, c = 0 gives 0).</summary>
+    /// <summary>c·t (c = 1 gives t itself, c = −1 gives (- t), c = 0 gives 0).</summary>
     public static SmtTerm Scale(Rational c, SmtTerm t)
     {
         Require(t, SmtSort.Real, "*");
         if (c.IsZero) return Real(Rational.Zero);
         if (c == Rational.One) return t;
+        if (c == Rational.MinusOne) return Neg(t);
         return new SmtApply("*", SmtSort.Real, [Real(c), t]);
     }
 

@@ -156,6 +156,9 @@ public sealed class SolverSession : IDisposable
         return values;
     }
 
+    /// <summary>Stops the solver now (from any thread); the request in progress faults with a <see cref="SolverException"/>.</summary>
+    public void Abort() => _transport.Close();
+
     public void Dispose() => _transport.Dispose();
 
     private SExpr Request(string command, TimeSpan? limit)
