@@ -19,9 +19,9 @@ public static class CertificateChecker
     public const string Format = "convexproof-certificate/1";
 
     private static readonly KeySet RootKeys =
-        new(7, "format", "network_sha256", "domain", "verdict", "summary", "regions", "conditions", "counterexample");
+        new(7, "format", "network_sha256", "domain", "verdict", "summary", "regions", "conditions", "counterexample", "degeneracies");
     private static readonly KeySet SummaryKeys =
-        new(9, "neurons", "regions", "facets", "boundary_facets", "redundant", "flat", "conditions", "violations", "degenerate_facets");
+        new(10, "neurons", "regions", "facets", "boundary_facets", "redundant", "flat", "dismissed", "conditions", "violations", "degenerate_facets");
 
     /// <summary>
     /// Checks the certificate at <paramref name="certificatePath"/> for the network at
@@ -56,6 +56,11 @@ public static class CertificateChecker
             {
                 return new CheckResult(false, null, null, e.Message);
             }
+            catch (Exception e) when (e is ArithmeticException or IndexOutOfRangeException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            {
+                // Never accept what could not be checked; name the exception so a checker bug is visible.
+                return new CheckResult(false, null, null, $"the checker could not process this certificate ({e.GetType().Name}: {e.Message})");
+            }
         }
     }
 
@@ -78,6 +83,9 @@ public static class CertificateChecker
         bool hasCounterexample = root.TryGetProperty("counterexample", out var counterexample);
         if (hasCounterexample != (verdict == "not_convex"))
             throw Bad("$.counterexample", verdict == "convex" ? "must be absent when the verdict is convex" : "is required when the verdict is not_convex");
+        // "degeneracies" is a report for the reader; every degenerate facet is re-derived from the regions.
+        if (root.TryGetProperty("degeneracies", out var report) && report.ValueKind != JsonValueKind.Object)
+            throw Bad("$.degeneracies", $"expected an object, found {Describe(report)}");
         var summary = root.GetProperty("summary");
         Keys(summary, "$.summary", SummaryKeys);
 
@@ -96,7 +104,7 @@ public static class CertificateChecker
         string? counterexampleText = hasCounterexample ? Counterexample.Check(network, box, counterexample) : null;
 
         int[] counts = [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
-            conditions.Count, violations, totals.Degenerate];
+            totals.Dismissed, conditions.Count, violations, totals.Degenerate];
         for (int i = 0; i < counts.Length; i++)
         {
             string key = SummaryKeys.Names[i];
@@ -112,8 +120,8 @@ public static class CertificateChecker
             $"VALID: {what}. Network sha256 {sha} ({network.InputDim} inputs, {network.NeuronCount} ReLU units). " +
             $"Checked {regions.Length} activation regions, each with an interior point and exact local maps; " +
             $"{totals.Facets} facets with witness points ({totals.Boundary} on the domain boundary, {totals.Degenerate} degenerate), " +
-            $"closed under adjacency, so the regions cover the domain; {totals.Redundant} redundant constraints by Farkas multipliers; " +
-            $"{totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
+            $"closed under adjacency, so the regions cover the domain; {totals.Redundant} redundant constraints by Farkas multipliers " +
+            $"and {totals.Dismissed} dismissed by Farkas-proved bounding boxes; {totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
             $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.";
         return new CheckResult(true, verdict, statement, null);
     }
@@ -172,7 +180,7 @@ public static class CertificateChecker
                 yield return r;
     }
 
-    private sealed record Totals(int Facets, int Boundary, int Redundant, int Flat, int Degenerate, int NegativeJumps,
+    private sealed record Totals(int Facets, int Boundary, int Redundant, int Flat, int Dismissed, int Degenerate, int NegativeJumps,
         List<(int Region, RealisedCondition Condition)> Realised);
 
     /// <summary>All region checks, in parallel; the reported failure is the one of the lowest region index.</summary>
@@ -200,14 +208,14 @@ public static class CertificateChecker
         }
         if (firstFailure != int.MaxValue) throw new InvalidCertificateException(failures[firstFailure]!);
         var realised = new List<(int, RealisedCondition)>();
-        int facets = 0, boundary = 0, redundant = 0, flat = 0, degenerate = 0, negativeJumps = 0;
+        int facets = 0, boundary = 0, redundant = 0, flat = 0, dismissed = 0, degenerate = 0, negativeJumps = 0;
         for (int r = 0; r < regions.Length; r++)
         {
             var o = outcomes[r]!;
             (facets, boundary, redundant, flat) = (facets + o.Facets, boundary + o.Boundary, redundant + o.Redundant, flat + o.Flat);
-            (degenerate, negativeJumps) = (degenerate + o.Degenerate, negativeJumps + o.NegativeJumps);
+            (dismissed, degenerate, negativeJumps) = (dismissed + o.Dismissed, degenerate + o.Degenerate, negativeJumps + o.NegativeJumps);
             foreach (var c in o.Conditions) realised.Add((r, c));
         }
-        return new Totals(facets, boundary, redundant, flat, degenerate, negativeJumps, realised);
+        return new Totals(facets, boundary, redundant, flat, dismissed, degenerate, negativeJumps, realised);
     }
 }

@@ -53,6 +53,10 @@ internal sealed class LocalMaps(Network network)
         var first = network.Layers[0];
         Array.Copy(baseRows, first.FirstUnit, rows, first.FirstUnit, first.Out); // the first layer never depends on the pattern
         var changed = new List<(int Unit, Rational[] Delta)>();
+        int widest = network.Layers.Max(l => l.Out);
+        var weights = new Rational[widest];
+        var deltas = new Rational[widest][];
+        var column = new Rational[widest];
         for (int l = 1; l < network.Layers.Length; l++)
         {
             Layer previous = network.Layers[l - 1], layer = network.Layers[l];
@@ -67,19 +71,32 @@ internal sealed class LocalMaps(Network network)
             }
             for (int i = 0; i < layer.Out; i++)
             {
-                int u = layer.FirstUnit + i;
-                Rational[]? row = null;
+                int u = layer.FirstUnit + i, count = 0;
                 foreach (var (j, delta) in changed)
                 {
-                    var w = layer.W[i][j];
-                    if (w.IsZero) continue;
-                    row ??= (Rational[])baseRows[u].Clone();
-                    AddScaled(row, w, delta);
+                    if (layer.W[i][j].IsZero) continue;
+                    weights[count] = layer.W[i][j];
+                    deltas[count++] = delta;
                 }
-                rows[u] = row ?? baseRows[u];
+                rows[u] = count == 0 ? baseRows[u] : Updated(baseRows[u], weights.AsSpan(0, count), deltas.AsSpan(0, count), column);
             }
         }
         return rows;
+    }
+
+    /// <summary>row + Σ_t w_t·delta_t, each entry as one exact sum of products (one normalization, not one per term).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Rational[] Updated(Rational[] row, ReadOnlySpan<Rational> w, ReadOnlySpan<Rational[]> delta, Rational[] column)
+    {
+        var result = new Rational[_d + 1];
+        for (int c = 0; c <= _d; c++)
+        {
+            for (int t = 0; t < w.Length; t++) column[t] = delta[t][c];
+            if (Rational.SumOfProducts(w, column.AsSpan(0, w.Length), row[c]) is { } fast) { result[c] = fast; continue; }
+            result[c] = row[c];
+            for (int t = 0; t < w.Length; t++) result[c] += w[t] * column[t];
+        }
+        return result;
     }
 
     private void AddSkip(Layer layer, int i, Rational[] row)

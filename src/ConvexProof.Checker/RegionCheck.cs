@@ -5,7 +5,7 @@ namespace ConvexProof.Checker;
 internal sealed record RealisedCondition(int Neuron, string Downstream, Rational Value, Rational[] Point);
 
 /// <summary>What one region contributed, for the global checks and the summary.</summary>
-internal sealed record RegionOutcome(int Facets, int Boundary, int Redundant, int Flat, int Degenerate,
+internal sealed record RegionOutcome(int Facets, int Boundary, int Redundant, int Flat, int Dismissed, int Degenerate,
     int NegativeJumps, List<RealisedCondition> Conditions);
 
 /// <summary>The shared, read-only context of the region checks.</summary>
@@ -14,14 +14,15 @@ internal sealed record CheckContext(Network Network, Box? Domain, string[] Patte
 /// <summary>
 /// Checks one region entry against the network (docs/certificate.md, steps (a)–(c) and (e)).
 /// Constraint k &lt; N is c_k = ±z_k (sign by the pattern bit); k = N + 2i is x_i − lo_i and
-/// k = N + 2i + 1 is hi_i − x_i. All arithmetic is exact.
+/// k = N + 2i + 1 is hi_i − x_i. All arithmetic is exact. Hot methods are compiled fully optimized
+/// at once (AggressiveOptimization): the CLI runs cold, and tier-0 code would dominate.
 /// </summary>
 internal sealed class RegionCheck
 {
-    private const byte None = 0, Facet = 1, Redundant = 2, Flat = 3;
+    private const byte Dismissed = 0, Facet = 1, Redundant = 2, Flat = 3;
 
     private readonly CheckContext _ctx;
-    private readonly int _r, _n, _d;
+    private readonly int _n, _d;
     private readonly string _pattern;
     private readonly Rational[][] _rows;
     private readonly RegionEntry _entry;
@@ -29,11 +30,12 @@ internal sealed class RegionCheck
     private readonly byte[] _owner;
     private readonly bool[] _vanishes; // scratch: neuron constraints that vanish at the current witness
     private readonly List<(int C, int[] Support)> _tight = []; // redundant neuron constraints with zero slack
+    private readonly List<int> _touching = []; // dismissed neuron constraints whose minimum over the bounds is 0
+    private readonly Rational[] _scratchG, _scratchB; // a dismissed constraint's gradient and the bounds it meets
 
     public RegionCheck(CheckContext ctx, int region, RegionEntry entry)
     {
         _ctx = ctx;
-        _r = region;
         _n = ctx.Network.NeuronCount;
         _d = ctx.Network.InputDim;
         _pattern = ctx.Patterns[region];
@@ -42,6 +44,8 @@ internal sealed class RegionCheck
         _at = $"region {region}";
         _owner = new byte[_n + (ctx.Domain is null ? 0 : 2 * _d)];
         _vanishes = new bool[_n];
+        _scratchG = new Rational[_d];
+        _scratchB = new Rational[_d];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -55,9 +59,23 @@ internal sealed class RegionCheck
             if (v.Sign <= 0)
                 throw Fail($"the point is not interior: facet constraint {facet.C} is {v} ≤ 0 there{ZeroHint(facet.C)}");
         }
-        foreach (var redundant in _entry.Redundant) CheckFarkas(redundant);
-        // Now every constraint is > 0 at the point: facets directly, redundant ones because
-        // c = Σ λ_j c_j + slack with λ_j > 0 and (support non-empty or slack > 0), flats are excluded.
+        foreach (var redundant in _entry.Redundant)
+        {
+            var target = new Rational[_d + 1];
+            for (int i = 0; i <= _d; i++) target[i] = Coefficient(redundant.C, i);
+            if (CheckFarkas(new Claim(redundant.C, -1, false), redundant.Farkas, target) == 0 && redundant.C < _n)
+                _tight.Add((redundant.C, Array.ConvertAll(redundant.Farkas, t => t.C)));
+        }
+        for (int i = 0; i < _d; i++)
+        {
+            if (_entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, BoundTarget(i, lo.Value, upper: false));
+            if (_entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, BoundTarget(i, hi.Value, upper: true));
+        }
+        int dismissed = 0;
+        for (int k = 0; k < _owner.Length; k++) if (_owner[k] == Dismissed) { CheckDismissed(k); dismissed++; }
+        // Now every constraint is > 0 at the point: facets directly; redundant ones because
+        // c = Σ λ_j c_j + slack with λ_j > 0 and (support non-empty or slack > 0); dismissed ones
+        // because the point is strictly inside the bounds and c is not constant 0; flats are excluded.
         var conditions = new List<RealisedCondition>();
         int boundary = 0, degenerate = 0, negativeJumps = 0;
         for (int f = 0; f < _entry.Facets.Length; f++)
@@ -73,7 +91,8 @@ internal sealed class RegionCheck
             if (condition is not null) conditions.Add(condition);
             else { degenerate++; if (jump.Sign < 0) negativeJumps++; }
         }
-        return new RegionOutcome(_entry.Facets.Length, boundary, _entry.Redundant.Length, _entry.Flat.Length, degenerate, negativeJumps, conditions);
+        return new RegionOutcome(_entry.Facets.Length, boundary, _entry.Redundant.Length, _entry.Flat.Length, dismissed,
+            degenerate, negativeJumps, conditions);
     }
 
     /// <summary>Names a facet in messages; a struct so the text is only built when something fails.</summary>
@@ -82,23 +101,29 @@ internal sealed class RegionCheck
         public override string ToString() => $"{Region} facet {Facet} (constraint {Constraint})";
     }
 
+    /// <summary>What a Farkas list proves: a redundant constraint, or a side of the bounds.</summary>
+    private readonly record struct Claim(int Constraint, int Axis, bool Upper)
+    {
+        public override string ToString() => Constraint >= 0
+            ? $"redundant constraint {Constraint}"
+            : $"the {(Upper ? "upper" : "lower")} bound on x_{Axis} (bounds[{Axis}][{(Upper ? 1 : 0)}])";
+    }
+
     private InvalidCertificateException Fail(string message) =>
         new(message.StartsWith(_at, StringComparison.Ordinal) ? message : $"{_at}: {message}");
 
-    /// <summary>Facets, redundant and flat partition all constraint indices.</summary>
+    /// <summary>Each constraint index in at most one of facets, redundant and flat; the others are dismissed.</summary>
     private void Partition()
     {
         void Mark(int k, byte kind, string list)
         {
             if (k >= _owner.Length) throw Fail($"{list} lists constraint {k}, but there are only {_owner.Length} constraints (0…{_owner.Length - 1})");
-            if (_owner[k] != None) throw Fail($"constraint {k} is listed twice (in facets, redundant or flat)");
+            if (_owner[k] != Dismissed) throw Fail($"constraint {k} is listed twice (in facets, redundant or flat)");
             _owner[k] = kind;
         }
         foreach (var f in _entry.Facets) Mark(f.C, Facet, "facets");
         foreach (var r in _entry.Redundant) Mark(r.C, Redundant, "redundant");
         foreach (int k in _entry.Flat) Mark(k, Flat, "flat");
-        int missing = Array.IndexOf(_owner, None);
-        if (missing >= 0) throw Fail($"constraint {missing} is in none of facets, redundant and flat");
     }
 
     private void CheckFlat(int k)
@@ -110,99 +135,110 @@ internal sealed class RegionCheck
             if (!row[i].IsZero) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {row[i]})");
     }
 
-    /// <summary>g(c_k) = Σ λ_j g(c_j) over facet constraints j, λ_j &gt; 0, and slack h(c_k) − Σ λ_j h(c_j) ≥ 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CheckFarkas(RedundantEntry entry)
+    /// <summary>The coefficients of x_i − lo (lower) or hi − x_i (upper).</summary>
+    private Rational[] BoundTarget(int axis, Rational value, bool upper)
     {
-        int at = entry.C; // "redundant constraint {at}" below: the text is only built on failure
-        var support = new int[entry.Farkas.Length];
-        for (int t = 0; t < entry.Farkas.Length; t++)
-        {
-            var (j, lambda) = entry.Farkas[t];
-            if (_owner[j] != Facet) throw Fail($"redundant constraint {at}: Farkas term {t} uses constraint {j}, which is not a facet of this region");
-            if (lambda.Sign <= 0) throw Fail($"redundant constraint {at}: Farkas multiplier {t} is {lambda}, it must be > 0");
-            support[t] = j;
-        }
-        if (FastFarkas(entry, out int slackSign))
-        {
-            if (slackSign == 0 && entry.C < _n) _tight.Add((entry.C, support));
-            return;
-        }
-        for (int i = 0; i <= _d; i++)
-        {
-            Rational sum = Rational.Zero;
-            foreach (var (j, lambda) in entry.Farkas) sum += lambda * Coefficient(j, i);
-            var own = Coefficient(entry.C, i);
-            if (i < _d && sum != own)
-                throw Fail($"redundant constraint {at}: the Farkas combination has gradient coefficient {i} = {sum}, the constraint has {own}");
-            if (i == _d)
-            {
-                var slack = own - sum;
-                if (slack.Sign < 0) throw Fail($"redundant constraint {at}: the Farkas slack is {slack} < 0");
-                if (slack.IsZero && support.Length == 0) throw Fail($"redundant constraint {at}: it is identically zero on this region{ZeroHint(entry.C)}");
-                if (slack.IsZero && entry.C < _n) _tight.Add((entry.C, support));
-            }
-        }
+        var target = new Rational[_d + 1];
+        Array.Fill(target, Rational.Zero);
+        target[axis] = upper ? -Rational.One : Rational.One;
+        target[_d] = upper ? value : -value;
+        return target;
     }
 
     /// <summary>
-    /// The same identity in integers, for speed: with D = lcm of the multipliers' denominators
-    /// (n_j = λ_j·D) and Q = lcm of the coefficient denominators per coordinate, it is
-    /// Σ n_j·p_j·(Q/q_j) = D·p_k·(Q/q_k) for the gradient and ≤ for the constant, in checked 128-bit
-    /// arithmetic. Returns false (the Rational path decides and words the reason) on overflow,
-    /// on large values, on a failure, or when the slack is 0 with an empty support.
+    /// A dismissed constraint: its minimum over the region's bounds is ≥ 0, and it is not
+    /// identically 0 (that is a flat unit, and it would vanish at the interior point).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool FastFarkas(RedundantEntry entry, out int slackSign)
+    private void CheckDismissed(int k)
     {
-        slackSign = 0;
-        if (entry.Farkas.Length == 0) return false;
-        try
+        bool usable = true;
+        for (int i = 0; i < _d; i++)
         {
-            long lcm = 1;
-            foreach (var term in entry.Farkas)
-            {
-                if (!term.Lambda.TryGetSmall(out _, out long b)) return false;
-                lcm = checked(lcm / (long)Rational.Gcd((ulong)lcm, (ulong)b) * b);
-            }
-            Span<Int128> n = stackalloc Int128[entry.Farkas.Length];
-            for (int t = 0; t < n.Length; t++)
-            {
-                entry.Farkas[t].Lambda.TryGetSmall(out long a, out long b);
-                n[t] = checked((Int128)a * (lcm / b));
-            }
-            for (int i = 0; i <= _d; i++)
-            {
-                if (!Coefficient(entry.C, i).TryGetSmall(out long pk, out long q)) return false;
-                long common = q;
-                foreach (var term in entry.Farkas)
-                {
-                    if (!Coefficient(term.C, i).TryGetSmall(out _, out long qj)) return false;
-                    common = checked(common / (long)Rational.Gcd((ulong)common, (ulong)qj) * qj);
-                }
-                Int128 sum = 0;
-                for (int t = 0; t < n.Length; t++)
-                {
-                    Coefficient(entry.Farkas[t].C, i).TryGetSmall(out long pj, out long qj);
-                    sum = checked(sum + n[t] * pj * (common / qj));
-                }
-                Int128 own = checked((Int128)lcm * pk * (common / q));
-                if (i < _d && sum != own) return false;
-                if (i == _d) slackSign = Int128.Sign(checked(own - sum));
-            }
-            return slackSign >= 0;
+            _scratchG[i] = Coefficient(k, i);
+            var bound = _scratchG[i].Sign > 0 ? _entry.Lower[i] : _scratchG[i].Sign < 0 ? _entry.Upper[i] : null;
+            usable &= bound is not null || _scratchG[i].IsZero;
+            _scratchB[i] = bound?.Value ?? Rational.Zero;
         }
-        catch (OverflowException)
+        // Fast path: the exact sign of the minimum, without building it; the rational path words failures.
+        if (usable && Rational.SignOfSum(_scratchG, _scratchB, Coefficient(k, _d)) is int sign
+            && (sign > 0 || (sign == 0 && Array.Exists(_scratchG, g => !g.IsZero))))
         {
-            return false;
+            if (sign == 0 && k < _n) _touching.Add(k);
+            return;
         }
+        var min = Coefficient(k, _d);
+        bool constant = true;
+        for (int i = 0; i < _d; i++)
+        {
+            var g = Coefficient(k, i);
+            if (g.IsZero) continue;
+            constant = false;
+            var bound = g.Sign > 0 ? _entry.Lower[i] : _entry.Upper[i];
+            if (bound is null)
+                throw Fail($"constraint {k} is in none of facets, redundant and flat, and cannot be dismissed: the region has no {(g.Sign > 0 ? "lower" : "upper")} bound on x_{i}");
+            min += g * bound.Value;
+        }
+        if (min.Sign < 0) throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {min} < 0");
+        if (constant && min.IsZero) throw Fail($"constraint {k} is dismissed but identically zero{ZeroHint(k)}");
+        if (min.IsZero && k < _n) _touching.Add(k);
+    }
+
+    /// <summary>
+    /// Σ λ_j g(c_j) = g(target) over facet constraints j with λ_j &gt; 0, and slack
+    /// h(target) − Σ λ_j h(c_j) ≥ 0: then target ≥ 0 wherever the facet constraints hold.
+    /// Returns the sign of the slack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int CheckFarkas(Claim claim, FarkasTerm[] terms, Rational[] target)
+    {
+        for (int t = 0; t < terms.Length; t++)
+        {
+            var (j, lambda) = terms[t];
+            if (_owner[j] != Facet) throw Fail($"{claim}: Farkas term {t} uses constraint {j}, which is not a facet of this region");
+            if (lambda.Sign <= 0) throw Fail($"{claim}: Farkas multiplier {t} is {lambda}, it must be > 0");
+        }
+        if (FastFarkas(terms, target) is int slackSign) return slackSign;
+        for (int i = 0; i <= _d; i++)
+        {
+            Rational sum = Rational.Zero;
+            foreach (var (j, lambda) in terms) sum += lambda * Coefficient(j, i);
+            if (i < _d && sum != target[i])
+                throw Fail($"{claim}: the Farkas combination has gradient coefficient {i} = {sum}, it needs {target[i]}");
+        }
+        Rational offset = Rational.Zero;
+        foreach (var (j, lambda) in terms) offset += lambda * Coefficient(j, _d);
+        var slack = target[_d] - offset;
+        if (slack.Sign < 0) throw Fail($"{claim}: the Farkas slack is {slack} < 0");
+        if (slack.IsZero && terms.Length == 0) throw Fail($"{claim}: it is identically zero on this region{ZeroHint(claim.Constraint)}");
+        return slack.Sign;
+    }
+
+    /// <summary>The Farkas check by exact integer signs; null when it needs the rational path (overflow or failure).</summary>
+    private int? FastFarkas(FarkasTerm[] terms, Rational[] target)
+    {
+        if (terms.Length == 0) return null;
+        var lambdas = new Rational[terms.Length];
+        var coefficients = new Rational[terms.Length];
+        for (int t = 0; t < terms.Length; t++) lambdas[t] = terms[t].Lambda;
+        int? slack = null;
+        for (int i = 0; i <= _d; i++)
+        {
+            for (int t = 0; t < terms.Length; t++) coefficients[t] = Coefficient(terms[t].C, i);
+            // Σ λ_j c_j,i − target_i: 0 for the gradient, ≤ 0 for the constant (slack ≥ 0).
+            int? sign = Rational.SignOfSum(lambdas, coefficients, -target[i]);
+            if (sign is null || (i < _d && sign != 0) || (i == _d && sign > 0)) return null;
+            if (i == _d) slack = -sign;
+        }
+        return slack;
     }
 
     /// <summary>
     /// The witness w: c_k(w) = 0, every other facet constraint is &gt; 0 at w unless it is a positive
     /// multiple of c_k. Redundant constraints need no evaluation: c = Σ λ_j c_j(w) + slack, which is
     /// &gt; 0 unless the slack is 0 and all its support vanishes, and then c is a positive multiple
-    /// of c_k. Marks the vanishing neuron constraints and returns whether a box face vanishes at w.
+    /// of c_k. A dismissed constraint is ≥ its minimum over the bounds; only those with minimum 0 are
+    /// evaluated. Marks the vanishing neuron constraints and returns whether a box face vanishes at w.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckWitness(FacetEntry facet, Where at)
@@ -222,6 +258,7 @@ internal sealed class RegionCheck
         }
         foreach (var (c, support) in _tight)
             _vanishes[c] = Array.TrueForAll(support, j => j >= _n ? IsBoxFaceZero(j, w) : _vanishes[j]);
+        foreach (int c in _touching) _vanishes[c] = Value(c, w).IsZero;
         if (_ctx.Domain is null) return false;
         for (int k = _n; k < _owner.Length; k++) if (IsBoxFaceZero(k, w)) return true;
         return false;
@@ -299,7 +336,7 @@ internal sealed class RegionCheck
 
     private string ZeroHint(int k)
     {
-        if (k >= _n) return "";
+        if (k < 0 || k >= _n) return "";
         var row = _rows[_ctx.Network.NeuronUnit[k]];
         return Array.TrueForAll(row, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
     }

@@ -15,9 +15,13 @@ internal readonly record struct FarkasTerm(int C, Rational Lambda);
 internal sealed record RedundantEntry(int C, FarkasTerm[] Farkas);
 
 /// <summary>One entry of "regions", read strictly (shape and types only; the meaning is checked in RegionCheck).</summary>
-internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, RedundantEntry[] Redundant, int[] Flat)
+/// <summary>An optional bounding-box side: lo_i ≤ x_i (or x_i ≤ hi_i) on the region, proved by Farkas multipliers.</summary>
+internal sealed record BoundEntry(Rational Value, FarkasTerm[] Farkas);
+
+internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, RedundantEntry[] Redundant, int[] Flat,
+    BoundEntry?[] Lower, BoundEntry?[] Upper)
 {
-    private static readonly KeySet RegionKeys = new(5, "pattern", "point", "facets", "redundant", "flat");
+    private static readonly KeySet RegionKeys = new(5, "pattern", "point", "facets", "redundant", "flat", "bounds", "bounds_farkas");
     private static readonly KeySet FacetKeys = new(2, "c", "point", "neighbour", "boundary", "degenerate");
     private static readonly KeySet RedundantKeys = new(2, "c", "farkas");
     private static readonly KeySet DegenerateKeys = new(2, "neurons", "jump");
@@ -53,7 +57,40 @@ internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, Redund
             if (i > 0 && redundant[i].C <= redundant[i - 1].C) throw Bad(at with { Mid = ".redundant", J = i, Tail = ".c" }, "redundant entries must be in strictly increasing order of c");
         }
         var flat = IncreasingInts(region.GetProperty("flat"), at.Then(".flat"), constraints - 1);
-        return new RegionEntry(point, facets, redundant, flat);
+        var (lower, upper) = ReadBounds(region, at, dimension, constraints);
+        return new RegionEntry(point, facets, redundant, flat, lower, upper);
+    }
+
+    /// <summary>"bounds": [[lo|null, hi|null], …] with "bounds_farkas": [[F|null, F|null], …]; a bound is present exactly when its F is.</summary>
+    private static (BoundEntry?[] Lower, BoundEntry?[] Upper) ReadBounds(JsonElement region, JsonPath at, int dimension, int constraints)
+    {
+        var lower = new BoundEntry?[dimension];
+        var upper = new BoundEntry?[dimension];
+        bool hasBounds = region.TryGetProperty("bounds", out var bounds), hasFarkas = region.TryGetProperty("bounds_farkas", out var farkas);
+        if (hasBounds != hasFarkas) throw Bad(at, "\"bounds\" and \"bounds_farkas\" come together");
+        if (!hasBounds) return (lower, upper);
+        var boundItems = Items(bounds, at.Then(".bounds"));
+        var farkasItems = Items(farkas, at.Then(".bounds_farkas"));
+        if (boundItems.Length != dimension || farkasItems.Length != dimension)
+            throw Bad(at.Then(".bounds"), $"\"bounds\" and \"bounds_farkas\" need one pair per coordinate ({dimension})");
+        for (int i = 0; i < dimension; i++)
+        {
+            var pair = Items(boundItems[i], at.Then($".bounds[{i}]"));
+            var proofs = Items(farkasItems[i], at.Then($".bounds_farkas[{i}]"));
+            if (pair.Length != 2 || proofs.Length != 2) throw Bad(at.Then($".bounds[{i}]"), "expected a pair [lo, hi] and a pair of Farkas lists");
+            for (int side = 0; side < 2; side++)
+            {
+                var sideAt = at.Then($".bounds[{i}][{side}]");
+                bool present = pair[side].ValueKind != JsonValueKind.Null;
+                if (present != (proofs[side].ValueKind != JsonValueKind.Null))
+                    throw Bad(sideAt, "a bound is present exactly when its Farkas list in bounds_farkas is");
+                if (!present) continue;
+                var entry = new BoundEntry(CertificateJson.Rational(pair[side], sideAt),
+                    ReadFarkas(proofs[side], at.Then($".bounds_farkas[{i}][{side}]"), constraints));
+                if (side == 0) lower[i] = entry; else upper[i] = entry;
+            }
+        }
+        return (lower, upper);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -61,20 +98,26 @@ internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, Redund
     {
         Keys(item, at, RedundantKeys);
         int c = Int(item.GetProperty("c"), at.Then(".c"), 0, constraints - 1);
-        var terms = item.GetProperty("farkas");
-        if (terms.ValueKind != JsonValueKind.Array) throw Bad(at.Then(".farkas"), $"expected an array, found {Describe(terms)}");
+        var farkas = ReadFarkas(item.GetProperty("farkas"), at.Then(".farkas"), constraints);
+        return new RedundantEntry(c, farkas);
+    }
+
+    /// <summary>A Farkas list [[j, "λ_j"], …] (the meaning is checked in RegionCheck).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static FarkasTerm[] ReadFarkas(JsonElement terms, JsonPath at, int constraints)
+    {
+        if (terms.ValueKind != JsonValueKind.Array) throw Bad(at, $"expected an array, found {Describe(terms)}");
         var farkas = new FarkasTerm[terms.GetArrayLength()];
         int t = 0;
         foreach (var term in terms.EnumerateArray())
         {
             if (term.ValueKind != JsonValueKind.Array || term.GetArrayLength() != 2)
-                throw Bad(at.Then($".farkas[{t}]"), $"expected a pair [constraint, \"multiplier\"], found {Describe(term)}");
-            if (!TryInt(term[0], 0, constraints - 1, out int j)) Int(term[0], at.Then($".farkas[{t}][0]"), 0, constraints - 1);
-            if (!TryRational(term[1], out var lambda)) CertificateJson.Rational(term[1], at.Then($".farkas[{t}][1]"));
-            farkas[t] = new FarkasTerm(j, lambda);
-            t++;
+                throw Bad(at.Then($"[{t}]"), $"expected a pair [constraint, \"multiplier\"], found {Describe(term)}");
+            if (!TryInt(term[0], 0, constraints - 1, out int j)) Int(term[0], at.Then($"[{t}][0]"), 0, constraints - 1);
+            if (!TryRational(term[1], out var lambda)) CertificateJson.Rational(term[1], at.Then($"[{t}][1]"));
+            farkas[t++] = new FarkasTerm(j, lambda);
         }
-        return new RedundantEntry(c, farkas);
+        return farkas;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

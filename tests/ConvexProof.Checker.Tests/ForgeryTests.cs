@@ -8,6 +8,8 @@ public class ForgeryTests
 {
     public static TheoryData<string> Fixtures => new() { "abs", "linear", "relu", "negrelu", "deep", "flat", "box2d" };
 
+    private static string Data(string file) => Fixture.Data(file);
+
     [Theory]
     [MemberData(nameof(Fixtures))]
     public void GenericForgeriesAreRejected(string name)
@@ -40,7 +42,8 @@ public class ForgeryTests
     [Fact]
     public void DroppedFacetIsRejected()
     {
-        AssertInvalid(CheckMutated("box2d", c => c.Region(0)["facets"]!.AsArray().RemoveAt(0)), "region 0", "constraint 0", "none of");
+        AssertInvalid(CheckMutated("box2d", c => c.Region(0)["facets"]!.AsArray().RemoveAt(0)), "region 0", "uses constraint 0", "not a facet");
+        AssertInvalid(CheckMutated("relu", c => c.Region(0)["facets"]!.AsArray().RemoveAt(0)), "region 0", "constraint 0", "none of", "cannot be dismissed");
         // ...and calling it redundant needs multipliers that do not exist.
         AssertInvalid(CheckMutated("box2d", c =>
         {
@@ -225,5 +228,25 @@ public class ForgeryTests
         AssertInvalid(CheckMutated("box2d", c => c["summary"]!["regions"] = 5), "summary.regions", "has 4");
         AssertInvalid(CheckMutated("box2d", c => c["summary"]!["boundary_facets"] = 7), "boundary_facets", "has 8");
         AssertInvalid(CheckMutated("negrelu", c => c["summary"]!["violations"] = 0), "violations", "has 1");
+    }
+
+    [Fact]
+    public void BoundsAndDismissedConstraintsAreChecked()
+    {
+        string net = Net("box2d"), cert = Data("box2d.bounds.cert.json");
+        var valid = CertificateChecker.Check(net, cert);
+        Assert.True(valid.Valid, valid.Reason);
+        Assert.Contains("2 dismissed", valid.Statement);
+        // A bound tighter than the region: its Farkas slack is negative.
+        AssertInvalid(CheckMutated(net, cert, c => c.Region(0)["bounds"]![0]![0] = "1/2"), "region 0", "lower bound on x_0", "slack is -1/2");
+        // A looser bound is true, but then a dismissed constraint can go negative on the box.
+        AssertInvalid(CheckMutated(net, cert, c => c.Region(0)["bounds"]![0]![0] = "-2"), "constraint 2", "minimum over the bounds is -1 < 0");
+        // Without the bound on that side, the constraint cannot be dismissed.
+        AssertInvalid(CheckMutated(net, cert, c => { c.Region(0)["bounds"]![0]![0] = null; c.Region(0)["bounds_farkas"]![0]![0] = null; }),
+            "constraint 2", "cannot be dismissed", "no lower bound on x_0");
+        AssertInvalid(CheckMutated(net, cert, c => c.Region(0)["bounds_farkas"]![0]![0] = null), "bounds[0][0]", "present exactly when");
+        AssertInvalid(CheckMutated(net, cert, c => c.Region(0).Remove("bounds_farkas")), "come together");
+        AssertInvalid(CheckMutated(net, cert, c => c.Region(0)["bounds_farkas"]![1]![1] = JsonNode.Parse("""[[5, "2"]]""")), "upper bound on x_1", "gradient coefficient 1");
+        AssertInvalid(CheckMutated(net, cert, c => c["summary"]!["dismissed"] = 0), "summary.dismissed", "has 2");
     }
 }

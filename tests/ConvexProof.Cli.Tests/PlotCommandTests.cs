@@ -6,6 +6,7 @@ using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Numbers;
 using ConvexProof.Plotting;
+using ConvexProof.Regions;
 
 namespace ConvexProof.Cli.Tests;
 
@@ -201,6 +202,37 @@ public class PlotCommandTests
     }
 
     [Fact]
+    public void AutomaticWindowFollowsTheBulkOfTheVertices()
+    {
+        // 100 points in [0, 9]^2 and one far away: the far one is left out of the window.
+        var points = Enumerable.Range(0, 100).Select(i => new Point2(R(i % 10), R(i / 10))).Append(new Point2(R(5000), R(-3000))).ToList();
+        var core = PlotWindow.AroundCore(points, []);
+        Assert.True(core.XMin < 0 && core.XMax > 9 && core.YMin < 0 && core.YMax > 9);
+        Assert.True(core.XMax < 20 && core.YMin > -10);
+        // ... unless it must be shown, or there are few points.
+        Assert.True(PlotWindow.AroundCore(points, [new Point2(R(5000), R(-3000))]).XMax > 5000);
+        Assert.True(PlotWindow.AroundCore(points.Skip(50).ToList(), []).XMax > 5000);
+        var all = PlotWindow.Around(points);
+        Assert.True(all.XMax > 5000 && all.YMin < -3000);
+        // Round bounds, strictly containing the points.
+        Assert.True(core.XMin.IsInteger && core.XMax.IsInteger);
+    }
+
+    [Fact]
+    public void ViewAllShowsEveryRegion()
+    {
+        using var dir = new TempFolder();
+        var (r, svg) = Plot(dir, TestNets.SmallMlp2D, "--view", "all");
+        Assert.Equal(0, r.Code);
+        var network = Parse(TestNets.SmallMlp2D);
+        var result = Certifier.Certify(network, Domain.Everywhere(2));
+        Assert.Equal(result.Regions.Count, WithClass(svg, "polygon", "region").Count);
+        var all = RegionPolygons.AutoWindow(network, result, everything: true);
+        foreach (var region in result.Regions)
+            Assert.True(all.Contains(new Point2(region.Point[0], region.Point[1])));
+    }
+
+    [Fact]
     public void LimitsGiveAPartialPlotAndExitThree()
     {
         using var dir = new TempFolder();
@@ -246,6 +278,30 @@ public class PlotCommandTests
         Assert.Empty(PolygonClipper.Clip(square, new HalfPlane(R(1), R(0), R(-2))));
         Assert.Equal(R(2), PolygonClipper.TwiceSignedArea(square));
         Assert.Null(PolygonClipper.Intersect(new HalfPlane(R(1), R(1), R(0)), new HalfPlane(R(2), R(2), R(1))));
+    }
+
+    [Theory]
+    [InlineData(TestNets.SmallMlp2D, true)]
+    [InlineData(TestNets.TwoLines, true)]
+    // Denominators whose least common multiple exceeds 64 bits: the rational path.
+    [InlineData("""{"input_dim":2,"layers":[{"weights":[["1/3486784401",1],[1,"-1/79792266297612001"]],"bias":["1/2",0],"activation":"relu"},{"weights":[["1/1162261467","5/9"]],"bias":[0],"activation":"identity"}]}""", false)]
+    // Integer weights whose products overflow 64 bits in the third layer: integer path, then the fallback.
+    [InlineData("""{"input_dim":2,"layers":[{"weights":[[1000000000,-1],[1,1000000000]],"bias":[0,1],"activation":"relu"},{"weights":[[1000000000,1000000000],[-1000000000,1]],"bias":[1,0],"activation":"relu"},{"weights":[[1000000000,-1000000000]],"bias":[0],"activation":"identity"}]}""", true)]
+    public void PlotMapsAreTheExactLocalMaps(string json, bool integers)
+    {
+        var network = Parse(json);
+        var domain = Box(-2, 3);
+        var maps = new PlotMaps(network, domain);
+        Assert.Equal(integers, maps.UsesIntegers);
+        var result = Certifier.Certify(network, domain);
+        foreach (var region in result.Regions)
+        {
+            var local = LocalAffineMaps.ForPattern(network, region.Pattern);
+            var all = new RegionConstraints(local, domain).All;
+            var (constraints, output) = maps.Compute(region.Pattern, [.. Enumerable.Range(0, all.Length)]);
+            for (int k = 0; k < all.Length; k++) Assert.Equal(all[k], constraints[k]);
+            Assert.Equal(local.Output, output);
+        }
     }
 
     [RequiresRsvgConvertFact]

@@ -10,6 +10,7 @@ public class FakeSolverTests
     private static SmtOptions With(FakeSolver fake, double? timeoutSeconds = null) => new()
     {
         Factory = fake,
+        Query = SmtQueryKind.Midpoint,
         Timeout = timeoutSeconds is double s ? TimeSpan.FromSeconds(s) : null,
         GuardGrace = TimeSpan.FromMilliseconds(100),
         ProtocolTimeout = TimeSpan.FromSeconds(5),
@@ -143,6 +144,73 @@ public class FakeSolverTests
         fake = new FakeSolver { OnOther = c => c.Contains(":version", StringComparison.Ordinal) ? "banana" : null };
         e = Assert.Throws<SolverUnavailableException>(() => SmtConvexityChecker.Decide(Abs, Domain.Everywhere(1), With(fake)));
         Assert.Contains("did not answer like an SMT-LIB 2 solver", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_local_model_becomes_a_reverified_pair_by_halving_epsilon()
+    {
+        // f = −|x| + 10|x − 1/2| + 10|x + 1/2|: concave kink at 0, convex kinks at ±1/2. From m = 0
+        // along t = 1, ε = 1 overshoots the convex kinks (no violation) and ε = 1/2 works.
+        var net = FromJson("""
+            {"input_dim":1,"layers":[
+              {"weights":[[1],[-1],[1],[-1],[1],[-1]],"bias":[0,0,"-1/2","1/2","1/2","-1/2"],"activation":"relu"},
+              {"weights":[[-1,-1,10,10,10,10]],"bias":[0],"activation":"identity"}]}
+            """);
+        var fake = new FakeSolver
+        {
+            OnCheckSat = () => "sat",
+            OnGetValue = c => c == "(get-value (m_0 t_0))" ? "((m_0 0.0) (t_0 1.0))" : null,
+        };
+        var verdict = SmtConvexityChecker.Decide(net, Domain.Everywhere(1), With(fake) with { Query = SmtQueryKind.Local });
+        Assert.Equal(SmtVerdictKind.NotConvex, verdict.Kind);
+        Assert.Equal("local", verdict.Query);
+        Assert.Equal(V("-1/2"), verdict.X);
+        Assert.Equal(V("1/2"), verdict.Y);
+        Assert.Equal(R("10"), verdict.FMid);
+        Assert.Equal(R("19/2"), verdict.Fx);
+
+        // A direction that never crosses a concave kink cannot be turned into a violation.
+        fake = new FakeSolver { OnCheckSat = () => "sat", OnGetValue = _ => "((m_0 3.0) (t_0 1.0))" };
+        verdict = SmtConvexityChecker.Decide(NegAbs, Domain.Everywhere(1), With(fake) with { Query = SmtQueryKind.Local });
+        Assert.Equal(SmtVerdictKind.Unknown, verdict.Kind);
+        Assert.Contains("does not re-verify", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Both_queries_run_and_the_first_definite_answer_wins()
+    {
+        var solvers = new List<FakeSolver>();
+        var factory = new RoutingFactory(() =>
+        {
+            // The first solver started hangs in check-sat; the second proves unsat.
+            var fake = new FakeSolver();
+            lock (solvers)
+            {
+                if (solvers.Count == 0) fake.OnCheckSat = () => null;
+                solvers.Add(fake);
+            }
+            return fake;
+        });
+        var verdict = SmtConvexityChecker.Decide(Abs, Domain.Everywhere(1), new SmtOptions { Factory = factory, ProtocolTimeout = TimeSpan.FromSeconds(5) });
+        Assert.Equal(SmtVerdictKind.Convex, verdict.Kind);
+        Assert.Equal(2, solvers.Count);
+        Assert.All(solvers, s => Assert.True(s.Last!.Closed));
+    }
+
+    [Fact]
+    public void Both_unknown_gives_both_reasons()
+    {
+        var factory = new RoutingFactory(() => new FakeSolver { OnCheckSat = () => "unknown", ReasonUnknown = "incomplete" });
+        var verdict = SmtConvexityChecker.Decide(Abs, Domain.Everywhere(1), new SmtOptions { Factory = factory });
+        Assert.Equal(SmtVerdictKind.Unknown, verdict.Kind);
+        Assert.Contains("local query", verdict.Reason, StringComparison.Ordinal);
+        Assert.Contains("midpoint query", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>A new fake for every solver started (the two queries of <see cref="SmtQueryKind.Both"/>).</summary>
+    private sealed class RoutingFactory(Func<FakeSolver> next) : ISolverFactory
+    {
+        public ISolverTransport Start(TimeSpan? hardLimit) => next().Start(hardLimit);
     }
 
     [Fact]

@@ -79,4 +79,18 @@ public class PrinterTests
         Assert.Contains("(assert (> (+ (* 2.0 m_z1_0) (- x_z1_0) (- y_z1_0)) 0.0))", script, StringComparison.Ordinal);
         Assert.EndsWith("(check-sat)\n(get-value (x_0 y_0))\n", script, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_local_query_has_a_value_copy_and_two_derivative_copies()
+    {
+        var script = LocalConvexityQuery.Build(Abs, Geometry.Domain.Box([-1], [2])).ToSmtLib();
+        Assert.Contains("(assert (and (< (- 1.0) m_0) (< m_0 2.0)))", script, StringComparison.Ordinal);
+        Assert.Contains("(assert (= p_z0_0 t_0))", script, StringComparison.Ordinal);
+        Assert.Contains("(assert (= n_z0_0 (- t_0)))", script, StringComparison.Ordinal);
+        Assert.Contains("(assert (= p_a0_0 (ite (> m_z0_0 0.0) p_z0_0 (ite (< m_z0_0 0.0) 0.0 (ite (> p_z0_0 0.0) p_z0_0 0.0)))))", script, StringComparison.Ordinal);
+        Assert.Contains("(assert (or (< (+ p_z0_1 n_z0_1) 0.0) (>= (+ p_a0_1 n_a0_1) 0.0)))", script, StringComparison.Ordinal);
+        Assert.Contains("(assert (< (+ p_z1_0 n_z1_0) 0.0))", script, StringComparison.Ordinal);
+        Assert.EndsWith("(check-sat)\n(get-value (m_0 t_0))\n", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("x_0", script, StringComparison.Ordinal);
+    }
 }

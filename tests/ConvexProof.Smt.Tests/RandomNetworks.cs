@@ -43,7 +43,20 @@ public static class RandomNetworks
     private static readonly Rational[] DegenerateScales = [1, 2, new Rational(1, 2), -1, new Rational(-3, 2)];
 
     public static Network Generate(int seed, RandomNetworkOptions? options = null) =>
-        Generate(new Random(seed), options ?? new RandomNetworkOptions());
+        Generate(Rng(seed), options ?? new RandomNetworkOptions());
+
+    /// <summary>
+    /// A generator for a seed, mixed first (SplitMix64 finaliser): System.Random's first draws for
+    /// consecutive seeds are correlated, which would make seeds 1, 2, 3, … give look-alike networks.
+    /// </summary>
+    public static Random Rng(int seed)
+    {
+        ulong z = (ulong)(uint)seed + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return new Random((int)(z & 0x7FFFFFFF));
+    }
 
     public static Network Generate(Random rng, RandomNetworkOptions options)
     {

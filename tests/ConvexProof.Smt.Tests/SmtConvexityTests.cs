@@ -9,12 +9,23 @@ namespace ConvexProof.Smt.Tests;
 public class SmtConvexityTests
 {
     private static readonly SmtOptions Ite = new() { Timeout = TimeSpan.FromSeconds(20) };
-    private static readonly SmtOptions Cases = Ite with { ReluEncoding = ReluEncoding.Cases };
 
-    public static TheoryData<bool> Encodings => new() { false, true };
+    /// <summary>Every formulation on its own (and both at once), each ReLU encoding, with and without the lemmas.</summary>
+    public static TheoryData<string> Encodings => new() { "both", "midpoint", "midpoint cases", "midpoint nolemmas", "local", "local cases nolemmas" };
 
-    private static SmtVerdict Decide(Network net, Domain domain, bool cases) =>
-        SmtConvexityChecker.Decide(net, domain, cases ? Cases : Ite);
+    private static SmtVerdict Decide(Network net, Domain domain, string setup)
+    {
+        var options = Ite with
+        {
+            Query = setup.StartsWith("midpoint", StringComparison.Ordinal) ? SmtQueryKind.Midpoint
+                : setup.StartsWith("local", StringComparison.Ordinal) ? SmtQueryKind.Local : SmtQueryKind.Both,
+            ReluEncoding = setup.Contains("cases", StringComparison.Ordinal) ? ReluEncoding.Cases : ReluEncoding.Ite,
+            Lemmas = !setup.Contains("nolemmas", StringComparison.Ordinal),
+        };
+        var verdict = SmtConvexityChecker.Decide(net, domain, options);
+        if (options.Query != SmtQueryKind.Both) Assert.Equal(setup.Split(' ')[0], verdict.Query);
+        return verdict;
+    }
 
     private static void AssertReverified(SmtVerdict verdict, Network net, Domain domain)
     {
@@ -29,18 +40,18 @@ public class SmtConvexityTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void Abs_is_convex(bool cases)
+    public void Abs_is_convex(string setup)
     {
-        var verdict = Decide(Abs, Domain.Everywhere(1), cases);
+        var verdict = Decide(Abs, Domain.Everywhere(1), setup);
         Assert.Equal(SmtVerdictKind.Convex, verdict.Kind);
         Assert.StartsWith("z3 ", verdict.SolverVersion, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void Minus_abs_is_not_convex_with_a_reverified_counterexample(bool cases)
+    public void Minus_abs_is_not_convex_with_a_reverified_counterexample(string setup)
     {
-        var verdict = Decide(NegAbs, Domain.Everywhere(1), cases);
+        var verdict = Decide(NegAbs, Domain.Everywhere(1), setup);
         AssertReverified(verdict, NegAbs, Domain.Everywhere(1));
         // The kink at 0 must lie strictly between x and y.
         Assert.True(verdict.X![0].Sign * verdict.Y![0].Sign < 0);
@@ -48,7 +59,7 @@ public class SmtConvexityTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void A_max_of_affine_maps_is_convex(bool cases)
+    public void A_max_of_affine_maps_is_convex(string setup)
     {
         // Sanity check of the construction: f = max(x1 + x2, 2 x1 − x2 + 1/2, −x1 − 3/4).
         var rng = new Random(3);
@@ -58,8 +69,8 @@ public class SmtConvexityTests
             var expected = Rational.Max(Rational.Max(x[0] + x[1], 2 * x[0] - x[1] + new Rational(1, 2)), -x[0] - new Rational(3, 4));
             Assert.Equal(expected, MaxOfAffine.Evaluate(x));
         }
-        Assert.Equal(SmtVerdictKind.Convex, Decide(MaxOfAffine, Domain.Everywhere(2), cases).Kind);
-        Assert.Equal(SmtVerdictKind.Convex, Decide(MaxOfAffine, Domain.Box(V("-1", "-1"), V("1", "1")), cases).Kind);
+        Assert.Equal(SmtVerdictKind.Convex, Decide(MaxOfAffine, Domain.Everywhere(2), setup).Kind);
+        Assert.Equal(SmtVerdictKind.Convex, Decide(MaxOfAffine, Domain.Box(V("-1", "-1"), V("1", "1")), setup).Kind);
     }
 
     [Fact]
@@ -77,7 +88,7 @@ public class SmtConvexityTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void Convex_networks_with_negative_hidden_weights_are_recognised(bool cases)
+    public void Convex_networks_with_negative_hidden_weights_are_recognised(string setup)
     {
         // f(x) = relu(x − 1) + relu(−x − 1) and f(x1, x2) = 2 relu(x1 + x2) + |x1|, by hand (see TestNets).
         foreach (var x in new[] { "-3", "-1", "-1/2", "0", "1", "5/2" })
@@ -85,20 +96,20 @@ public class SmtConvexityTests
         Assert.Equal(R("2") * 3 + 1, ConvexNonIcnn2D.Evaluate(V("-1", "4")));
         Assert.Contains(ConvexNonIcnn.Layers[1].Weights.SelectMany(r => r), w => w.Sign < 0);
 
-        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexNonIcnn, Domain.Everywhere(1), cases).Kind);
-        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexNonIcnn2D, Domain.Everywhere(2), cases).Kind);
+        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexNonIcnn, Domain.Everywhere(1), setup).Kind);
+        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexNonIcnn2D, Domain.Everywhere(2), setup).Kind);
     }
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void The_domain_matters_convex_on_a_box_but_not_on_the_line(bool cases)
+    public void The_domain_matters_convex_on_a_box_but_not_on_the_line(string setup)
     {
-        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexOnBoxOnly, Domain.Box(V("-1"), V("1")), cases).Kind);
-        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexOnBoxOnly, Domain.Box(V("-5"), V("2")), cases).Kind);
-        var everywhere = Decide(ConvexOnBoxOnly, Domain.Everywhere(1), cases);
+        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexOnBoxOnly, Domain.Box(V("-1"), V("1")), setup).Kind);
+        Assert.Equal(SmtVerdictKind.Convex, Decide(ConvexOnBoxOnly, Domain.Box(V("-5"), V("2")), setup).Kind);
+        var everywhere = Decide(ConvexOnBoxOnly, Domain.Everywhere(1), setup);
         AssertReverified(everywhere, ConvexOnBoxOnly, Domain.Everywhere(1));
         var wide = Domain.Box(V("-1"), V("5/2"));
-        var onBox = Decide(ConvexOnBoxOnly, wide, cases);
+        var onBox = Decide(ConvexOnBoxOnly, wide, setup);
         AssertReverified(onBox, ConvexOnBoxOnly, wide);
         Assert.Contains(onBox.X!.Concat(onBox.Y!), v => v > 2);
     }

@@ -31,8 +31,11 @@ public sealed class PlotCommand : ICommand
           --out PLOT.svg        where to write the SVG (written to a temp file, then renamed)
           --box LO:HI           certify and draw on the box [LO,HI]^d (default: all of R^d)
           --box LO1:HI1,...     one interval per coordinate
-          --view LO:HI[,...]    the window to draw (default: the box; on R^d a window that contains
-                                every vertex and breakpoint, unbounded regions cut at its edge)
+          --view LO:HI[,...]    the window to draw, on any domain (default: the box; on R^d a window
+                                around the bulk of the vertices or breakpoints, unbounded regions cut
+                                at its edge)
+          --view all            on R^d: a window that contains every vertex, breakpoint and
+                                interior point, so that every region shows
           --max-regions N       stop after N regions (the partial plot is written; exit 3)
           --timeout S           stop after S seconds (the partial plot is written; exit 3)
           --quiet               no progress display and no summary line
@@ -63,7 +66,9 @@ public sealed class PlotCommand : ICommand
         if (d > 2)
             throw new UsageException($"{netPath}: plot draws networks with 1 or 2 inputs, this one has {d} (use 'convexproof certify' or 'convexproof info')");
         var domain = BoxOption.Parse(a.Value("--box"), d);
-        var view = a.Value("--view") is string v ? ParseView(v, d) : null;
+        string? viewText = a.Value("--view");
+        bool everything = viewText == "all";
+        var view = viewText is string v && !everything ? ParseView(v, d) : null;
 
         var progress = ProgressDisplay.Create(context.Error, quiet, a.Flag("--progress"));
         var result = Certifier.Certify(network, domain, new CertifyOptions { Limits = limits, Progress = progress.Callback });
@@ -71,17 +76,20 @@ public sealed class PlotCommand : ICommand
 
         string name = Path.GetFileName(netPath);
         string svg, drawn;
+        int hidden;
         if (d == 2)
         {
-            var plot = RegionPolygons.Build(network, result, view);
+            var plot = RegionPolygons.Build(network, result, view, everything);
             svg = SvgPlot.Render(plot, result, name);
             drawn = $"{plot.Polygons.Count} of {result.Regions.Count} regions drawn, {plot.Frontiers.Count} frontier segments ({Counts(plot.Frontiers.Select(f => f.Kind))}), window {plot.Window}";
+            hidden = plot.HiddenRegions;
         }
         else
         {
-            var graph = FunctionGraph.Build(network, result, view?.XMin, view?.XMax);
+            var graph = FunctionGraph.Build(network, result, view?.XMin, view?.XMax, everything);
             svg = SvgPlot.Render(graph, result, name);
             drawn = $"{graph.Pieces.Count} of {result.Regions.Count} pieces drawn, {graph.Kinks.Count} breakpoints ({Counts(graph.Kinks.Select(k => k.Kind))}), x in [{graph.Window.XMin}, {graph.Window.XMax}]";
+            hidden = graph.HiddenRegions;
         }
         AtomicFile.WriteText(outPath, svg);
 
@@ -91,7 +99,12 @@ public sealed class PlotCommand : ICommand
             Verdict.NotConvex => "NOT convex",
             _ => $"undecided ({result.UndecidedReason})",
         };
-        if (!quiet) context.Out.WriteLine($"plot written to {outPath}: {verdict}; {drawn}");
+        if (!quiet)
+        {
+            context.Out.WriteLine($"plot written to {outPath}: {verdict}; {drawn}");
+            if (hidden > 0 && view is null && !everything)
+                context.Out.WriteLine($"{hidden} regions lie outside the window (far-away vertices); --view all or --view LO:HI shows them");
+        }
         return result.Complete ? ExitCodes.Ok : ExitCodes.Undecided;
     }
 

@@ -20,8 +20,6 @@ public sealed class ProgressDisplay(TextWriter stderr, bool enabled, bool termin
     /// <summary>Shown before each report (batch mode: "[2/5] net.json: "), or null.</summary>
     public string? Label { get; set; }
 
-    public bool Enabled => enabled;
-
     public Action<ExplorationProgress>? Callback => enabled ? Report : null;
 
     private void Report(ExplorationProgress p)

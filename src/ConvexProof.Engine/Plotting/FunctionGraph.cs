@@ -42,10 +42,12 @@ public sealed class FunctionGraph
 
     /// <summary>
     /// Builds the graph on [<paramref name="xMin"/>, <paramref name="xMax"/>] when given; otherwise on
-    /// the box, or on R a round interval strictly containing every breakpoint, interior point and
-    /// the counterexample.
+    /// the box, or on R a round interval around the breakpoints (all of them for small networks,
+    /// between the 2% and 98% quantiles for large ones, see <see cref="PlotWindow.AroundCore"/>; with
+    /// <paramref name="everything"/> every breakpoint and interior point) and the counterexample.
     /// </summary>
-    public static FunctionGraph Build(Network network, CertificationResult result, Rational? xMin = null, Rational? xMax = null)
+    public static FunctionGraph Build(Network network, CertificationResult result, Rational? xMin = null, Rational? xMax = null,
+        bool everything = false)
     {
         if (network.InputDim != 1) throw new ArgumentException($"a function graph needs a network with 1 input, not {network.InputDim}");
         var domain = result.Domain;
@@ -58,14 +60,13 @@ public sealed class FunctionGraph
         else if (domain.IsBox) (lo, hi) = (domain.Lower![0], domain.Upper![0]);
         else
         {
-            var xs = new List<Rational>();
-            foreach (var r in result.Regions)
-            {
-                xs.Add(r.Point[0]);
-                xs.AddRange(r.Facets.Select(f => f.Facet.Witness[0]));
-            }
-            if (result.Counterexample is Counterexample ce) xs.AddRange([ce.X[0], ce.Y[0]]);
-            var window = PlotWindow.Around([.. xs.Select(x => new Point2(x, Rational.Zero))]);
+            static Point2 P(Rational x) => new(x, Rational.Zero);
+            var breakpoints = result.Regions.SelectMany(r => r.Facets.Select(f => P(f.Facet.Witness[0]))).Distinct().ToList();
+            var interior = result.Regions.Select(r => P(r.Point[0])).ToList();
+            var always = result.Counterexample is Counterexample ce ? new List<Point2> { P(ce.X[0]), P(ce.Y[0]) } : [];
+            var window = everything || breakpoints.Count == 0
+                ? PlotWindow.Around([.. breakpoints, .. interior, .. always])
+                : PlotWindow.AroundCore(breakpoints, always);
             (lo, hi) = (window.XMin, window.XMax);
         }
 

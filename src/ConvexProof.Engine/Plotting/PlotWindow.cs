@@ -41,6 +41,33 @@ public sealed record PlotWindow(Rational XMin, Rational XMax, Rational YMin, Rat
         return new PlotWindow(xa, xb, ya, yb);
     }
 
+    /// <summary>Up to this many points, <see cref="AroundCore"/> keeps them all.</summary>
+    public const int CoreAllBelow = 60;
+
+    /// <summary>The share of points <see cref="AroundCore"/> may leave out at each end of each coordinate.</summary>
+    public const double CoreTail = 0.02;
+
+    /// <summary>
+    /// A window around the bulk of <paramref name="points"/>: all of them when there are at most
+    /// <see cref="CoreAllBelow"/>, otherwise the box between the 2% and 98% quantiles of each coordinate
+    /// (exact order statistics), so that a few far-away points — vertices where nearly parallel
+    /// hyperplanes meet — do not shrink the interesting part to a dot. <paramref name="always"/> are
+    /// contained in any case. Then as <see cref="Around"/>.
+    /// </summary>
+    public static PlotWindow AroundCore(IReadOnlyList<Point2> points, IReadOnlyCollection<Point2> always)
+    {
+        if (points.Count <= CoreAllBelow) return Around([.. points, .. always]);
+        var xs = points.Select(p => p.X).Order().ToArray();
+        var ys = points.Select(p => p.Y).Order().ToArray();
+        int cut = (int)Math.Floor(CoreTail * points.Count);
+        var corners = new List<Point2>(always)
+        {
+            new(xs[cut], ys[cut]),
+            new(xs[^(cut + 1)], ys[^(cut + 1)]),
+        };
+        return Around(corners);
+    }
+
     /// <summary>
     /// [lo, hi] widened to at least <paramref name="minimumSpan"/>, given a margin of a tenth of its
     /// span on each side, then rounded outward to a multiple of a power of ten (about a tenth of the

@@ -38,22 +38,22 @@ public sealed class RegionPolygons
     public IReadOnlyList<RegionPolygon> Polygons { get; }
     public IReadOnlyList<FrontierSegment> Frontiers { get; }
 
-    /// <summary>Explored regions that do not meet the window in a positive area (only with an explicit window).</summary>
+    /// <summary>Explored regions that do not meet the window in a positive area.</summary>
     public int HiddenRegions { get; }
 
     /// <summary>
-    /// Builds the picture. Without <paramref name="window"/>: the box on a box domain; on R^2 a round
-    /// window that strictly contains every region's vertices, interior point and facet witnesses (and
-    /// the counterexample), so every region shows with a positive area and unbounded ones are cut at
-    /// the window's edge.
+    /// Builds the picture on <paramref name="window"/>, or on the automatic window: the box on a box
+    /// domain; on R^2 a round window around the region vertices (see AutoWindow). Unbounded
+    /// regions are cut at the window's edge; regions that miss the window are counted in
+    /// <see cref="HiddenRegions"/>.
     /// </summary>
-    public static RegionPolygons Build(Network network, CertificationResult result, PlotWindow? window = null)
+    public static RegionPolygons Build(Network network, CertificationResult result, PlotWindow? window = null, bool everything = false)
     {
         if (network.InputDim != 2) throw new ArgumentException($"region polygons need a network with 2 inputs, not {network.InputDim}");
         var maps = new PlotMaps(network, result.Domain);
         var regions = result.Regions.Select(r => RegionHalfPlanes.Of(maps, r)).ToList();
         var kinks = new KinkLookup(network, result);
-        window ??= AutoWindow(result, regions);
+        window ??= AutoWindow(result, regions, everything);
 
         var polygons = new List<RegionPolygon>();
         var frontiers = new List<FrontierSegment>();
@@ -89,30 +89,40 @@ public sealed class RegionPolygons
         return new RegionPolygons(window, polygons, frontiers, hidden);
     }
 
-    /// <summary>The automatic window (see <see cref="Build"/>).</summary>
-    public static PlotWindow AutoWindow(Network network, CertificationResult result)
+    /// <summary>
+    /// The automatic window. On a box: the box. On R^2 with <paramref name="everything"/>: a round
+    /// window that strictly contains every region's vertices, interior point and facet witnesses, so
+    /// every region shows with a positive area. Otherwise a round window around the bulk of the
+    /// region vertices (all of them for small networks; between the 2% and 98% quantiles of each
+    /// coordinate for large ones, see <see cref="PlotWindow.AroundCore"/>), plus the counterexample.
+    /// </summary>
+    public static PlotWindow AutoWindow(Network network, CertificationResult result, bool everything = false)
     {
         var maps = new PlotMaps(network, result.Domain);
-        return AutoWindow(result, [.. result.Regions.Select(r => RegionHalfPlanes.Of(maps, r))]);
+        return AutoWindow(result, [.. result.Regions.Select(r => RegionHalfPlanes.Of(maps, r))], everything);
     }
 
-    private static PlotWindow AutoWindow(CertificationResult result, IReadOnlyList<RegionHalfPlanes> regions)
+    private static PlotWindow AutoWindow(CertificationResult result, IReadOnlyList<RegionHalfPlanes> regions, bool everything)
     {
         var domain = result.Domain;
         if (domain.IsBox) return new PlotWindow(domain.Lower![0], domain.Upper![0], domain.Lower[1], domain.Upper[1]);
-        var points = new HashSet<Point2>();
+        var vertices = new HashSet<Point2>();
+        var others = new HashSet<Point2>();
         foreach (var region in regions)
         {
-            points.Add(new Point2(region.Region.Point[0], region.Region.Point[1]));
-            foreach (var facet in region.Region.Facets) points.Add(new Point2(facet.Facet.Witness[0], facet.Facet.Witness[1]));
-            foreach (var v in PolygonClipper.Vertices(region.HalfPlanes)) points.Add(v);
+            others.Add(new Point2(region.Region.Point[0], region.Region.Point[1]));
+            foreach (var facet in region.Region.Facets) others.Add(new Point2(facet.Facet.Witness[0], facet.Facet.Witness[1]));
+            foreach (var v in PolygonClipper.Vertices(region.HalfPlanes)) vertices.Add(v);
         }
+        var always = new List<Point2>();
         if (result.Counterexample is Counterexample ce)
         {
-            points.Add(new Point2(ce.X[0], ce.X[1]));
-            points.Add(new Point2(ce.Y[0], ce.Y[1]));
+            always.Add(new Point2(ce.X[0], ce.X[1]));
+            always.Add(new Point2(ce.Y[0], ce.Y[1]));
         }
-        return PlotWindow.Around(points);
+        if (everything) return PlotWindow.Around([.. vertices, .. others, .. always]);
+        // No vertex at all (parallel lines, one line, no kink): the interior points and witnesses.
+        return vertices.Count == 0 ? PlotWindow.Around([.. others, .. always]) : PlotWindow.AroundCore([.. vertices], always);
     }
 
     private static int Compare(Point2 a, Point2 b)

@@ -221,7 +221,7 @@ public static class SvgPlot
             Element("text", details, ("x", "20"), ("y", "52"), ("font-size", "12.5"), ("fill", "#333333"));
             string partial = result.Complete ? "" : " (exploration stopped early)";
             Element("text",
-                $"{s.Conditions} kink conditions, {s.Violations} violated · {s.Facets} facets ({s.DegenerateFacets} degenerate, {s.BoundaryFacets} on the boundary) · {s.Neurons} ReLU units{partial}",
+                $"{Plural(s.Conditions, "kink condition")}, {s.Violations} violated · {Plural(s.Facets, "facet")} ({s.DegenerateFacets} degenerate, {s.BoundaryFacets} on the boundary) · {s.Neurons} ReLU units{partial}",
                 ("x", "20"), ("y", "70"), ("font-size", "12.5"), ("fill", "#333333"));
         }
 

@@ -374,20 +374,28 @@ public static class FastFacetFinder
             return null;
         }
 
-        /// <summary>Exact ray shooting (the fallback when the double proposal was not confirmed).</summary>
+        /// <summary>
+        /// Exact ray shooting (the fallback when the double proposal was not confirmed): adds the
+        /// first facet crossed along v, or returns false when no constraint other than the known
+        /// facets decreases along v.
+        /// </summary>
         private bool ExactRay(Rational[] v)
         {
             var q = new Rational[_d];
             // A far point along v; Shoot walks from p to q and stops at the first hyperplane.
             Rational far = Rational.One;
-            foreach (var group in _groups)
+            bool stopped = false;
+            for (int g = 0; g < _groups.Count; g++)
             {
-                var row = ExactRows[group[0]];
+                if (_isFacet[g]) continue;
+                var row = ExactRows[_groups[g][0]];
                 var slope = Affine.Slope(row, v);
                 if (slope.Sign >= 0) continue;
+                stopped = true;
                 var t = (Affine.Evaluate(row, _p) / -slope) * 2 + 1;
                 if (t > far) far = t;
             }
+            if (!stopped) return false; // no constraint that is not yet a facet stops the ray
             for (int i = 0; i < _d; i++) q[i] = _p[i] + far * v[i];
             var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, q, _isFacet);
             _p = newInterior;

@@ -1,0 +1,139 @@
+// The benchmark behind docs/benchmarks.md (issue "Fast exact certification"):
+//   dotnet run -c Release --project bench/ConvexProof.Bench -- [--quick] [--out FILE] [--nets DIR] [--only NAME]
+// builds the Release CLI, runs `certify` and `check` as child processes on the networks of
+// ../shared/bench, runs the two baselines on sampled regions, and writes the report.
+using System.Globalization;
+using ConvexProof.Bench;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+string root = FindRoot();
+bool quick = args.Contains("--quick");
+string output = Option("--out") ?? Path.Combine(root, "docs", "benchmarks.md");
+string nets = Option("--nets") ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "bench"));
+string? only = Option("--only");
+int repetitions = quick ? 1 : 3, sampleSize = quick ? 10 : 50;
+string work = Path.Combine(Path.GetTempPath(), "convexproof-bench");
+Directory.CreateDirectory(work);
+if (!File.Exists(ChildProcess.GnuTime))
+{
+    Console.Error.WriteLine($"bench: {ChildProcess.GnuTime} is missing (Debian package 'time'); it measures peak memory");
+    return 2;
+}
+
+var machine = Machine.Capture(root);
+Log($"machine: {machine.Cpu}, {machine.Cores} cores, load {machine.LoadStart}; building the CLI…");
+string cli = BuildCli(root, Path.Combine(work, "cli"));
+var ticks = Machine.Ticks(); // from here on, CPU time not spent by this process or its children is other work
+bool cdd = BaselineRunner.CddAvailable();
+if (!cdd) Log($"{BaselineRunner.Redcheck} not found (Debian package libcdd-tools): baseline B is skipped");
+
+Case[] cases =
+[
+    new("d2_64x64x64", 10), new("d2_32x32", null), new("d2_32x32", 10),
+    new("d2_16x16x16", 10), new("d4_12x12", 10), new("d6_8x8", 10),
+];
+var results = new List<CaseResult>();
+foreach (var c in cases.Where(c => only is null || c.Name == only))
+{
+    string net = Path.Combine(nets, c.Name + ".json"), cert = Path.Combine(work, c.Id + ".cert.json");
+    var network = NetworkReader.ReadFile(net);
+    var certifyArgs = new List<string> { "certify", net, "--out", cert, "--quiet" };
+    if (c.Box is int b) certifyArgs.AddRange(["--box", $"-{b}:{b}"]);
+    var certify = new List<RunResult>();
+    var check = new List<RunResult>();
+    string? failure = null;
+    for (int i = 0; i < repetitions && failure is null; i++)
+    {
+        Log($"{c.Id}: certify {i + 1}/{repetitions}");
+        var run = ChildProcess.Run(cli, certifyArgs, measureMemory: true);
+        if (run.ExitCode is not (0 or 1))
+        {
+            failure = $"certify exited with code {run.ExitCode}: {FirstLine(run.Stderr + run.Stdout)}";
+            break;
+        }
+        certify.Add(run);
+        Log($"{c.Id}: check {i + 1}/{repetitions} ({run.Seconds:0.00} s)");
+        check.Add(ChildProcess.Run(cli, ["check", net, cert, "--quiet"], measureMemory: true));
+    }
+    if (failure is not null)
+    {
+        Log($"{c.Id}: {failure}");
+        results.Add(new CaseResult(c, network.InputDim, network.NeuronCount, certify, check, null, null, failure));
+        continue;
+    }
+    var info = CertificateInfo.Read(cert, sampleSize);
+    Log($"{c.Id}: {info["regions"]} regions; baselines on {info.Sample.Count} of them");
+    var domain = c.Box is int half
+        ? Domain.Box([.. Enumerable.Repeat((Rational)(-half), network.InputDim)], [.. Enumerable.Repeat((Rational)half, network.InputDim)])
+        : Domain.Everywhere(network.InputDim);
+    var baselines = BaselineRunner.Run(network, domain, info.Sample, Path.Combine(work, "cdd", c.Id), cdd);
+    results.Add(new CaseResult(c, network.InputDim, network.NeuronCount, certify, check, info, baselines, null));
+}
+
+// 1 thread vs 2 threads on the first case: the CLI's --threads option if it has one, otherwise the
+// runtime's DOTNET_PROCESSOR_COUNT (RegionExplorer.Parallelism defaults to Environment.ProcessorCount).
+ThreadResult? threads = null;
+if (results.FirstOrDefault(r => r.Failure is null) is CaseResult measured)
+{
+    var first = measured.Case;
+    string net = Path.Combine(nets, first.Name + ".json");
+    bool hasOption = ChildProcess.Run(cli, ["certify", "--help"]).Stdout.Contains("--threads", StringComparison.Ordinal);
+    var times = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
+    for (int i = 0; i < repetitions; i++)
+        foreach (int n in new[] { 1, 2 })
+        {
+            Log($"{first.Id}: certify with {n} thread(s) {i + 1}/{repetitions}");
+            var a = new List<string> { "certify", net, "--out", Path.Combine(work, $"threads{n}.cert.json"), "--quiet" };
+            if (first.Box is int b) a.AddRange(["--box", $"-{b}:{b}"]);
+            if (hasOption) a.AddRange(["--threads", n.ToString(CultureInfo.InvariantCulture)]);
+            var env = hasOption ? null : new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = n.ToString(CultureInfo.InvariantCulture) };
+            times[n].Add(Expect(ChildProcess.Run(cli, a, env: env), 0, 1).Seconds);
+        }
+    bool identical = File.ReadAllBytes(Path.Combine(work, "threads1.cert.json"))
+        .AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(work, "threads2.cert.json")));
+    threads = new ThreadResult(first, measured.Dim, ChildProcess.Median(times[1]), ChildProcess.Median(times[2]), identical,
+        hasOption ? "the CLI's `--threads N`" : "`DOTNET_PROCESSOR_COUNT=N` (the CLI has no thread option; the engine's `RegionExplorer.Parallelism` defaults to the processor count)");
+}
+
+double cddStartup = cdd ? BaselineRunner.StartupMs(work) : double.NaN;
+machine = machine with { LoadEnd = Machine.Load(), OtherCpuShare = Machine.OtherShare(ticks, Machine.Ticks()) };
+string command = "dotnet run -c Release --project bench/ConvexProof.Bench" + (quick || only is not null ? " --" : "")
+    + (quick ? " --quick" : "") + (only is not null ? $" --only {only}" : "");
+File.WriteAllText(output, Report.Render(machine, command, quick, repetitions, sampleSize, results, threads, cddStartup));
+Log($"wrote {output}");
+return 0;
+
+string? Option(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "ConvexProof.sln"))) return dir.FullName;
+    throw new InvalidOperationException("run the benchmark from inside the repository (ConvexProof.sln not found)");
+}
+
+static string BuildCli(string root, string outDir)
+{
+    var build = ChildProcess.Run("dotnet", ["build", Path.Combine(root, "src", "ConvexProof.Cli", "ConvexProof.Cli.csproj"),
+        "-c", "Release", "-o", outDir, "--nologo", "-v", "q", "-p:UseAppHost=true"]);
+    if (build.ExitCode != 0) throw new InvalidOperationException($"building the CLI failed:\n{build.Stdout}{build.Stderr}");
+    return Path.Combine(outDir, "convexproof");
+}
+
+static string FirstLine(string text)
+{
+    var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "(no output)";
+    return line.Length <= 300 ? line : line[..300] + "…";
+}
+
+static RunResult Expect(RunResult run, params int[] codes) => codes.Contains(run.ExitCode) ? run
+    : throw new InvalidOperationException($"the CLI exited with code {run.ExitCode}:\n{run.Stdout}{run.Stderr}");

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ConvexProof.Bench;
+
+/// <summary>A benchmark network on a domain: the box [-Box, Box]^d, or all of R^d when Box is null.</summary>
+public sealed record Case(string Name, int? Box)
+{
+    public string Id => Box is int b ? $"{Name}_box{b}" : $"{Name}_R";
+    public string DomainText(int d) => Box is int b ? $"[-{b},{b}]^{d}" : $"R^{d}";
+}
+
+/// <summary>
+/// Everything measured for one case; timings are medians over the repetitions. When certify failed,
+/// <see cref="Failure"/> says how, and there is no certificate and no baseline.
+/// </summary>
+public sealed record CaseResult(Case Case, int Dim, int Neurons, List<RunResult> Certify, List<RunResult> Check,
+    CertificateInfo? Certificate, BaselineRow? Baselines, string? Failure)
+{
+    public long Regions => Certificate?["regions"] ?? 0;
+    public double CertifySeconds => ChildProcess.Median(Certify.Select(r => r.Seconds));
+    public double CheckSeconds => ChildProcess.Median(Check.Select(r => r.Seconds));
+    public double CertifyPeakMiB => ChildProcess.Median(Certify.Select(r => (double)r.PeakKiB)) / 1024;
+    public double CheckPeakMiB => ChildProcess.Median(Check.Select(r => (double)r.PeakKiB)) / 1024;
+    public double MicrosecondsPerRegion => Regions == 0 ? double.NaN : CertifySeconds * 1e6 / Regions;
+    public bool CheckValid => Check.Count > 0 && Check.All(r => r.ExitCode == 0);
+
+    /// <summary>What the checker said (first line; stderr when it printed nothing on stdout).</summary>
+    public string CheckMessage
+    {
+        get
+        {
+            var run = Check.FirstOrDefault(r => r.ExitCode != 0) ?? Check.FirstOrDefault();
+            if (run is null) return "";
+            var text = run.Stdout.Trim().Length > 0 ? run.Stdout : run.Stderr;
+            return $"exit code {run.ExitCode}: {text.Trim().Split('\n')[0]}";
+        }
+    }
+
+    public string Label => $"{Case.Name} on {Case.DomainText(Dim)}";
+}
+
+public sealed record ThreadResult(Case Case, int Dim, double OneThread, double TwoThreads, bool Identical, string Mechanism);
+
+/// <summary>The machine the numbers come from.</summary>
+public sealed record Machine(int Cores, string Cpu, string Runtime, string Sdk, long MemoryMiB, DateTime Date, string LoadStart, string? LoadEnd,
+    double? OtherCpuShare = null)
+{
+    public static Machine Capture(string root)
+    {
+        string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+            ?.Split(':', 2)[1].Trim() ?? "unknown";
+        string memory = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) ?? "0";
+        long kib = long.Parse(new string([.. memory.Where(char.IsDigit)]), CultureInfo.InvariantCulture);
+        string sdk = ChildProcess.Run("dotnet", ["--version"], workDir: root).Stdout.Trim();
+        return new Machine(Environment.ProcessorCount, cpu, RuntimeInformation.FrameworkDescription, sdk, kib / 1024, DateTime.UtcNow, Load(), null);
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages.</summary>
+    public static string Load() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    /// <summary>
+    /// CPU ticks so far: busy and total over all cores (/proc/stat), and this process's own plus its
+    /// finished children's (/proc/self/stat utime, stime, cutime, cstime).
+    /// </summary>
+    public static (long Busy, long Total, long Own) Ticks()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        long total = cpu.Sum(), idle = cpu[3] + cpu[4];
+        var self = File.ReadAllText("/proc/self/stat");
+        var fields = self[(self.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on
+        long own = Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return (total - idle, total, own);
+    }
+
+    /// <summary>Share of the machine's CPU capacity used by other processes between two <see cref="Ticks"/>.</summary>
+    public static double OtherShare((long Busy, long Total, long Own) start, (long Busy, long Total, long Own) end) =>
+        Math.Max(0, (double)(end.Busy - start.Busy - (end.Own - start.Own)) / Math.Max(1, end.Total - start.Total));
+
+    /// <summary>Loaded: other processes used more than 10% of the CPU capacity while the benchmark ran.</summary>
+    public bool Loaded => OtherCpuShare > 0.10;
+}

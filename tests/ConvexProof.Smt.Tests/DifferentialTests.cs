@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using ConvexProof.Convexity;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using Xunit.Abstractions;
+
+namespace ConvexProof.Smt.Tests;
+
+/// <summary>
+/// The certificate engine against z3 on seeded random networks: the same verdict every time, and
+/// every engine counterexample re-verifies with exact evaluation.
+/// </summary>
+public class DifferentialTests(ITestOutputHelper output)
+{
+    private const int Cases = 120;
+
+    /// <summary>Case i: its network, its domain (every other case a box) and a label for messages.</summary>
+    public static (Network Net, Domain Domain, string Label) Case(int i)
+    {
+        var options = (i % 5) switch
+        {
+            0 => new RandomNetworkOptions { Icnn = true },
+            1 or 3 => RandomNetworkOptions.Degenerate,
+            _ => new RandomNetworkOptions(),
+        };
+        var rng = RandomNetworks.Rng(1000 + i);
+        var net = RandomNetworks.Generate(rng, options);
+        var domain = i % 2 == 0 ? Domain.Everywhere(net.InputDim) : RandomNetworks.RandomBox(rng, net.InputDim);
+        string kind = options.Icnn ? "icnn" : options.DegenerateRowProbability > 0 ? "degenerate" : "plain";
+        return (net, domain, $"case {i} ({kind}, d = {net.InputDim}, widths {string.Join("x", net.Layers.Select(l => l.Outputs))}, {domain})");
+    }
+
+    [Fact]
+    public void Engine_and_z3_agree_on_random_networks()
+    {
+        var smtOptions = new SmtOptions { Timeout = TimeSpan.FromSeconds(15) };
+        int agreed = 0, convex = 0, smtUnknown = 0, engineUndecided = 0;
+        var engineTime = TimeSpan.Zero;
+        var smtTime = TimeSpan.Zero;
+        var slowest = (Time: TimeSpan.Zero, Label: "");
+        var failures = new List<string>();
+        for (int i = 0; i < Cases; i++)
+        {
+            var (net, domain, label) = Case(i);
+            var clock = Stopwatch.StartNew();
+            CertificationResult engine;
+            try
+            {
+                engine = Certifier.Certify(net, domain, new CertifyOptions { Parallelism = 1, KeepRegions = false });
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or AggregateException)
+            {
+                failures.Add($"{label}: the engine failed: {e.GetBaseException().Message}");
+                continue;
+            }
+            engineTime += clock.Elapsed;
+            var smt = SmtConvexityChecker.Decide(net, domain, smtOptions);
+            smtTime += smt.Elapsed;
+            if (smt.Elapsed > slowest.Time) slowest = (smt.Elapsed, label);
+
+            if (engine.Verdict == Verdict.NotConvex)
+            {
+                if (engine.Counterexample is not { } c)
+                    failures.Add($"{label}: engine says not convex without a counterexample");
+                else if (!SmtConvexityChecker.TryReverify(net, domain, c.X, c.Y, out var v, out var problem))
+                    failures.Add($"{label}: the engine's counterexample does not re-verify: {problem}");
+                else if ((c.Fx, c.Fy, c.FMid) != (v.Fx, v.Fy, v.FMid))
+                    failures.Add($"{label}: the engine's counterexample values are wrong");
+            }
+            if (smt.Kind == SmtVerdictKind.NotConvex && !SmtConvexityChecker.TryReverify(net, domain, smt.X!, smt.Y!, out _, out var smtProblem))
+                failures.Add($"{label}: z3's counterexample does not re-verify: {smtProblem}");
+
+            if (engine.Verdict == Verdict.Undecided) { engineUndecided++; continue; }
+            if (smt.Kind == SmtVerdictKind.Unknown) { smtUnknown++; output.WriteLine($"{label}: z3 undecided: {smt.Reason}"); continue; }
+            var expected = engine.Verdict == Verdict.Convex ? SmtVerdictKind.Convex : SmtVerdictKind.NotConvex;
+            if (expected != smt.Kind)
+            {
+                failures.Add($"{label}: engine says {engine.Verdict}, z3 says {smt.Kind} ({smt.Reason})");
+                continue;
+            }
+            agreed++;
+            if (expected == SmtVerdictKind.Convex) convex++;
+        }
+        output.WriteLine($"{agreed} agreed ({convex} convex, {agreed - convex} not convex); z3 unknown {smtUnknown}, engine undecided {engineUndecided}");
+        output.WriteLine($"engine {engineTime.TotalSeconds:0.0} s, z3 {smtTime.TotalSeconds:0.0} s; slowest z3: {slowest.Time.TotalSeconds:0.0} s for {slowest.Label}");
+        foreach (var f in failures) output.WriteLine(f);
+        Assert.True(failures.Count == 0, $"{failures.Count} disagreements or failures:\n{string.Join("\n", failures)}");
+        Assert.True(agreed >= 100, $"only {agreed} of {Cases} cases were decided by both");
+        Assert.True(convex >= 20 && agreed - convex >= 20, $"an unbalanced sample: {convex} convex of {agreed}");
+    }
+}
