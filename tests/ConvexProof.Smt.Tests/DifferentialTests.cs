@@ -57,6 +57,7 @@ public class DifferentialTests(ITestOutputHelper output)
             var smt = SmtConvexityChecker.Decide(net, domain, smtOptions);
             smtTime += smt.Elapsed;
             if (smt.Elapsed > slowest.Time) slowest = (smt.Elapsed, label);
+            if (smt.Elapsed > TimeSpan.FromSeconds(1)) output.WriteLine($"{label}: z3 took {smt.Elapsed.TotalSeconds:0.0} s ({smt.Kind}, {smt.Query} query)");
 
             if (engine.Verdict == Verdict.NotConvex)
             {

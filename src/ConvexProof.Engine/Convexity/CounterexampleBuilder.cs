@@ -38,9 +38,41 @@ public static class CounterexampleBuilder
             var fy = network.Evaluate(y);
             var fmid = network.Evaluate(w);
             if (domain.Contains(x) && domain.Contains(y) && fmid * 2 > fx + fy)
-                return new Counterexample(x, y, fx, fy, fmid);
+                return Simplify(network, domain, x, y, t * MaxAbs(u)) ?? new Counterexample(x, y, fx, fy, fmid);
         }
         throw new InvalidOperationException("internal error: the counterexample for a violated frontier did not verify");
+    }
+
+    /// <summary>
+    /// A pair with short coordinates near (x, y): both rounded to a dyadic grid finer than the step,
+    /// kept only if the violation still holds exactly at the new points and their midpoint.
+    /// </summary>
+    private static Counterexample? Simplify(Network network, Domain domain, Rational[] x, Rational[] y, Rational step)
+    {
+        double s = step.ToDouble();
+        if (!(s > 0)) return null;
+        int first = Math.Clamp((int)Math.Ceiling(Math.Log2(8 / s)), 0, 62);
+        for (int bits = first; bits <= Math.Min(first + 24, 62); bits += 6)
+        {
+            var grid = new Rational(System.Numerics.BigInteger.One << bits, System.Numerics.BigInteger.One);
+            Rational Round(Rational v) => new Rational((v * grid + new Rational(1, 2)).Floor(), grid.Numerator);
+            var x2 = x.Select(Round).ToArray();
+            var y2 = y.Select(Round).ToArray();
+            if (!domain.Contains(x2) || !domain.Contains(y2) || x2.SequenceEqual(y2)) continue;
+            var mid = x2.Zip(y2, (a, b) => (a + b) / 2).ToArray();
+            var fx = network.Evaluate(x2);
+            var fy = network.Evaluate(y2);
+            var fm = network.Evaluate(mid);
+            if (fm * 2 > fx + fy) return new Counterexample(x2, y2, fx, fy, fm);
+        }
+        return null;
+    }
+
+    private static Rational MaxAbs(Rational[] u)
+    {
+        Rational m = Rational.Zero;
+        foreach (var v in u) m = Rational.Max(m, v.Abs());
+        return m;
     }
 
     /// <summary>Largest step s with every non-vanishing constraint still ≥ 0 at w + direction·s·u.</summary>
