@@ -39,6 +39,7 @@ public class DifferentialTests(ITestOutputHelper output)
         var smtTime = TimeSpan.Zero;
         var slowest = (Time: TimeSpan.Zero, Label: "");
         var failures = new List<string>();
+        var decidedBy = new Dictionary<string, int>();
         for (int i = 0; i < Cases; i++)
         {
             var (net, domain, label) = Case(i);
@@ -80,9 +81,11 @@ public class DifferentialTests(ITestOutputHelper output)
                 continue;
             }
             agreed++;
+            decidedBy[smt.Query] = decidedBy.GetValueOrDefault(smt.Query) + 1;
             if (expected == SmtVerdictKind.Convex) convex++;
         }
         output.WriteLine($"{agreed} agreed ({convex} convex, {agreed - convex} not convex); z3 unknown {smtUnknown}, engine undecided {engineUndecided}");
+        output.WriteLine($"decided by: {string.Join(", ", decidedBy.OrderBy(p => p.Key).Select(p => $"{p.Key} query {p.Value}"))}");
         output.WriteLine($"engine {engineTime.TotalSeconds:0.0} s, z3 {smtTime.TotalSeconds:0.0} s; slowest z3: {slowest.Time.TotalSeconds:0.0} s for {slowest.Label}");
         foreach (var f in failures) output.WriteLine(f);
         Assert.True(failures.Count == 0, $"{failures.Count} disagreements or failures:\n{string.Join("\n", failures)}");

@@ -8,6 +8,7 @@ using ConvexProof.Convexity;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Regions;
+using ConvexProof.Smt;
 
 namespace ConvexProof.Cli.Commands;
 
@@ -42,6 +43,8 @@ public sealed class CertifyCommand : ICommand
                                 in batch mode the limits apply to each network
           --json                print a JSON summary instead of the human one (one object per line in
                                 batch mode; schema in docs/cli.md)
+          --no-smt              do not ask Z3 to confirm degenerate frontiers independently
+          --z3 PATH             the z3 binary to use (default: z3 on PATH)
           --quiet               no progress display
           --progress            show progress even when stderr is not a terminal
 
@@ -52,7 +55,7 @@ public sealed class CertifyCommand : ICommand
 
     public int Run(string[] args, CliContext context)
     {
-        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout"], ["--quiet", "--progress", "--json"]);
+        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout", "--z3"], ["--quiet", "--progress", "--json", "--no-smt"]);
         string? outPath = a.Value("--out"), outDir = a.Value("--out-dir");
         if (outPath is not null && outDir is not null)
             throw new UsageException("--out and --out-dir cannot be combined (--out for one network, --out-dir for several)");
@@ -67,7 +70,8 @@ public sealed class CertifyCommand : ICommand
                 a.SecondsValue("--timeout") is double s ? TimeSpan.FromSeconds(s) : null),
             a.Flag("--json"),
             ProgressDisplay.Create(context.Error, a.Flag("--quiet"), a.Flag("--progress")),
-            a.Flag("--quiet"));
+            a.Flag("--quiet"),
+            a.Flag("--no-smt") ? null : new SmtOptions { SolverPath = a.Value("--z3"), Timeout = TimeSpan.FromSeconds(10) });
         if (settings.Box is string box) BoxOption.Parse(box, box.Split(',').Length); // syntax errors are usage errors, before any work
 
         return outDir is null
@@ -75,11 +79,12 @@ public sealed class CertifyCommand : ICommand
             : RunBatch(a.Positionals, outDir, settings, context);
     }
 
-    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet);
+    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet, SmtOptions? Smt);
 
     /// <summary>What became of one network.</summary>
     private sealed record Outcome(
-        string NetPath, string CertPath, Network? Network, CertificationResult? Result, string? Error, InputException? Input, TimeSpan Elapsed)
+        string NetPath, string CertPath, Network? Network, CertificationResult? Result, string? Error, InputException? Input, TimeSpan Elapsed,
+        string? Confirmation = null)
     {
         public int ExitCode => Result?.Verdict switch
         {
@@ -103,7 +108,7 @@ public sealed class CertifyCommand : ICommand
             context.Error.WriteLine($"convexproof: {outcome.Error}");
             return ExitCodes.Usage;
         }
-        if (!settings.Json) context.Out.Write(Describe(netPath, outPath, outcome.Network!, outcome.Result!, outcome.Elapsed));
+        if (!settings.Json) context.Out.Write(Describe(netPath, outPath, outcome.Network!, outcome.Result!, outcome.Elapsed, outcome.Confirmation));
         return outcome.ExitCode;
     }
 
@@ -192,19 +197,57 @@ public sealed class CertifyCommand : ICommand
         }
 
         clock.Restart();
-        var result = Certifier.Certify(network, domain, new CertifyOptions { Limits = settings.Limits, Progress = settings.Progress.Callback });
-        if (result.Verdict != Verdict.Undecided)
+        // The certificate is streamed to a temporary file while regions are found (memory does not
+        // grow with it); the file appears only when there is a verdict.
+        CertificationResult? result = null;
+        try
         {
-            try
+            AtomicFile.TryWrite(certPath, stream =>
             {
-                AtomicFile.Write(certPath, stream => CertificateWriter.Write(result, stream));
-            }
-            catch (UsageException e)
-            {
-                return new Outcome(netPath, certPath, network, null, e.Message, null, clock.Elapsed);
-            }
+                using var writer = new CertificateStreamWriter(stream, NetworkHash.Sha256(network), domain);
+                result = Certifier.Certify(network, domain, new CertifyOptions
+                {
+                    Limits = settings.Limits,
+                    Progress = settings.Progress.Callback,
+                    RegionSink = writer.Add,
+                    KeepRegions = false,
+                });
+                if (result.Verdict == Verdict.Undecided) return false;
+                if (result.Complete)
+                {
+                    writer.Finish(result);
+                    return true;
+                }
+                // A refutation found before a limit: the counterexample alone, no partial regions.
+                writer.Dispose();
+                stream.SetLength(0);
+                stream.Position = 0;
+                CertificateWriter.Write(result, stream);
+                return true;
+            });
         }
-        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed);
+        catch (UsageException e)
+        {
+            return new Outcome(netPath, certPath, network, null, e.Message, null, clock.Elapsed);
+        }
+        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed, Confirm(network, domain, result!, settings));
+    }
+
+    /// <summary>Independent Z3 confirmation of the degenerate frontiers, as one line for the summary.</summary>
+    private static string? Confirm(Network network, Domain domain, CertificationResult result, Settings settings)
+    {
+        if (result.Degeneracies.Frontiers.Count == 0) return null;
+        if (settings.Smt is null) return "not asked (--no-smt)";
+        try
+        {
+            var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt);
+            foreach (var problem in summary.Problems) Console.Error.WriteLine($"convexproof: WARNING: z3 contradicts the engine: {problem}");
+            return summary.Describe();
+        }
+        catch (SolverException e)
+        {
+            return $"not confirmed ({e.Message})";
+        }
     }
 
     private static void CheckOutputFolder(string outPath)
@@ -294,6 +337,7 @@ public sealed class CertifyCommand : ICommand
                 w.WriteNumber("boundary_facets", s.BoundaryFacets);
                 w.WriteNumber("redundant", s.Redundant);
                 w.WriteNumber("flat", s.Flat);
+                w.WriteNumber("dismissed", s.Dismissed);
                 w.WriteNumber("conditions", s.Conditions);
                 w.WriteNumber("violations", s.Violations);
                 w.WriteNumber("degenerate_facets", s.DegenerateFacets);
@@ -330,6 +374,16 @@ public sealed class CertifyCommand : ICommand
                 w.WriteEndObject();
             }
             else w.WriteNullValue();
+            w.WritePropertyName("degeneracies");
+            if (r is null) w.WriteNullValue();
+            else
+            {
+                w.WriteStartObject();
+                w.WriteNumber("frontiers", r.Degeneracies.Frontiers.Count);
+                w.WriteNumber("constant_units", r.Degeneracies.ConstantUnits.Count);
+                if (o.Confirmation is null) w.WriteNull("z3"); else w.WriteString("z3", o.Confirmation);
+                w.WriteEndObject();
+            }
             if (r?.UndecidedReason is string reason) w.WriteString("undecided_reason", reason); else w.WriteNull("undecided_reason");
             w.WritePropertyName("error");
             if (o.Error is null) w.WriteNullValue();
@@ -356,7 +410,7 @@ public sealed class CertifyCommand : ICommand
     }
 
     /// <summary>The human summary printed on stdout.</summary>
-    public static string Describe(string netPath, string outPath, Network network, CertificationResult result, TimeSpan elapsed)
+    public static string Describe(string netPath, string outPath, Network network, CertificationResult result, TimeSpan elapsed, string? confirmation = null)
     {
         var s = result.Statistics;
         var lines = new List<string>();
@@ -377,6 +431,16 @@ public sealed class CertifyCommand : ICommand
             lines.Add($"conditions: {s.Conditions} (unit, downstream pattern) pairs, {s.Violations} violated");
         }
         else lines.Add($"regions:    {s.Regions} explored before the limit; the refutation rests on the counterexample alone");
+        var deg = result.Degeneracies;
+        if (deg.Frontiers.Count > 0)
+        {
+            var units = deg.Frontiers.SelectMany(f => f.Units).Distinct().Order().Take(12).ToList();
+            lines.Add($"degenerate: {deg.Frontiers.Count} frontiers where several units switch together (units {string.Join(", ", units)}" +
+                      $"{(units.Count == 12 ? ", …" : "")}; first at region {deg.Frontiers[0].Region}, point ({string.Join(", ", deg.Frontiers[0].Point)})), decided by the exact gradient-jump test");
+            if (confirmation is not null) lines.Add($"z3:         {confirmation}");
+        }
+        if (deg.ConstantUnits.Count > 0)
+            lines.Add($"constant:   {deg.ConstantUnits.Count} units constant on some regions (dead, always on, or identically zero), e.g. unit {deg.ConstantUnits[0].Unit} on {deg.ConstantUnits[0].Regions} regions");
         if (result.FirstViolation is Violation v)
         {
             string where = v.Degenerate

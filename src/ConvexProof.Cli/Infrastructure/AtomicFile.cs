@@ -8,7 +8,17 @@ namespace ConvexProof.Cli.Infrastructure;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => TryWrite(path, stream =>
+    {
+        write(stream);
+        return true;
+    });
+
+    /// <summary>
+    /// Like <see cref="Write"/>, but the file appears only when <paramref name="write"/> returns
+    /// true; otherwise the temporary file is removed and nothing is left behind.
+    /// </summary>
+    public static bool TryWrite(string path, Func<Stream, bool> write)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full) ?? ".";
@@ -16,12 +26,15 @@ public static class AtomicFile
         string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            bool keep;
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
-                write(stream);
+                keep = write(stream);
                 stream.Flush(flushToDisk: false);
             }
-            File.Move(temp, full, overwrite: true);
+            if (keep) File.Move(temp, full, overwrite: true);
+            else TryDelete(temp);
+            return keep;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -10,6 +10,6 @@ public static class VersionInfo
         var version = typeof(VersionInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         int plus = version.IndexOf('+');
         if (plus > 0) version = version[..plus];
-        return $"convexproof {version} (certificate format convexproof-certificate/1, .NET {Environment.Version})";
+        return $"convexproof {version} (certificate format convexproof-certificate/1, .NET {Environment.Version}; SMT solver: {Smt.Z3Info.VersionText()})";
     }
 }

@@ -24,7 +24,8 @@ public sealed record Counterexample(Rational[] X, Rational[] Y, Rational Fx, Rat
 public sealed record Violation(int Region, int Constraint, int[] Units, Rational Value, bool Degenerate);
 
 /// <summary>A frontier where several units switch at once (reported once, from the lower-numbered side).</summary>
-public sealed record DegenerateFrontier(int Region, int Neighbour, int Constraint, int[] Units, Rational[] Point, Rational Jump);
+public sealed record DegenerateFrontier(int Region, int Neighbour, int Constraint, int[] Units, Rational[] Point, Rational Jump,
+    string RegionPattern, string NeighbourPattern);
 
 /// <summary>
 /// A unit whose local pre-activation is constant on some regions (identically zero: "flat"; or a

@@ -69,7 +69,7 @@ public static class Certifier
                     value = facet.Jump!.Value;
                     if (region.Index < facet.Neighbour)
                         frontiers.Add(new DegenerateFrontier(region.Index, facet.Neighbour, facet.Facet.Constraint,
-                            facet.Switching, facet.Facet.Witness, value));
+                            facet.Switching, facet.Facet.Witness, value, region.Pattern, FlipAll(region.Pattern, facet.Switching)));
                 }
                 else
                 {
@@ -107,6 +107,13 @@ public static class Certifier
         return new CertificationResult(verdict, NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
             firstViolation, counterexample, verdict == Verdict.Undecided ? explorer.StopReason : null, stats,
             Complete: explorer.StopReason is null, new Degeneracies(frontiers, [.. constant.Values]));
+    }
+
+    private static string FlipAll(string pattern, int[] units)
+    {
+        var c = pattern.ToCharArray();
+        foreach (int k in units) c[k] = c[k] == '1' ? '0' : '1';
+        return new string(c);
     }
 
     /// <summary>Units whose local pre-activation has zero gradient on this region (flat or constant).</summary>
