@@ -7,8 +7,9 @@ using Xunit.Abstractions;
 namespace ConvexProof.Smt.Tests;
 
 /// <summary>
-/// The certificate engine against z3 on seeded random networks: the same verdict every time, and
-/// every engine counterexample re-verifies with exact evaluation.
+/// The certificate engine against z3 on seeded random networks: the same verdict every time, every
+/// engine counterexample re-verifies with exact evaluation, and the independent checker accepts
+/// every certificate the engine writes.
 /// </summary>
 public class DifferentialTests(ITestOutputHelper output)
 {
@@ -30,6 +31,20 @@ public class DifferentialTests(ITestOutputHelper output)
         return (net, domain, $"case {i} ({kind}, d = {net.InputDim}, widths {string.Join("x", net.Layers.Select(l => l.Outputs))}, {domain})");
     }
 
+    /// <summary>Writes the network and the engine's certificate to files and runs the independent checker on them.</summary>
+    private static string? CheckerRejects(Network net, CertificationResult engine)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"cp-diff-{Environment.ProcessId}");
+        Directory.CreateDirectory(folder);
+        string netPath = Path.Combine(folder, "net.json"), certPath = Path.Combine(folder, "cert.json");
+        File.WriteAllText(netPath, NetworkWriter.ToJson(net));
+        using (var stream = File.Create(certPath)) ConvexProof.Certificates.CertificateWriter.Write(engine, stream);
+        var result = ConvexProof.Checker.CertificateChecker.Check(netPath, certPath);
+        string expected = engine.Verdict == Verdict.Convex ? "convex" : "not_convex";
+        if (!result.Valid) return result.Reason;
+        return result.Verdict == expected ? null : $"the checker accepted it as {result.Verdict}";
+    }
+
     [Fact]
     public void Engine_and_z3_agree_on_random_networks()
     {
@@ -47,7 +62,7 @@ public class DifferentialTests(ITestOutputHelper output)
             CertificationResult engine;
             try
             {
-                engine = Certifier.Certify(net, domain, new CertifyOptions { Parallelism = 1, KeepRegions = false });
+                engine = Certifier.Certify(net, domain, new CertifyOptions { Parallelism = 1 });
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or AggregateException)
             {
@@ -55,6 +70,8 @@ public class DifferentialTests(ITestOutputHelper output)
                 continue;
             }
             engineTime += clock.Elapsed;
+            if (engine.Verdict != Verdict.Undecided && CheckerRejects(net, engine) is string rejection)
+                failures.Add($"{label}: the independent checker rejects the engine's certificate: {rejection}");
             var smt = SmtConvexityChecker.Decide(net, domain, smtOptions);
             smtTime += smt.Elapsed;
             if (smt.Elapsed > slowest.Time) slowest = (smt.Elapsed, label);
