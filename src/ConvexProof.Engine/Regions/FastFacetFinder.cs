@@ -89,6 +89,7 @@ public static class FastFacetFinder
         }
 
         private ExactPoint PExact => _pExact ??= new ExactPoint(_pValue);
+        private Rational[]? _pDoubleOf;
 
         public RegionGeometry Run()
         {
@@ -176,9 +177,12 @@ public static class FastFacetFinder
         /// Shoots a ray from the interior point along v; the first hyperplane hit (proposed in double,
         /// verified exactly) becomes a facet. Returns false when no constraint stops the ray.
         /// </summary>
+        private double[]? _pDouble;
+
         private bool TryRay(Rational[] v)
         {
-            var pd = _p.Select(x => x.ToDouble()).ToArray();
+            var pd = _pDouble is { } cached && ReferenceEquals(_pDoubleOf, _pValue) ? cached : (_pDouble = _p.Select(x => x.ToDouble()).ToArray());
+            _pDoubleOf = _pValue;
             var vd = v.Select(x => x.ToDouble()).ToArray();
             int best = -1;
             double bestTau = double.PositiveInfinity;
@@ -253,7 +257,20 @@ public static class FastFacetFinder
             return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
         }
 
+        /// <summary>The integer rows as rationals, for the exact LPs (every row: the fallback paths need them all).</summary>
         private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(v => (Rational)v).ToArray())];
+
+        private readonly Dictionary<int, Rational[]> _exactRowCache = [];
+
+        /// <summary>One integer row's gradient as rationals, converted once.</summary>
+        private Rational[] ExactGradient(int k)
+        {
+            if (_exactRowCache.TryGetValue(k, out var g)) return g;
+            g = new Rational[_d];
+            for (int i = 0; i < _d; i++) g[i] = rows[k][i];
+            _exactRowCache[k] = g;
+            return g;
+        }
 
         private int[] FacetReps => [.. _facetGroups.Select(g => _groups[g][0])];
 
@@ -482,7 +499,7 @@ public static class FastFacetFinder
         private (int Facet, Rational Multiplier)[]? Confirm(LpResult<ApproxNumber> lp, int[] reps, long[] target)
         {
             if (lp.Basis.Length == 0) return null;
-            var columns = lp.Basis.Select(j => ExactRows[reps[j]][.._d]).ToArray();
+            var columns = lp.Basis.Select(j => ExactGradient(reps[j])).ToArray();
             var exact = ExactLinearSolve.Solve(columns, [.. target[.._d].Select(v => (Rational)v)]);
             if (exact is null || exact.Any(l => l.Sign < 0)) return null;
             var result = new List<(int, Rational)>();
