@@ -10,10 +10,7 @@ internal static class TestNets
         """;
 
     /// <summary>max(x1, x2) = x1 + relu(x2 − x1) (skip connection): two half-planes, convex, c = 1.</summary>
-    public const string MaxOfTwo = """
-        {"input_dim":2,"layers":[{"weights":[[-1,1]],"bias":[0],"activation":"relu"},
-                                 {"weights":[[1]],"bias":[0],"skip":[[1,0]],"activation":"identity"}]}
-        """;
+    public const string MaxOfTwo = ConvexProof.Tests.Nets.MaxOfTwo;
 
     /// <summary>relu(x1 − 2x2) + relu(x1/2 + 3x2/4 + 1) + x2: two crossing lines, 4 regions, convex.</summary>
     public const string TwoLines = """
@@ -36,16 +33,10 @@ internal static class TestNets
         """;
 
     /// <summary>relu(x − 1) + relu(−x − 1): convex, breakpoints at ±1 with c = 1.</summary>
-    public const string TwoHinges = """
-        {"input_dim":1,"layers":[{"weights":[[1],[-1]],"bias":[-1,-1],"activation":"relu"},
-                                 {"weights":[[1,1]],"bias":[0],"activation":"identity"}]}
-        """;
+    public const string TwoHinges = ConvexProof.Tests.Nets.TwoHinges;
 
     /// <summary>−|x|: concave; one degenerate breakpoint with gradient jump −2.</summary>
-    public const string NegAbs = """
-        {"input_dim":1,"layers":[{"weights":[[1],[-1]],"bias":[0,0],"activation":"relu"},
-                                 {"weights":[[-1,-1]],"bias":[0],"activation":"identity"}]}
-        """;
+    public const string NegAbs = ConvexProof.Tests.Nets.NegAbs;
 
     /// <summary>relu(x) − relu(x − 1) (a clamp): not convex, c = −1 at x = 1, c = 1 at x = 0.</summary>
     public const string Clamp = """
@@ -54,18 +45,10 @@ internal static class TestNets
         """;
 
     /// <summary>An ICNN with skips: 2·relu(relu(x1) + relu(x2) + x1 − 1) + x2.</summary>
-    public const string Icnn = """
-        {"input_dim":2,"layers":[{"weights":[[1,0],[0,1]],"bias":[0,0],"activation":"relu"},
-                                 {"weights":[[1,1]],"bias":[-1],"skip":[[1,0]],"activation":"relu"},
-                                 {"weights":[[2]],"bias":[0],"skip":[[0,1]],"activation":"identity"}]}
-        """;
+    public const string Icnn = ConvexProof.Tests.Nets.Icnn;
 
     /// <summary>Convex but not an ICNN (the hidden weight −1 in layer 2).</summary>
-    public const string NegativeWeightConvex = """
-        {"input_dim":1,"layers":[{"weights":[[1],[1]],"bias":[0,-1],"activation":"relu"},
-                                 {"weights":[[1,-1],[0,1]],"bias":["1/2",1],"activation":"relu"},
-                                 {"weights":[[1,2]],"bias":["-5/2"],"activation":"identity"}]}
-        """;
+    public const string NegativeWeightConvex = ConvexProof.Tests.Nets.NegativeWeightConvex;
 
     /// <summary>Three inputs: plot must refuse it.</summary>
     public const string ThreeInputs = """
