@@ -55,7 +55,7 @@ foreach (var c in cases.Where(c => only is null || c.Name == only))
             break;
         }
         certify.Add(run);
-        Log($"{c.Id}: check {i + 1}/{repetitions} ({run.Seconds:0.00} s)");
+        Log($"{c.Id}: certify took {run.Seconds:0.00} s; check {i + 1}/{repetitions}");
         check.Add(ChildProcess.Run(cli, ["check", net, cert, "--quiet"], measureMemory: true));
     }
     if (failure is not null)
