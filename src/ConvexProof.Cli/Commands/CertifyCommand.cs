@@ -204,7 +204,7 @@ public sealed class CertifyCommand : ICommand
         {
             AtomicFile.TryWrite(certPath, stream =>
             {
-                using var writer = new CertificateStreamWriter(stream, NetworkHash.Sha256(network), domain);
+                using var writer = new CertificateStreamWriter(stream, NetworkHash.Sha256(network), domain, background: true);
                 result = Certifier.Certify(network, domain, new CertifyOptions
                 {
                     Limits = settings.Limits,

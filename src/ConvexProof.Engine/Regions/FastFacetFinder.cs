@@ -70,7 +70,7 @@ public static class FastFacetFinder
     {
         private readonly int _d = interior.Length;
         private readonly List<List<int>> _groups = [];
-        private readonly List<BigInteger> _memberFactor = [];      // per constraint: gcd used to normalise
+        private readonly long[] _memberFactor = new long[rows.Length]; // per constraint: gcd used to normalise
         private readonly int[] _groupOf = new int[rows.Length];
         private readonly List<int> _flat = [];
         private readonly SortedDictionary<int, RedundancyInfo> _redundant = [];
@@ -116,7 +116,7 @@ public static class FastFacetFinder
             var index = new Dictionary<long[], int>(RowComparer.Instance);
             for (int k = 0; k < rows.Length; k++)
             {
-                _memberFactor.Add(BigInteger.One);
+                _memberFactor[k] = 1;
                 _groupOf[k] = -1;
                 var r = rows[k];
                 bool constant = true;
@@ -131,7 +131,8 @@ public static class FastFacetFinder
                 long g = 0;
                 foreach (var v in r) g = v == long.MinValue ? (long)BigInteger.GreatestCommonDivisor(g, BigInteger.Abs(v)) : Gcd(g, Math.Abs(v));
                 _memberFactor[k] = g;
-                var key = r.Select(v => v / g).ToArray();
+                var key = new long[r.Length];
+                for (int i = 0; i < key.Length; i++) key[i] = r[i] / g;
                 if (!index.TryGetValue(key, out int group))
                 {
                     index[key] = group = _groups.Count;
@@ -151,7 +152,9 @@ public static class FastFacetFinder
                 double norm = 0;
                 for (int i = 0; i < _d; i++) norm += (double)r[i] * r[i];
                 norm = Math.Sqrt(norm);
-                _unit[g] = [.. r.Select(v => v / norm)];
+                var unit = new double[r.Length];
+                for (int i = 0; i < unit.Length; i++) unit[i] = r[i] / norm;
+                _unit[g] = unit;
             }
         }
 
@@ -272,10 +275,24 @@ public static class FastFacetFinder
             return g;
         }
 
-        private int[] FacetReps => [.. _facetGroups.Select(g => _groups[g][0])];
+        private int[] FacetReps
+        {
+            get
+            {
+                var reps = new int[_facetGroups.Count];
+                for (int i = 0; i < reps.Length; i++) reps[i] = _groups[_facetGroups[i]][0];
+                return reps;
+            }
+        }
 
         private readonly record struct Box(Rational?[] Lower, Rational?[] Upper,
-            (int, Rational)[]?[] LowerFarkas, (int, Rational)[]?[] UpperFarkas, BigInteger Denominator, BigInteger?[] LowerNum, BigInteger?[] UpperNum);
+            (int, Rational)[]?[] LowerFarkas, (int, Rational)[]?[] UpperFarkas, BigInteger Denominator, BigInteger?[] LowerNum, BigInteger?[] UpperNum)
+        {
+            /// <summary>The numerators (lower_i at 2i, upper_i at 2i+1) and denominator in 63 bits, when they fit.</summary>
+            public long?[]? Small { get; init; }
+            public long SmallDenominator { get; init; }
+            public int SmallBits { get; init; }
+        }
 
         /// <summary>Exact LP bounds of each coordinate over the facets, rounded outwards.</summary>
         private Box? Bounds()
@@ -323,7 +340,27 @@ public static class FastFacetFinder
                 if (lower[i] is Rational lo) lowerNum[i] = lo.Numerator * (den / lo.Denominator);
                 if (upper[i] is Rational hi) upperNum[i] = hi.Numerator * (den / hi.Denominator);
             }
-            return new Box(lower, upper, lowerFarkas, upperFarkas, den, lowerNum, upperNum);
+            long?[]? small = null;
+            long smallDen = 0;
+            int smallBits = 0;
+            bool Fits(BigInteger v) => v > long.MinValue && v < long.MaxValue;
+            if (Fits(den) && lowerNum.All(v => v is null || Fits(v.Value)) && upperNum.All(v => v is null || Fits(v.Value)))
+            {
+                small = new long?[2 * _d];
+                smallDen = (long)den;
+                long max = smallDen;
+                for (int i = 0; i < _d; i++)
+                {
+                    small[2 * i] = lowerNum[i] is BigInteger lo ? (long)lo : null;
+                    small[2 * i + 1] = upperNum[i] is BigInteger hi ? (long)hi : null;
+                    max |= Math.Abs(small[2 * i] ?? 0) | Math.Abs(small[2 * i + 1] ?? 0);
+                }
+                smallBits = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)max);
+            }
+            return new Box(lower, upper, lowerFarkas, upperFarkas, den, lowerNum, upperNum)
+            {
+                Small = small, SmallDenominator = smallDen, SmallBits = smallBits,
+            };
         }
 
         /// <summary>
@@ -481,17 +518,24 @@ public static class FastFacetFinder
         private (LpResult<ApproxNumber>? Lp, int[] Reps) DoubleLp(long[] target)
         {
             var reps = FacetReps;
-            double targetNorm = Math.Sqrt(Enumerable.Range(0, _d).Sum(i => (double)target[i] * target[i]));
+            double targetNorm = 0;
+            for (int i = 0; i < _d; i++) targetNorm += (double)target[i] * target[i];
+            targetNorm = Math.Sqrt(targetNorm);
             if (targetNorm == 0) return (null, reps);
             var m = new ApproxNumber[_d][];
-            var norms = reps.Select(k => Math.Sqrt(Enumerable.Range(0, _d).Sum(i => (double)rows[k][i] * rows[k][i]))).ToArray();
-            for (int r = 0; r < _d; r++)
+            for (int r = 0; r < _d; r++) m[r] = new ApproxNumber[reps.Length];
+            var cost = new ApproxNumber[reps.Length];
+            for (int j = 0; j < reps.Length; j++)
             {
-                m[r] = new ApproxNumber[reps.Length];
-                for (int j = 0; j < reps.Length; j++) m[r][j] = new(rows[reps[j]][r] / norms[j]);
+                var row = rows[reps[j]];
+                double norm = 0;
+                for (int i = 0; i < _d; i++) norm += (double)row[i] * row[i];
+                norm = Math.Sqrt(norm);
+                for (int r = 0; r < _d; r++) m[r][j] = new(row[r] / norm);
+                cost[j] = new(row[_d] / norm);
             }
-            var rhs = Enumerable.Range(0, _d).Select(i => new ApproxNumber(target[i] / targetNorm)).ToArray();
-            var cost = Enumerable.Range(0, reps.Length).Select(j => new ApproxNumber(rows[reps[j]][_d] / norms[j])).ToArray();
+            var rhs = new ApproxNumber[_d];
+            for (int i = 0; i < _d; i++) rhs[i] = new(target[i] / targetNorm);
             return (Simplex<ApproxNumber>.Solve(m, rhs, cost), reps);
         }
 
@@ -510,8 +554,26 @@ public static class FastFacetFinder
 
         private static bool NonNegativeOnBox(long[] row, Box box)
         {
-            // min over the box of g·x + h, times the common denominator 2^K of the bounds.
+            // min over the box of g·x + h, times the common denominator of the bounds.
             int d = row.Length - 1;
+            if (box.Small is not null)
+            {
+                long rowMax = 0;
+                foreach (var v in row) rowMax |= v == long.MinValue ? long.MaxValue : Math.Abs(v);
+                // Products below 2^(rowBits + boxBits), at most 16 of them: no 128-bit overflow.
+                if (64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)rowMax) + box.SmallBits + 4 <= 126 && row.Length <= 16)
+                {
+                    Int128 s = (Int128)row[d] * box.SmallDenominator;
+                    for (int i = 0; i < d; i++)
+                    {
+                        if (row[i] == 0) continue;
+                        var bound = row[i] > 0 ? box.Small[2 * i] : box.Small[2 * i + 1];
+                        if (bound is not long b) return false;
+                        s += (Int128)row[i] * b;
+                    }
+                    return s >= 0;
+                }
+            }
             BigInteger sum = row[d] * box.Denominator;
             for (int i = 0; i < d; i++)
             {
