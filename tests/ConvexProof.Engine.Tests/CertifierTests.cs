@@ -201,8 +201,10 @@ public class CertifierTests
         Assert.Equal(Write(), Write());
     }
 
-    [Fact]
-    public void StreamingTheCertificateGivesTheSameBytesWithoutKeepingRegions()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StreamingTheCertificateGivesTheSameBytesWithoutKeepingRegions(bool background)
     {
         var net = Nets.Parse(Nets.Icnn);
         var domain = Nets.Box(2, -3, 3);
@@ -210,7 +212,7 @@ public class CertifierTests
         CertificateWriter.Write(Certifier.Certify(net, domain), whole);
 
         using var streamed = new MemoryStream();
-        using (var writer = new CertificateStreamWriter(streamed, NetworkHash.Sha256(net), domain))
+        using (var writer = new CertificateStreamWriter(streamed, NetworkHash.Sha256(net), domain, background))
         {
             var result = Certifier.Certify(net, domain, new CertifyOptions { RegionSink = writer.Add, KeepRegions = false, Parallelism = 1 });
             Assert.Empty(result.Regions);

@@ -64,8 +64,13 @@ public sealed class CertificateStreamWriter : IDisposable
         _consumer!.GetAwaiter().GetResult();
     }
 
+    private bool _disposed;
+
+    /// <summary>Waits for the writer thread and releases everything; calling it again does nothing.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         try
         {
             Drain();
