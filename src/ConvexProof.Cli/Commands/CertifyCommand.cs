@@ -43,6 +43,7 @@ public sealed class CertifyCommand : ICommand
                                 in batch mode the limits apply to each network
           --json                print a JSON summary instead of the human one (one object per line in
                                 batch mode; schema in docs/cli.md)
+          --threads N           threads for region analysis (default: all cores; the certificate is the same)
           --no-smt              do not ask Z3 to confirm degenerate frontiers independently
           --z3 PATH             the z3 binary to use (default: z3 on PATH)
           --quiet               no progress display
@@ -55,7 +56,7 @@ public sealed class CertifyCommand : ICommand
 
     public int Run(string[] args, CliContext context)
     {
-        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout", "--z3"], ["--quiet", "--progress", "--json", "--no-smt"]);
+        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout", "--z3", "--threads"], ["--quiet", "--progress", "--json", "--no-smt"]);
         string? outPath = a.Value("--out"), outDir = a.Value("--out-dir");
         if (outPath is not null && outDir is not null)
             throw new UsageException("--out and --out-dir cannot be combined (--out for one network, --out-dir for several)");
@@ -71,7 +72,8 @@ public sealed class CertifyCommand : ICommand
             a.Flag("--json"),
             ProgressDisplay.Create(context.Error, a.Flag("--quiet"), a.Flag("--progress")),
             a.Flag("--quiet"),
-            a.Flag("--no-smt") ? null : new SmtOptions { SolverPath = a.Value("--z3"), Timeout = TimeSpan.FromSeconds(10) });
+            a.Flag("--no-smt") ? null : new SmtOptions { SolverPath = a.Value("--z3"), Timeout = TimeSpan.FromSeconds(10) },
+            a.IntValue("--threads", 1, 1024) ?? Environment.ProcessorCount);
         if (settings.Box is string box) BoxOption.Parse(box, box.Split(',').Length); // syntax errors are usage errors, before any work
 
         return outDir is null
@@ -79,7 +81,7 @@ public sealed class CertifyCommand : ICommand
             : RunBatch(a.Positionals, outDir, settings, context);
     }
 
-    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet, SmtOptions? Smt);
+    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet, SmtOptions? Smt, int Threads);
 
     /// <summary>What became of one network.</summary>
     private sealed record Outcome(
@@ -211,6 +213,7 @@ public sealed class CertifyCommand : ICommand
                     Progress = settings.Progress.Callback,
                     RegionSink = writer.Add,
                     KeepRegions = false,
+                    Parallelism = settings.Threads,
                 });
                 if (result.Verdict == Verdict.Undecided) return false;
                 if (result.Complete)
