@@ -146,9 +146,9 @@ public static class CertificateChecker
     /// region reached before them in a breadth-first walk over the claimed neighbour links (any base
     /// gives the exact same maps; a neighbour just makes it cheap). Each level runs in parallel.
     /// </summary>
-    private static Rational[][][] ComputeMaps(Network network, JsonElement[] regions, string[] patterns)
+    private static RegionMaps[] ComputeMaps(Network network, JsonElement[] regions, string[] patterns)
     {
-        var maps = new Rational[regions.Length][][];
+        var maps = new RegionMaps[regions.Length];
         var calculator = new LocalMaps(network);
         maps[0] = calculator.Compute(patterns[0]);
         var parent = new int[regions.Length];

@@ -81,6 +81,23 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     internal static Rational? SumOfProducts(ReadOnlySpan<Rational> a, ReadOnlySpan<Rational> b, Rational c) =>
         TrySum(a, b, c, out var numerator, out var denominator) ? FromInt128(numerator, denominator) : null;
 
+    /// <summary>n/d for d &gt; 0, reduced.</summary>
+    internal static Rational Fraction(long n, long d) => FromInt128(n, d);
+
+    /// <summary>v_t = numerators_t / denominator (the lcm of the denominators); false when a value is large or anything overflows.</summary>
+    internal static bool TryCommonDenominator(ReadOnlySpan<Rational> v, Span<long> numerators, out long denominator)
+    {
+        denominator = 1;
+        foreach (var x in v) if (x._big is not null || !Lcm(ref denominator, x.D)) return false;
+        for (int t = 0; t < v.Length; t++)
+        {
+            var n = Product(v[t]._n, denominator / v[t].D);
+            if (n < long.MinValue || n > long.MaxValue) return false;
+            numerators[t] = (long)n;
+        }
+        return true;
+    }
+
     /// <summary>
     /// With A = lcm of the a_t's denominators and B = lcm of the b_t's and c's, (Σ a_t·b_t + c)·A·B
     /// is Σ (a_t·A)(b_t·B) + c·A·B, a sum of integer products, computed exactly in 128 bits (false

@@ -9,7 +9,7 @@ internal sealed record RegionOutcome(int Facets, int Boundary, int Redundant, in
     int NegativeJumps, List<RealisedCondition> Conditions);
 
 /// <summary>The shared, read-only context of the region checks.</summary>
-internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, Rational[][][] Maps);
+internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, RegionMaps[] Maps);
 
 /// <summary>
 /// Checks one region entry against the network (docs/certificate.md, steps (a)–(c) and (e)).
@@ -24,7 +24,7 @@ internal sealed class RegionCheck
     private readonly CheckContext _ctx;
     private readonly int _n, _d;
     private readonly string _pattern;
-    private readonly Rational[][] _rows;
+    private readonly RegionMaps _maps;
     private readonly RegionEntry _entry;
     private readonly string _at;
     private readonly byte[] _owner;
@@ -32,6 +32,8 @@ internal sealed class RegionCheck
     private readonly List<(int C, int[] Support)> _tight = []; // redundant neuron constraints with zero slack
     private readonly List<int> _touching = []; // dismissed neuron constraints whose minimum over the bounds is 0
     private readonly Rational[] _scratchG, _scratchB; // a dismissed constraint's gradient and the bounds it meets
+    private readonly long[] _bounds; // lower and upper bound of axis i at 2i and 2i + 1, times _boundsDenominator (absent: 0)
+    private readonly long _boundsDenominator; // 0 when the bounds do not fit in 64 bits
 
     public RegionCheck(CheckContext ctx, int region, RegionEntry entry)
     {
@@ -39,13 +41,17 @@ internal sealed class RegionCheck
         _n = ctx.Network.NeuronCount;
         _d = ctx.Network.InputDim;
         _pattern = ctx.Patterns[region];
-        _rows = ctx.Maps[region];
+        _maps = ctx.Maps[region];
         _entry = entry;
         _at = $"region {region}";
         _owner = new byte[_n + (ctx.Domain is null ? 0 : 2 * _d)];
         _vanishes = new bool[_n];
         _scratchG = new Rational[_d];
         _scratchB = new Rational[_d];
+        var bounds = new Rational[2 * _d];
+        for (int i = 0; i < _d; i++) (bounds[2 * i], bounds[2 * i + 1]) = (entry.Lower[i]?.Value ?? Rational.Zero, entry.Upper[i]?.Value ?? Rational.Zero);
+        _bounds = new long[2 * _d];
+        if (!Rational.TryCommonDenominator(bounds, _bounds, out _boundsDenominator)) _boundsDenominator = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -55,9 +61,8 @@ internal sealed class RegionCheck
         foreach (int k in _entry.Flat) CheckFlat(k);
         foreach (var facet in _entry.Facets)
         {
-            var v = Value(facet.C, _entry.Point);
-            if (v.Sign <= 0)
-                throw Fail($"the point is not interior: facet constraint {facet.C} is {v} ≤ 0 there{ZeroHint(facet.C)}");
+            if (SignAt(facet.C, _entry.Point) <= 0)
+                throw Fail($"the point is not interior: facet constraint {facet.C} is {Value(facet.C, _entry.Point)} ≤ 0 there{ZeroHint(facet.C)}");
         }
         foreach (var redundant in _entry.Redundant)
         {
@@ -130,7 +135,7 @@ internal sealed class RegionCheck
     {
         if (k >= _n) throw Fail($"flat lists constraint {k}, which is a box face, not a ReLU unit");
         if (_pattern[k] != '0') throw Fail($"flat unit {k} must have bit '0' in the pattern");
-        var row = _rows[_ctx.Network.NeuronUnit[k]];
+        var row = _maps.Row(_ctx.Network.NeuronUnit[k]);
         for (int i = 0; i <= _d; i++)
             if (!row[i].IsZero) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {row[i]})");
     }
@@ -152,6 +157,12 @@ internal sealed class RegionCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckDismissed(int k)
     {
+        // Fastest path: the sign from the integer maps (units only); then rationals in 128 bits; then rationals.
+        if (IntegerMinimum(k) is { } m && (m.Sign > 0 || (m.Sign == 0 && !m.Constant)))
+        {
+            if (m.Sign == 0) _touching.Add(k);
+            return;
+        }
         bool usable = true;
         for (int i = 0; i < _d; i++)
         {
@@ -182,6 +193,31 @@ internal sealed class RegionCheck
         if (min.Sign < 0) throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {min} < 0");
         if (constant && min.IsZero) throw Fail($"constraint {k} is dismissed but identically zero{ZeroHint(k)}");
         if (min.IsZero && k < _n) _touching.Add(k);
+    }
+
+    /// <summary>
+    /// For a unit's constraint c_k with integer row Z = ±σ·(g, h) (σ &gt; 0, sign by the bit) and the
+    /// bounds β/B over their common denominator B &gt; 0: σ·B·(minimum of c_k over the bounds) =
+    /// Σ_i Z_i·β_i + Z_d·B (β_i the lower bound where Z_i &gt; 0, the upper where Z_i &lt; 0), exactly in
+    /// 128 bits. Returns its sign (the minimum's) and whether the gradient is zero; null when it needs
+    /// the rational path (no integer row, a missing bound, or overflow).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (int Sign, bool Constant)? IntegerMinimum(int k)
+    {
+        if (k >= _n || _boundsDenominator == 0 || _maps.Integer(_ctx.Network.NeuronUnit[k]) is not { } z) return null;
+        int bit = _pattern[k] == '1' ? 1 : -1;
+        Span<long> beta = stackalloc long[_d];
+        bool constant = true;
+        for (int i = 0; i < _d; i++)
+        {
+            if (z[i] == 0) continue;
+            bool lower = bit * Math.Sign(z[i]) > 0;
+            if ((lower ? _entry.Lower[i] : _entry.Upper[i]) is null) return null;
+            beta[i] = _bounds[2 * i + (lower ? 0 : 1)];
+            constant = false;
+        }
+        return IntegerSign(z, beta, _boundsDenominator) is int sign ? (bit * sign, constant) : null;
     }
 
     /// <summary>
@@ -244,21 +280,20 @@ internal sealed class RegionCheck
     private bool CheckWitness(FacetEntry facet, Where at)
     {
         var w = facet.Point;
-        var own = Value(facet.C, w);
-        if (!own.IsZero) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {own} ≠ 0");
+        if (SignAt(facet.C, w) != 0) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, w)} ≠ 0");
         for (int k = 0; k < _n; k++) _vanishes[k] = _owner[k] == Flat;
         foreach (var other in _entry.Facets)
         {
             if (other.C == facet.C) { if (other.C < _n) _vanishes[other.C] = true; continue; }
-            var v = Value(other.C, w);
-            if (v.Sign < 0) throw Fail($"{at}: the witness point is outside the region: facet constraint {other.C} is {v} < 0 there");
-            if (v.IsZero && !PositiveMultiple(other.C, facet.C))
+            int v = SignAt(other.C, w);
+            if (v < 0) throw Fail($"{at}: the witness point is outside the region: facet constraint {other.C} is {Value(other.C, w)} < 0 there");
+            if (v == 0 && !PositiveMultiple(other.C, facet.C))
                 throw Fail($"{at}: facet constraint {other.C} also vanishes at the witness point and is not a positive multiple of c_{facet.C}: the face is lower-dimensional there");
-            if (v.IsZero && other.C < _n) _vanishes[other.C] = true;
+            if (v == 0 && other.C < _n) _vanishes[other.C] = true;
         }
         foreach (var (c, support) in _tight)
             _vanishes[c] = Array.TrueForAll(support, j => j >= _n ? IsBoxFaceZero(j, w) : _vanishes[j]);
-        foreach (int c in _touching) _vanishes[c] = Value(c, w).IsZero;
+        foreach (int c in _touching) _vanishes[c] = SignAt(c, w) == 0;
         if (_ctx.Domain is null) return false;
         for (int k = _n; k < _owner.Length; k++) if (IsBoxFaceZero(k, w)) return true;
         return false;
@@ -291,14 +326,13 @@ internal sealed class RegionCheck
                 differing.Add(k);
             }
             if (!_vanishes[k]) continue;
-            var slope = Dot(rows2[net.NeuronUnit[k]], u);
-            char bit = slope.Sign > 0 ? '1' : '0';
+            char bit = SlopeSign(rows2, net.NeuronUnit[k], facet.C, u) > 0 ? '1' : '0';
             if (bit != p2[k])
-                throw Fail($"{at}: regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope {slope} along u there, so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'");
+                throw Fail($"{at}: regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope {Dot(rows2.Row(net.NeuronUnit[k]), u)} along u there, so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'");
         }
         if (differing.Count == 0) throw Fail($"{at}: neighbour {r2} has the same activation pattern as this region");
-        var g1 = _rows[net.OutputUnit];
-        var g2 = rows2[net.OutputUnit];
+        var g1 = _maps.Row(net.OutputUnit);
+        var g2 = rows2.Row(net.OutputUnit);
         var jump = Rational.Zero;
         for (int i = 0; i < _d; i++) jump += (g2[i] - g1[i]) * u[i];
         if (differing.Count > 1)
@@ -337,7 +371,7 @@ internal sealed class RegionCheck
     private string ZeroHint(int k)
     {
         if (k < 0 || k >= _n) return "";
-        var row = _rows[_ctx.Network.NeuronUnit[k]];
+        var row = _maps.Row(_ctx.Network.NeuronUnit[k]);
         return Array.TrueForAll(row, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
     }
 
@@ -347,7 +381,7 @@ internal sealed class RegionCheck
     {
         if (k < _n)
         {
-            var v = _rows[_ctx.Network.NeuronUnit[k]][i];
+            var v = _maps.Row(_ctx.Network.NeuronUnit[k])[i];
             return _pattern[k] == '1' ? v : -v;
         }
         var box = _ctx.Domain!;
@@ -355,6 +389,47 @@ internal sealed class RegionCheck
         bool upper = ((k - _n) & 1) == 1;
         if (i < _d) return i != axis ? Rational.Zero : upper ? -Rational.One : Rational.One;
         return upper ? box.Hi[axis] : -box.Lo[axis];
+    }
+
+    /// <summary>
+    /// The sign of c_k(x): for a unit with an integer row Z = σ·(g, h) and x = ξ/X over a common
+    /// denominator, σ·X·z(x) = Σ Z_i·ξ_i + Z_d·X exactly (σ, X &gt; 0); otherwise from the rational value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int SignAt(int k, Rational[] x)
+    {
+        Span<long> xi = stackalloc long[_d];
+        if (k < _n && _maps.Integer(_ctx.Network.NeuronUnit[k]) is { } z && Rational.TryCommonDenominator(x, xi, out long den)
+            && IntegerSign(z, xi, den) is int sign)
+            return _pattern[k] == '1' ? sign : -sign;
+        return Value(k, x).Sign;
+    }
+
+    /// <summary>
+    /// The sign of the slope of unit <paramref name="unit"/> of <paramref name="maps"/> along u = −g(c_k):
+    /// with integer rows, u = ∓Z'/σ' (Z' the row of c_k's unit, sign by its bit), so the slope is a
+    /// positive multiple of ∓Σ Z_i·Z'_i; otherwise from the rational slope.
+    /// </summary>
+    private int SlopeSign(RegionMaps maps, int unit, int k, Rational[] u)
+    {
+        if (k < _n && maps.Integer(unit) is { } z && _maps.Integer(_ctx.Network.NeuronUnit[k]) is { } zk
+            && IntegerSign(z, zk.AsSpan(0, _d), 0) is int sign)
+            return _pattern[k] == '1' ? -sign : sign;
+        return Dot(maps.Row(unit), u).Sign;
+    }
+
+    /// <summary>The sign of Σ_{i&lt;d} z_i·ξ_i + z_d·c, exactly in 128 bits; null on overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int? IntegerSign(long[] z, ReadOnlySpan<long> xi, long c)
+    {
+        Int128 sum = (Int128)z[^1] * c;
+        for (int i = 0; i < xi.Length; i++)
+        {
+            Int128 term = (Int128)z[i] * xi[i], next = sum + term;
+            if (((sum ^ next) & (term ^ next)) < 0) return null; // signed overflow of the sum
+            sum = next;
+        }
+        return Int128.Sign(sum);
     }
 
     /// <summary>c_k(x).</summary>
@@ -367,7 +442,7 @@ internal sealed class RegionCheck
             int axis = (k - _n) >> 1;
             return ((k - _n) & 1) == 0 ? x[axis] - box.Lo[axis] : box.Hi[axis] - x[axis];
         }
-        var row = _rows[_ctx.Network.NeuronUnit[k]];
+        var row = _maps.Row(_ctx.Network.NeuronUnit[k]);
         var z = row[_d] + Dot(row, x);
         return _pattern[k] == '1' ? z : -z;
     }
