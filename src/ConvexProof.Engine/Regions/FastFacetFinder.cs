@@ -263,18 +263,6 @@ public static class FastFacetFinder
         /// <summary>The integer rows as rationals, for the exact LPs (every row: the fallback paths need them all).</summary>
         private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(v => (Rational)v).ToArray())];
 
-        private readonly Dictionary<int, Rational[]> _exactRowCache = [];
-
-        /// <summary>One integer row's gradient as rationals, converted once.</summary>
-        private Rational[] ExactGradient(int k)
-        {
-            if (_exactRowCache.TryGetValue(k, out var g)) return g;
-            g = new Rational[_d];
-            for (int i = 0; i < _d; i++) g[i] = rows[k][i];
-            _exactRowCache[k] = g;
-            return g;
-        }
-
         private int[] FacetReps
         {
             get
@@ -543,8 +531,9 @@ public static class FastFacetFinder
         private (int Facet, Rational Multiplier)[]? Confirm(LpResult<ApproxNumber> lp, int[] reps, long[] target)
         {
             if (lp.Basis.Length == 0) return null;
-            var columns = lp.Basis.Select(j => ExactGradient(reps[j])).ToArray();
-            var exact = ExactLinearSolve.Solve(columns, [.. target[.._d].Select(v => (Rational)v)]);
+            var columns = new long[lp.Basis.Length][];
+            for (int b = 0; b < columns.Length; b++) columns[b] = rows[reps[lp.Basis[b]]];
+            var exact = ExactLinearSolve.Solve(columns, target, _d);
             if (exact is null || exact.Any(l => l.Sign < 0)) return null;
             var result = new List<(int, Rational)>();
             for (int b = 0; b < lp.Basis.Length; b++) if (exact[b].Sign > 0) result.Add((reps[lp.Basis[b]], exact[b]));
