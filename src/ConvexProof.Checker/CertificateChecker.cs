@@ -90,7 +90,13 @@ public static class CertificateChecker
         Keys(summary, "$.summary", SummaryKeys);
 
         var regions = Items(root.GetProperty("regions"), "$.regions");
-        if (regions.Length == 0) throw Bad("$.regions", "there must be at least one region");
+        if (regions.Length == 0)
+        {
+            // A refutation found before a limit stopped exploration: the counterexample alone is
+            // the proof (docs/formats.md); a convexity claim always needs its regions.
+            if (verdict == "convex") throw Bad("$.regions", "there must be at least one region");
+            return RefutationOnly(network, box, sha, root, summary, counterexample);
+        }
         var patterns = ReadPatterns(regions, network.NeuronCount);
         var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
         var totals = CheckRegions(ctx, regions);
@@ -124,6 +130,26 @@ public static class CertificateChecker
             $"and {totals.Dismissed} dismissed by Farkas-proved bounding boxes; {totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
             $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.";
         return new CheckResult(true, verdict, statement, null);
+    }
+
+    /// <summary>A not_convex certificate without regions: no conditions, zero counts, a valid counterexample.</summary>
+    private static CheckResult RefutationOnly(Network network, Box? box, string sha, JsonElement root, JsonElement summary, JsonElement counterexample)
+    {
+        if (Items(root.GetProperty("conditions"), "$.conditions").Length != 0)
+            throw Bad("$.conditions", "must be empty when the certificate lists no regions");
+        if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
+        string text = Counterexample.Check(network, box, counterexample);
+        for (int i = 0; i < SummaryKeys.Names.Length; i++)
+        {
+            string key = SummaryKeys.Names[i];
+            int expected = i == 0 ? network.NeuronCount : 0;
+            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
+            if (value != expected) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {expected}");
+        }
+        string statement = $"VALID: f is NOT convex on {DomainText(box, network.InputDim)}: {text}. Network sha256 {sha} " +
+                           $"({network.InputDim} inputs, {network.NeuronCount} ReLU units). A refutation only: the certificate lists no regions, " +
+                           "and the exactly re-evaluated counterexample is the whole proof.";
+        return new CheckResult(true, "not_convex", statement, null);
     }
 
     internal static string DomainText(Box? box, int dimension) => box is null ? $"R^{dimension}" : $"the box {box}";

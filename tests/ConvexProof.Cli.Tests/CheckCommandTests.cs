@@ -69,3 +69,21 @@ public class CheckCommandTests
         Assert.Contains("not asked (--no-smt)", skipped.Out);
     }
 }
+
+/// <summary>A limit that stops exploration after a violation: a refutation-only certificate the checker accepts.</summary>
+public class RefutationOnlyCommandTests
+{
+    [Fact]
+    public void LimitedRunThatFoundAViolationWritesACheckableRefutation()
+    {
+        using var dir = new TempFolder();
+        string root = Repository.Root();
+        string net = System.IO.Path.Combine(root, "certificates", "small_mlp_2d.json"), cert = dir.File("r.cert.json");
+        var certify = Cli.Invoke("certify", net, "--out", cert, "--max-regions", "1", "--quiet");
+        Assert.Equal(1, certify.Code);
+        Assert.Contains("refutation rests on the counterexample alone", certify.Out);
+        var check = Cli.Invoke("check", net, cert, "--quiet");
+        Assert.Equal(0, check.Code);
+        Assert.Contains("refutation only", check.Out);
+    }
+}

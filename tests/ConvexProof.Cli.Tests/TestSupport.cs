@@ -99,3 +99,14 @@ public sealed class RequiresRsvgConvertFactAttribute : FactAttribute
             Skip = "rsvg-convert not found on PATH: install the Debian package librsvg2-bin (scripts/setup) to run the SVG render check";
     }
 }
+
+/// <summary>The repository root (the folder holding ConvexProof.sln).</summary>
+internal static class Repository
+{
+    public static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "ConvexProof.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
