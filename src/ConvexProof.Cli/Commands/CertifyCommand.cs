@@ -73,7 +73,8 @@ public sealed class CertifyCommand : ICommand
             ProgressDisplay.Create(context.Error, a.Flag("--quiet"), a.Flag("--progress")),
             a.Flag("--quiet"),
             a.Flag("--no-smt") ? null : new SmtOptions { SolverPath = a.Value("--z3"), Timeout = TimeSpan.FromSeconds(10) },
-            a.IntValue("--threads", 1, 1024) ?? Environment.ProcessorCount);
+            a.IntValue("--threads", 1, 1024) ?? Environment.ProcessorCount,
+            context.Error);
         if (settings.Box is string box) BoxOption.Parse(box, box.Split(',').Length); // syntax errors are usage errors, before any work
 
         return outDir is null
@@ -81,7 +82,8 @@ public sealed class CertifyCommand : ICommand
             : RunBatch(a.Positionals, outDir, settings, context);
     }
 
-    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet, SmtOptions? Smt, int Threads);
+    private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet, SmtOptions? Smt, int Threads,
+        TextWriter Warnings);
 
     /// <summary>What became of one network.</summary>
     private sealed record Outcome(
@@ -244,7 +246,7 @@ public sealed class CertifyCommand : ICommand
         try
         {
             var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt);
-            foreach (var problem in summary.Problems) Console.Error.WriteLine($"convexproof: WARNING: z3 contradicts the engine: {problem}");
+            foreach (var problem in summary.Problems) settings.Warnings.WriteLine($"convexproof: WARNING: z3 contradicts the engine: {problem}");
             return summary.Describe();
         }
         catch (SolverException e)
