@@ -212,8 +212,13 @@ public static class FastFacetFinder
             var tauExact = pe.Value(row) / -slopeExact;
             var w = new Rational[_d];
             for (int i = 0; i < _d; i++) w[i] = _p[i] + tauExact * v[i];
-            if (!ValidWitness(w, best)) return true; // the proposal was wrong (or a tie): no decision made
-            AddFacet(best, w);
+            // Simplify first: a short point that validates proves the facet by itself; only when no
+            // short point does is the exact crossing point itself checked.
+            var simple = Simplify(w, best);
+            if (ReferenceEquals(simple, w) && !ValidWitness(w, best)) return true; // the proposal was wrong (or a tie): no decision made
+            _isFacet[best] = true;
+            _facetGroups.Add(best);
+            _witness[best] = simple;
             return true;
         }
 
