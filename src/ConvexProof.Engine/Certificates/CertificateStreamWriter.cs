@@ -51,10 +51,7 @@ public sealed class CertificateStreamWriter : IDisposable
         CertificateWriter.WriteTrailer(_writer, result);
         _writer.Flush();
         _stream.WriteByte((byte)'\n');
-        Finished = true;
     }
-
-    public bool Finished { get; private set; }
 
     /// <summary>Waits until every added region is written (rethrows the writer thread's failure).</summary>
     private void Drain()

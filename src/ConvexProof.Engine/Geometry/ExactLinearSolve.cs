@@ -6,9 +6,10 @@ namespace ConvexProof.Geometry;
 public static class ExactLinearSolve
 {
     /// <summary>
-    /// The same for integer data, fraction-free (Bareiss): every intermediate entry is a minor of
-    /// the matrix, so the divisions are exact and no gcd is ever taken; only the b results are
-    /// reduced rationals.
+    /// λ with Σ_j λ_j·columns[j] = rhs exactly (first <paramref name="rows"/> entries of each
+    /// integer column), or null when there is none or it is not unique. Fraction-free (Bareiss):
+    /// every intermediate entry is a minor of the matrix, so the divisions are exact and no gcd is
+    /// ever taken; only the results are reduced rationals.
     /// </summary>
     public static Rational[]? Solve(IReadOnlyList<long[]> columns, long[] rhs, int rows)
     {
@@ -42,44 +43,6 @@ public static class ExactLinearSolve
             for (int j = k + 1; j < n; j++) if (!a[k][j].IsZero) v -= new Rational(a[k][j], System.Numerics.BigInteger.One) * lambda[j];
             lambda[k] = v / new Rational(a[k][k], System.Numerics.BigInteger.One);
         }
-        return lambda;
-    }
-
-    /// <summary>
-    /// λ with Σ_j λ_j·columns[j] = rhs exactly, or null when there is none (or it is not unique).
-    /// </summary>
-    public static Rational[]? Solve(IReadOnlyList<Rational[]> columns, Rational[] rhs)
-    {
-        int rows = rhs.Length, n = columns.Count;
-        var a = new Rational[rows][];
-        for (int i = 0; i < rows; i++)
-        {
-            a[i] = new Rational[n + 1];
-            for (int j = 0; j < n; j++) a[i][j] = columns[j][i];
-            a[i][n] = rhs[i];
-        }
-        var pivotRowOf = new int[n];
-        int row = 0;
-        for (int col = 0; col < n; col++)
-        {
-            int pivot = -1;
-            for (int i = row; i < rows; i++) if (!a[i][col].IsZero) { pivot = i; break; }
-            if (pivot < 0) return null; // dependent columns: not a basis
-            (a[row], a[pivot]) = (a[pivot], a[row]);
-            var inv = a[row][col].Reciprocal();
-            for (int j = col; j <= n; j++) if (!a[row][j].IsZero) a[row][j] *= inv;
-            for (int i = 0; i < rows; i++)
-            {
-                if (i == row || a[i][col].IsZero) continue;
-                var f = a[i][col];
-                for (int j = col; j <= n; j++) if (!a[row][j].IsZero) a[i][j] -= f * a[row][j];
-            }
-            pivotRowOf[col] = row;
-            row++;
-        }
-        for (int i = row; i < rows; i++) if (!a[i][n].IsZero) return null; // inconsistent
-        var lambda = new Rational[n];
-        for (int j = 0; j < n; j++) lambda[j] = a[pivotRowOf[j]][n];
         return lambda;
     }
 }

@@ -43,16 +43,6 @@ public sealed class IntegerRegionMaps
             return s > 0;
         });
 
-    /// <summary>The same maps over rationals (dividing by the layer scales).</summary>
-    public LocalAffineMaps ToRational() => LocalAffineMaps.ForPattern(Net.Network, Pattern);
-
-    /// <summary>The true value of a unit's local map: row / S_l.</summary>
-    public Rational[] TrueRow(int k)
-    {
-        var scale = Net.LayerScale[Net.Network.Neurons[k].Layer];
-        return [.. Rows[k].Select(v => new Rational(v, scale))];
-    }
-
     private static IntegerRegionMaps? Build(ScaledNetwork net, Func<int, long[], bool> isOn)
     {
         var network = net.Network;

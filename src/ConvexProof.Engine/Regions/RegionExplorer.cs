@@ -123,7 +123,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             Rational? jump = null;
             if (switching.Length > 1)
             {
-                var u = Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint]);
+                var u = Outward(maps, facet.Constraint);
                 jump = Convexity.KinkValues.GradientJump(maps.Exact.Output, next.Exact.Output, u);
             }
             list.Add((facet, next, nextPoint, switching, jump));
@@ -163,7 +163,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
                 {
                     var next = new RegionMaps(Network, fast.Pattern, fast);
                     if (known(next.Pattern)) return (next, null);
-                    return (next, FastInteriorBeyond(fast, w, u) ?? InteriorBeyond(next.Exact, w, Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint])));
+                    return (next, FastInteriorBeyond(fast, w, u) ?? InteriorBeyond(next.Exact, w, Outward(maps, facet.Constraint)));
                 }
             }
             catch (OverflowException)
@@ -171,7 +171,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
                 // fall back to rationals below
             }
         }
-        var uExact = Outward(new RegionConstraints(maps.Exact, Domain).All[facet.Constraint]);
+        var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
         var result = new RegionMaps(Network, exact.Pattern,
             scaled is null ? null : IntegerRegionMaps.ForPattern(scaled, exact.Pattern), exact);
@@ -233,11 +233,16 @@ public sealed class RegionExplorer(Network network, Domain domain)
         return true;
     }
 
-    /// <summary>The outward normal of a region at the facet c(x) = 0 (c ≥ 0 inside): −∇c.</summary>
-    private static Rational[] Outward(Rational[] c)
+    /// <summary>
+    /// The outward normal −∇c_k of a region at the facet of unit k's constraint c_k = ±z_k (c ≥ 0
+    /// inside), from that one unit's exact local map (crossed facets are never box faces).
+    /// </summary>
+    private static Rational[] Outward(RegionMaps maps, int k)
     {
-        var u = new Rational[c.Length - 1];
-        for (int i = 0; i < u.Length; i++) u[i] = -c[i];
+        var z = maps.Exact.Neurons[k];
+        bool on = maps.Pattern[k] == '1';
+        var u = new Rational[z.Length - 1];
+        for (int i = 0; i < u.Length; i++) u[i] = on ? -z[i] : z[i];
         return u;
     }
 
