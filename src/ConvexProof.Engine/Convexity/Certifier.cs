@@ -45,7 +45,7 @@ public static class Certifier
         var constant = new SortedDictionary<int, ConstantUnit>();
         var explorer = new RegionExplorer(network, domain) { Parallelism = options.Parallelism };
         int regionCount = 0;
-        var scaled = ScaledNetwork.TryCreate(network);
+        var scaled = ScaledNetwork.Create(network);
         explorer.Explore((region, maps) =>
         {
             if (options.KeepRegions) regions.Add(region);
@@ -57,7 +57,7 @@ public static class Certifier
             dismissed += region.Geometry.Dismissed;
             NoteConstantUnits(network, region, constant);
             Rational[]? kinks = null;
-            long[]? scaledKinks = null;
+            Func<int, Rational>? scaledKinks = null;
             bool scaledTried = false;
             foreach (var facet in region.Facets)
             {
@@ -74,12 +74,12 @@ public static class Certifier
                 else
                 {
                     int unit = facet.Switching[0];
-                    if (!scaledTried && scaled is not null)
+                    if (!scaledTried)
                     {
-                        scaledKinks = ScaledKinkValues.Backward(scaled, region.Pattern);
+                        scaledKinks = scaled.KinkValues(region.Pattern);
                         scaledTried = true;
                     }
-                    if (scaledKinks is not null) value = ScaledKinkValues.Value(scaled!, scaledKinks[unit], unit);
+                    if (scaledKinks is not null) value = scaledKinks(unit);
                     else
                     {
                         kinks ??= KinkValues.Backward(network, region.Pattern);

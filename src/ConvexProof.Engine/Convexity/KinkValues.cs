@@ -1,3 +1,4 @@
+using System.Numerics;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Numbers;
@@ -59,33 +60,33 @@ public static class KinkValues
     }
 }
 
-/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in checked 64-bit arithmetic.</summary>
+/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in checked integer arithmetic.</summary>
 public static class ScaledKinkValues
 {
     /// <summary>
-    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null on overflow.
+    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null on 64-bit overflow.
     /// </summary>
-    public static long[]? Backward(ScaledNetwork net, string pattern)
+    public static T[]? Backward<T>(ScaledNetwork<T> net, string pattern) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
         var network = net.Network;
-        var values = new long[network.NeuronCount];
+        var values = new T[network.NeuronCount];
         var layers = network.Layers;
-        long[] g = [1];
+        T[] g = [T.One];
         try
         {
             for (int l = layers.Count - 2; l >= 0; l--)
             {
                 var above = layers[l + 1];
                 var weights = net.Weights[l + 1];
-                var current = new long[layers[l].Outputs];
+                var current = new T[layers[l].Outputs];
                 for (int i = 0; i < above.Outputs; i++)
                 {
                     bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
-                    if (!passes || g[i] == 0) continue;
+                    if (!passes || T.IsZero(g[i])) continue;
                     var row = weights[i];
-                    long gi = g[i];
+                    T gi = g[i];
                     for (int j = 0; j < current.Length; j++)
-                        if (row[j] != 0) current[j] = checked(current[j] + row[j] * gi);
+                        if (!T.IsZero(row[j])) current[j] = checked(current[j] + row[j] * gi);
                 }
                 if (layers[l].Activation == Activation.Relu)
                     for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
@@ -98,8 +99,4 @@ public static class ScaledKinkValues
         }
         return values;
     }
-
-    /// <summary>The exact c_k from the scaled value.</summary>
-    public static Rational Value(ScaledNetwork net, long scaled, int k) =>
-        new(scaled, net.DownstreamScale[net.Network.Neurons[k].Layer]);
 }

@@ -11,15 +11,15 @@ public static class ExactLinearSolve
     /// every intermediate entry is a minor of the matrix, so the divisions are exact and no gcd is
     /// ever taken; only the results are reduced rationals.
     /// </summary>
-    public static Rational[]? Solve(IReadOnlyList<long[]> columns, long[] rhs, int rows)
+    public static Rational[]? Solve<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, System.Numerics.IBinaryInteger<T>
     {
         int n = columns.Count;
         var a = new System.Numerics.BigInteger[rows][];
         for (int i = 0; i < rows; i++)
         {
             a[i] = new System.Numerics.BigInteger[n + 1];
-            for (int j = 0; j < n; j++) a[i][j] = columns[j][i];
-            a[i][n] = rhs[i];
+            for (int j = 0; j < n; j++) a[i][j] = Integers.ToBig(columns[j][i]);
+            a[i][n] = Integers.ToBig(rhs[i]);
         }
         System.Numerics.BigInteger previous = System.Numerics.BigInteger.One;
         for (int k = 0; k < n; k++)

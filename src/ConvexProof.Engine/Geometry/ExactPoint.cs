@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvexProof.Numbers;
 
 namespace ConvexProof.Geometry;
@@ -76,7 +77,26 @@ public sealed class ExactPoint
         return Math.Abs(a);
     }
 
-    /// <summary>sign(g·x + h) for an integer row [g, h].</summary>
+    /// <summary>sign(g·x + h) for an integer row [g, h] of any integer type.</summary>
+    public int Sign<T>(T[] row) where T : struct, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(long)) return Sign(Unsafe.As<T[], long[]>(ref row));
+        Big();
+        BigInteger b = Integers.ToBig(row[^1]) * _den;
+        for (int i = 0; i < _num!.Length; i++) if (!T.IsZero(row[i])) b += Integers.ToBig(row[i]) * _num[i];
+        return b.Sign;
+    }
+
+    /// <summary>The exact value g·x + h of an integer row of any integer type.</summary>
+    public Rational Value<T>(T[] row) where T : struct, IBinaryInteger<T>
+    {
+        Big();
+        BigInteger b = Integers.ToBig(row[^1]) * _den;
+        for (int i = 0; i < _num!.Length; i++) if (!T.IsZero(row[i])) b += Integers.ToBig(row[i]) * _num[i];
+        return new Rational(b, _den);
+    }
+
+    /// <summary>sign(g·x + h) for a 64-bit integer row [g, h].</summary>
     public int Sign(long[] row)
     {
         if (_smallNum is not null)
@@ -98,12 +118,4 @@ public sealed class ExactPoint
         return b.Sign;
     }
 
-    /// <summary>The exact value g·x + h of an integer row.</summary>
-    public Rational Value(long[] row)
-    {
-        Big();
-        BigInteger b = row[^1] * _den;
-        for (int i = 0; i < _num!.Length; i++) if (row[i] != 0) b += row[i] * _num[i];
-        return new Rational(b, _den);
-    }
 }

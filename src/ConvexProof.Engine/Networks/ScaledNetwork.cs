@@ -8,31 +8,24 @@ namespace ConvexProof.Networks;
 /// common multiple of the denominators of its weights, bias and skip: W'_l = D_l·W_l, and with
 /// S_l = D_1⋯D_l, b'_l = S_l·b_l, skip'_l = S_l·skip_l. Because relu(s·z) = s·relu(z) for s &gt; 0,
 /// the pre-activations of the integer network are z'_l = S_l·z_l exactly: same signs, same regions,
-/// and local affine maps with integer coefficients (usually small enough for 64-bit integers).
+/// and local affine maps with integer coefficients.
 /// </summary>
-public sealed class ScaledNetwork
+/// <remarks>
+/// The integers are 64-bit when every scaled parameter fits (decimal weights such as 0.123), and
+/// arbitrary-precision otherwise: float32 weights are dyadic, so their scales are powers of two, but
+/// products across layers outgrow 64 bits. Integer arithmetic needs no gcd in either case, which is
+/// what makes this path fast compared with reduced rationals. <see cref="Create"/> picks the type.
+/// </remarks>
+public abstract class ScaledNetwork
 {
-    private ScaledNetwork(Network network, long[][][] weights, long[][] bias, long[]?[][] skip,
-        BigInteger[] layerScale, BigInteger[] downstreamScale)
+    private protected ScaledNetwork(Network network, BigInteger[] layerScale, BigInteger[] downstreamScale)
     {
         Network = network;
-        Weights = weights;
-        Bias = bias;
-        Skip = skip;
         LayerScale = layerScale;
         DownstreamScale = downstreamScale;
     }
 
     public Network Network { get; }
-
-    /// <summary>W'_l = D_l·W_l, [layer][out][in].</summary>
-    public long[][][] Weights { get; }
-
-    /// <summary>b'_l = S_l·b_l.</summary>
-    public long[][] Bias { get; }
-
-    /// <summary>skip'_l = S_l·skip_l, [layer][out] (a null row set when the layer has no skip).</summary>
-    public long[]?[][] Skip { get; }
 
     /// <summary>S_l = D_1⋯D_l: z'_l = S_l·z_l.</summary>
     public BigInteger[] LayerScale { get; }
@@ -40,8 +33,23 @@ public sealed class ScaledNetwork
     /// <summary>T_l = D_{l+1}⋯D_L: the backward pass on W' gives T_l·c for units of layer l.</summary>
     public BigInteger[] DownstreamScale { get; }
 
-    /// <summary>The integer copy, or null when a scaled parameter does not fit in 64 bits.</summary>
-    public static ScaledNetwork? TryCreate(Network network)
+    /// <summary>
+    /// The integer copy: 64-bit when its parameters fit, arbitrary-precision otherwise (never null).
+    /// </summary>
+    public static ScaledNetwork Create(Network network)
+    {
+        var (d, s, t) = Scales(network);
+        return (ScaledNetwork?)ScaledNetwork<long>.TryBuild(network, d, s, t)
+            ?? ScaledNetwork<BigInteger>.TryBuild(network, d, s, t)!;
+    }
+
+    /// <summary>The local maps of a pattern in this integer network, or null on 64-bit overflow.</summary>
+    public abstract Regions.IntegerRegionMaps? MapsForPattern(string pattern);
+
+    /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
+    public abstract Func<int, Rational>? KinkValues(string pattern);
+
+    private static (BigInteger[] D, BigInteger[] S, BigInteger[] T) Scales(Network network)
     {
         int layers = network.Layers.Count;
         var d = new BigInteger[layers];
@@ -67,33 +75,79 @@ public sealed class ScaledNetwork
             t[l] = down;
             down *= d[l];
         }
-        try
-        {
-            var weights = new long[layers][][];
-            var bias = new long[layers][];
-            var skip = new long[]?[layers][];
-            for (int l = 0; l < layers; l++)
-            {
-                var layer = network.Layers[l];
-                weights[l] = [.. layer.Weights.Select(row => row.Select(v => ToLong(v * d[l])).ToArray())];
-                bias[l] = [.. layer.Bias.Select(v => ToLong(v * s[l]))];
-                skip[l] = layer.Skip is null
-                    ? new long[]?[layer.Outputs]
-                    : [.. layer.Skip.Select(row => row.Select(v => ToLong(v * s[l])).ToArray())];
-            }
-            return new ScaledNetwork(network, weights, bias, skip, s, t);
-        }
-        catch (OverflowException)
-        {
-            return null;
-        }
+        return (d, s, t);
     }
 
     private static BigInteger Lcm(BigInteger a, BigInteger b) => b.IsOne ? a : a / BigInteger.GreatestCommonDivisor(a, b) * b;
+}
 
-    private static long ToLong(Rational v)
+/// <summary>The integer network over one integer type T (long or BigInteger).</summary>
+public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+{
+    private ScaledNetwork(Network network, T[][][] weights, T[][] bias, T[]?[][] skip,
+        BigInteger[] layerScale, BigInteger[] downstreamScale) : base(network, layerScale, downstreamScale)
     {
-        if (!v.IsInteger) throw new InvalidOperationException("internal error: scaled parameter is not an integer");
-        return (long)v.Numerator; // throws OverflowException when it does not fit
+        Weights = weights;
+        Bias = bias;
+        Skip = skip;
+    }
+
+    /// <summary>W'_l = D_l·W_l, [layer][out][in].</summary>
+    public T[][][] Weights { get; }
+
+    /// <summary>b'_l = S_l·b_l.</summary>
+    public T[][] Bias { get; }
+
+    /// <summary>skip'_l = S_l·skip_l, [layer][out] (a null row set when the layer has no skip).</summary>
+    public T[]?[][] Skip { get; }
+
+    internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t)
+    {
+        int layers = network.Layers.Count;
+        var weights = new T[layers][][];
+        var bias = new T[layers][];
+        var skip = new T[]?[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            var layer = network.Layers[l];
+            var scaledWeights = new T[layer.Outputs][];
+            for (int u = 0; u < layer.Outputs; u++)
+                if (!TryScale(layer.Weights[u], d[l], out scaledWeights[u])) return null;
+            var scaledBias = new T[1][];
+            if (!TryScale(layer.Bias, s[l], out scaledBias[0])) return null;
+            var scaledSkip = new T[]?[layer.Outputs];
+            if (layer.Skip is not null)
+                for (int u = 0; u < layer.Outputs; u++)
+                {
+                    if (!TryScale(layer.Skip[u], s[l], out var row)) return null;
+                    scaledSkip[u] = row;
+                }
+            weights[l] = scaledWeights;
+            bias[l] = scaledBias[0];
+            skip[l] = scaledSkip;
+        }
+        return new ScaledNetwork<T>(network, weights, bias, skip, s, t);
+    }
+
+    /// <summary>values·scale as integers of type T; false when one does not fit.</summary>
+    private static bool TryScale(IReadOnlyList<Rational> values, BigInteger scale, out T[] result)
+    {
+        result = new T[values.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var v = values[i] * scale;
+            if (!v.IsInteger) throw new InvalidOperationException("internal error: scaled parameter is not an integer");
+            if (!Integers.TryFrom(v.Numerator, out result[i])) return false;
+        }
+        return true;
+    }
+
+    public override Regions.IntegerRegionMaps? MapsForPattern(string pattern) => Regions.IntegerRegionMaps<T>.ForPattern(this, pattern);
+
+    public override Func<int, Rational>? KinkValues(string pattern)
+    {
+        var scaled = Convexity.ScaledKinkValues.Backward(this, pattern);
+        if (scaled is null) return null;
+        return k => new Rational(BigInteger.CreateTruncating(scaled[k]), DownstreamScale[Network.Neurons[k].Layer]);
     }
 }

@@ -21,18 +21,27 @@ namespace ConvexProof.Regions;
 /// </summary>
 public static class FastFacetFinder
 {
-    public static RegionGeometry? Analyse(IntegerRegionMaps maps, Domain domain, Rational[] interior)
+    public static RegionGeometry? Analyse<T>(IntegerRegionMaps<T> maps, Domain domain, Rational[] interior)
+        where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
         var rows = ScaledRows(maps, domain, out var scales);
         if (rows is null) return null;
-        return new Analysis(rows, scales, interior).Run();
+        try
+        {
+            return new Analysis<T>(rows, scales, interior).Run();
+        }
+        catch (OverflowException)
+        {
+            return null; // a 64-bit product did not fit: the caller takes the rational path
+        }
     }
 
     /// <summary>c'_k = s_k·c_k with integer coefficients, or null if they do not fit in 64 bits.</summary>
-    internal static long[][]? ScaledRows(IntegerRegionMaps maps, Domain domain, out BigInteger[] scales)
+    internal static T[][]? ScaledRows<T>(IntegerRegionMaps<T> maps, Domain domain, out BigInteger[] scales)
+        where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
         int n = maps.Rows.Length, d = domain.Dimension;
-        var rows = new long[n + domain.FaceCount][];
+        var rows = new T[n + domain.FaceCount][];
         scales = new BigInteger[rows.Length];
         var net = maps.Net;
         try
@@ -40,19 +49,19 @@ public static class FastFacetFinder
             for (int k = 0; k < n; k++)
             {
                 var z = maps.Rows[k];
-                rows[k] = maps.Pattern[k] == '1' ? z : [.. z.Select(v => checked(-v))];
+                rows[k] = maps.Pattern[k] == '1' ? z : Negated(z);
                 scales[k] = net.LayerScale[net.Network.Neurons[k].Layer];
             }
             for (int i = 0; i < d && domain.IsBox; i++)
             {
                 var lo = domain.Lower![i];
                 var hi = domain.Upper![i];
-                var lower = new long[d + 1];
-                lower[i] = (long)lo.Denominator;
-                lower[d] = checked(-(long)lo.Numerator);
-                var upper = new long[d + 1];
-                upper[i] = checked(-(long)hi.Denominator);
-                upper[d] = (long)hi.Numerator;
+                var lower = new T[d + 1];
+                lower[i] = From<T>(lo.Denominator);
+                lower[d] = From<T>(-lo.Numerator);
+                var upper = new T[d + 1];
+                upper[i] = From<T>(-hi.Denominator);
+                upper[d] = From<T>(hi.Numerator);
                 rows[n + 2 * i] = lower;
                 rows[n + 2 * i + 1] = upper;
                 scales[n + 2 * i] = lo.Denominator;
@@ -66,11 +75,22 @@ public static class FastFacetFinder
         return rows;
     }
 
-    private sealed class Analysis(long[][] rows, BigInteger[] scales, Rational[] interior)
+    private static T[] Negated<T>(T[] z) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+    {
+        var r = new T[z.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = checked(-z[i]);
+        return r;
+    }
+
+    private static T From<T>(BigInteger v) where T : struct, IBinaryInteger<T> =>
+        Integers.TryFrom(v, out T r) ? r : throw new OverflowException();
+
+    private sealed class Analysis<T>(T[][] rows, BigInteger[] scales, Rational[] interior)
+        where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
         private readonly int _d = interior.Length;
         private readonly List<List<int>> _groups = [];
-        private readonly long[] _memberFactor = new long[rows.Length]; // per constraint: gcd used to normalise
+        private readonly T[] _memberFactor = new T[rows.Length]; // per constraint: gcd used to normalise
         private readonly int[] _groupOf = new int[rows.Length];
         private readonly List<int> _flat = [];
         private readonly SortedDictionary<int, RedundancyInfo> _redundant = [];
@@ -113,25 +133,25 @@ public static class FastFacetFinder
 
         private void Classify()
         {
-            var index = new Dictionary<long[], int>(RowComparer.Instance);
+            var index = new Dictionary<T[], int>(RowComparer<T>.Instance);
             for (int k = 0; k < rows.Length; k++)
             {
-                _memberFactor[k] = 1;
+                _memberFactor[k] = T.One;
                 _groupOf[k] = -1;
                 var r = rows[k];
                 bool constant = true;
-                for (int i = 0; i < _d; i++) if (r[i] != 0) { constant = false; break; }
+                for (int i = 0; i < _d; i++) if (!T.IsZero(r[i])) { constant = false; break; }
                 if (constant)
                 {
-                    if (r[_d] == 0) _flat.Add(k);
-                    else if (r[_d] > 0) _redundant[k] = new RedundancyInfo(k, []);
+                    if (T.IsZero(r[_d])) _flat.Add(k);
+                    else if (T.IsPositive(r[_d])) _redundant[k] = new RedundancyInfo(k, []);
                     else throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
                     continue;
                 }
-                long g = 0;
-                foreach (var v in r) g = v == long.MinValue ? (long)BigInteger.GreatestCommonDivisor(g, BigInteger.Abs(v)) : Gcd(g, Math.Abs(v));
+                T g = T.Zero;
+                foreach (var v in r) g = Integers.Gcd(g, v);
                 _memberFactor[k] = g;
-                var key = new long[r.Length];
+                var key = new T[r.Length];
                 for (int i = 0; i < key.Length; i++) key[i] = r[i] / g;
                 if (!index.TryGetValue(key, out int group))
                 {
@@ -150,10 +170,10 @@ public static class FastFacetFinder
             {
                 var r = rows[_groups[g][0]];
                 double norm = 0;
-                for (int i = 0; i < _d; i++) norm += (double)r[i] * r[i];
+                for (int i = 0; i < _d; i++) norm += Integers.ToDouble(r[i]) * Integers.ToDouble(r[i]);
                 norm = Math.Sqrt(norm);
                 var unit = new double[r.Length];
-                for (int i = 0; i < unit.Length; i++) unit[i] = r[i] / norm;
+                for (int i = 0; i < unit.Length; i++) unit[i] = Integers.ToDouble(r[i]) / norm;
                 _unit[g] = unit;
             }
         }
@@ -207,7 +227,7 @@ public static class FastFacetFinder
             var row = rows[_groups[best][0]];
             var pe = PExact;
             Rational slopeExact = Rational.Zero;
-            for (int i = 0; i < _d; i++) if (row[i] != 0) slopeExact += row[i] * v[i];
+            for (int i = 0; i < _d; i++) if (!T.IsZero(row[i])) slopeExact += Integers.ToRational(row[i]) * v[i];
             if (slopeExact.Sign >= 0) return true;
             var tauExact = pe.Value(row) / -slopeExact;
             var w = new Rational[_d];
@@ -229,7 +249,7 @@ public static class FastFacetFinder
             {
                 var row = rows[group[0]];
                 Rational slope = Rational.Zero;
-                for (int i = 0; i < _d; i++) if (row[i] != 0) slope += row[i] * v[i];
+                for (int i = 0; i < _d; i++) if (!T.IsZero(row[i])) slope += Integers.ToRational(row[i]) * v[i];
                 if (slope.Sign < 0) return false;
             }
             return true;
@@ -258,7 +278,7 @@ public static class FastFacetFinder
 
         private Rational[] Simplify(Rational[] w, int group)
         {
-            var hyperplane = rows[_groups[group][0]].Select(v => (Rational)v).ToArray();
+            var hyperplane = rows[_groups[group][0]].Select(Integers.ToRational).ToArray();
             // The witness's distance to the interior point is a fair measure of the room around it.
             double room = 0;
             for (int i = 0; i < _d; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - _p[i].ToDouble()));
@@ -266,7 +286,7 @@ public static class FastFacetFinder
         }
 
         /// <summary>The integer rows as rationals, for the exact LPs (every row: the fallback paths need them all).</summary>
-        private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(v => (Rational)v).ToArray())];
+        private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(Integers.ToRational).ToArray())];
 
         private int[] FacetReps
         {
@@ -363,8 +383,8 @@ public static class FastFacetFinder
         /// </summary>
         private (Rational Value, (int, Rational)[] Farkas)? Bound(int i, int sign)
         {
-            var e0 = new long[_d + 1];
-            e0[i] = sign;
+            var e0 = new T[_d + 1];
+            e0[i] = T.CreateTruncating(sign);
             for (int proposals = 0; proposals < 4 * _d + 8; proposals++)
             {
                 var (lp, reps) = DoubleLp(e0);
@@ -374,7 +394,7 @@ public static class FastFacetFinder
                     if (Confirm(lp, reps, e0) is not (int, Rational)[] proposal) break;
                     // Σλ'_j c'_j(x) = sign·x_i + V with V = Σλ'_j h'_j.
                     Rational v = Rational.Zero;
-                    foreach (var (j, l) in proposal) v += l * rows[j][_d];
+                    foreach (var (j, l) in proposal) v += l * Integers.ToRational(rows[j][_d]);
                     return (sign > 0 ? -v : v, [.. proposal.Select(f => (f.Item1, f.Item2 * new Rational(scales[f.Item1], BigInteger.One)))]);
                 }
                 if (lp.Status != LpStatus.Infeasible) break;
@@ -390,12 +410,12 @@ public static class FastFacetFinder
                 for (int r = 0; r < _d; r++)
                 {
                     m[r] = new Rational[reps.Length];
-                    for (int j = 0; j < reps.Length; j++) m[r][j] = rows[reps[j]][r];
+                    for (int j = 0; j < reps.Length; j++) m[r][j] = Integers.ToRational(rows[reps[j]][r]);
                 }
                 var e = new Rational[_d];
                 Array.Fill(e, Rational.Zero);
                 e[i] = sign;
-                var cost = reps.Select(k => (Rational)rows[k][_d]).ToArray();
+                var cost = reps.Select(k => Integers.ToRational(rows[k][_d])).ToArray();
                 var lp = ExactSimplex.Solve(m, e, cost);
                 if (lp.Status == LpStatus.Optimal)
                 {
@@ -466,8 +486,8 @@ public static class FastFacetFinder
                 var combination = Confirm(lp, reps, rows[k]);
                 if (combination is not null)
                 {
-                    Rational slack = rows[k][_d];
-                    foreach (var (j, l) in combination) slack -= l * rows[j][_d];
+                    Rational slack = Integers.ToRational(rows[k][_d]);
+                    foreach (var (j, l) in combination) slack -= l * Integers.ToRational(rows[j][_d]);
                     if (slack.Sign >= 0)
                     {
                         RecordRedundant(group, combination);
@@ -498,7 +518,7 @@ public static class FastFacetFinder
             foreach (int member in _groups[group])
             {
                 // c'_m = β·c'_k with β = gcd_m / gcd_k; c'_j = s_j c_j.
-                var beta = new Rational(_memberFactor[member], _memberFactor[k]);
+                var beta = new Rational(Integers.ToBig(_memberFactor[member]), Integers.ToBig(_memberFactor[k]));
                 _redundant[member] = new RedundancyInfo(member,
                     [.. scaledFarkas.Select(f => (f.Facet, f.Multiplier * beta * new Rational(scales[f.Facet], scales[member])))]);
             }
@@ -508,11 +528,11 @@ public static class FastFacetFinder
         /// The double LP min Σλ_j h'_j s.t. Σλ_j g'_j = target's gradient, λ ≥ 0 over the facets found
         /// so far (columns normalised; the dual y is unchanged by that). Proposals only.
         /// </summary>
-        private (LpResult<ApproxNumber>? Lp, int[] Reps) DoubleLp(long[] target)
+        private (LpResult<ApproxNumber>? Lp, int[] Reps) DoubleLp(T[] target)
         {
             var reps = FacetReps;
             double targetNorm = 0;
-            for (int i = 0; i < _d; i++) targetNorm += (double)target[i] * target[i];
+            for (int i = 0; i < _d; i++) targetNorm += Integers.ToDouble(target[i]) * Integers.ToDouble(target[i]);
             targetNorm = Math.Sqrt(targetNorm);
             if (targetNorm == 0) return (null, reps);
             var m = new ApproxNumber[_d][];
@@ -522,21 +542,21 @@ public static class FastFacetFinder
             {
                 var row = rows[reps[j]];
                 double norm = 0;
-                for (int i = 0; i < _d; i++) norm += (double)row[i] * row[i];
+                for (int i = 0; i < _d; i++) norm += Integers.ToDouble(row[i]) * Integers.ToDouble(row[i]);
                 norm = Math.Sqrt(norm);
-                for (int r = 0; r < _d; r++) m[r][j] = new(row[r] / norm);
-                cost[j] = new(row[_d] / norm);
+                for (int r = 0; r < _d; r++) m[r][j] = new(Integers.ToDouble(row[r]) / norm);
+                cost[j] = new(Integers.ToDouble(row[_d]) / norm);
             }
             var rhs = new ApproxNumber[_d];
-            for (int i = 0; i < _d; i++) rhs[i] = new(target[i] / targetNorm);
+            for (int i = 0; i < _d; i++) rhs[i] = new(Integers.ToDouble(target[i]) / targetNorm);
             return (Simplex<ApproxNumber>.Solve(m, rhs, cost), reps);
         }
 
         /// <summary>λ ≥ 0 on the proposed basis with Σλ_j g'_j = target's gradient exactly, or null.</summary>
-        private (int Facet, Rational Multiplier)[]? Confirm(LpResult<ApproxNumber> lp, int[] reps, long[] target)
+        private (int Facet, Rational Multiplier)[]? Confirm(LpResult<ApproxNumber> lp, int[] reps, T[] target)
         {
             if (lp.Basis.Length == 0) return null;
-            var columns = new long[lp.Basis.Length][];
+            var columns = new T[lp.Basis.Length][];
             for (int b = 0; b < columns.Length; b++) columns[b] = rows[reps[lp.Basis[b]]];
             var exact = ExactLinearSolve.Solve(columns, target, _d);
             if (exact is null || exact.Any(l => l.Sign < 0)) return null;
@@ -546,7 +566,22 @@ public static class FastFacetFinder
             return [.. result];
         }
 
-        private static bool NonNegativeOnBox(long[] row, Box box)
+        private static bool NonNegativeOnBox(T[] row, Box box)
+        {
+            if (typeof(T) == typeof(long)) return NonNegativeOnBox64(System.Runtime.CompilerServices.Unsafe.As<T[], long[]>(ref row), box);
+            int d = row.Length - 1;
+            BigInteger sum = Integers.ToBig(row[d]) * box.Denominator;
+            for (int i = 0; i < d; i++)
+            {
+                if (T.IsZero(row[i])) continue;
+                var bound = T.IsPositive(row[i]) ? box.LowerNum[i] : box.UpperNum[i];
+                if (bound is null) return false;
+                sum += Integers.ToBig(row[i]) * bound.Value;
+            }
+            return sum.Sign >= 0;
+        }
+
+        private static bool NonNegativeOnBox64(long[] row, Box box)
         {
             // min over the box of g·x + h, times the common denominator of the bounds.
             int d = row.Length - 1;
@@ -613,7 +648,7 @@ public static class FastFacetFinder
                 foreach (int member in members.Skip(1))
                 {
                     // c_m = (β·s_rep/s_m)·c_rep.
-                    var alpha = new Rational(_memberFactor[member], _memberFactor[rep]) * new Rational(scales[rep], scales[member]);
+                    var alpha = new Rational(Integers.ToBig(_memberFactor[member]), Integers.ToBig(_memberFactor[rep])) * new Rational(scales[rep], scales[member]);
                     _redundant[member] = new RedundancyInfo(member, [(rep, alpha)]);
                 }
             }
@@ -623,18 +658,12 @@ public static class FastFacetFinder
         }
     }
 
-    private static long Gcd(long a, long b)
+    private sealed class RowComparer<T> : IEqualityComparer<T[]> where T : struct, IBinaryInteger<T>
     {
-        while (b != 0) (a, b) = (b, a % b);
-        return a;
-    }
+        public static readonly RowComparer<T> Instance = new();
+        public bool Equals(T[]? a, T[]? b) => a.AsSpan().SequenceEqual(b);
 
-    private sealed class RowComparer : IEqualityComparer<long[]>
-    {
-        public static readonly RowComparer Instance = new();
-        public bool Equals(long[]? a, long[]? b) => a.AsSpan().SequenceEqual(b);
-
-        public int GetHashCode(long[] row)
+        public int GetHashCode(T[] row)
         {
             var h = new HashCode();
             foreach (var v in row) h.Add(v);

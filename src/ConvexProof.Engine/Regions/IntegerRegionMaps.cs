@@ -1,3 +1,4 @@
+using System.Numerics;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Numbers;
@@ -6,74 +7,180 @@ namespace ConvexProof.Regions;
 
 /// <summary>
 /// The local affine maps of one region in the integer network (<see cref="ScaledNetwork"/>):
-/// row k = [g', h'] with z'_k = S_l·z_k, and the output row S_L·f. Computed with checked 64-bit
-/// arithmetic; a forward pass that would overflow returns null and the caller falls back to
-/// <see cref="LocalAffineMaps"/> over rationals.
+/// row k = [g', h'] with z'_k = S_l·z_k, and the output row S_L·f. This is the fast path's view of a
+/// region; <see cref="IntegerRegionMaps{T}"/> holds the rows in one integer type.
 /// </summary>
-public sealed class IntegerRegionMaps
+public abstract class IntegerRegionMaps
 {
-    private IntegerRegionMaps(ScaledNetwork net, string pattern, long[][] rows, long[] output)
+    private protected IntegerRegionMaps(string pattern) => Pattern = pattern;
+
+    public string Pattern { get; }
+
+    /// <summary>The region's facets, redundancies and bounds (<see cref="FastFacetFinder"/>), or null when the numbers do not fit.</summary>
+    public abstract RegionGeometry? Analyse(Domain domain, Rational[] interior);
+
+    /// <summary>True when some unit's local map is identically zero here.</summary>
+    public abstract bool HasZeroRow { get; }
+
+    /// <summary>
+    /// The region beyond the facet of constraint k at witness w (exact symbolic perturbation along
+    /// the outward integer normal), or null on 64-bit overflow.
+    /// </summary>
+    public abstract IntegerRegionMaps? Beyond(int k, Rational[] w);
+
+    /// <summary>
+    /// A strict interior point of this region on the ray w + t·u, where u is the outward normal of
+    /// <paramref name="from"/>'s constraint k (proposed in double, verified exactly); null if the proposal fails.
+    /// </summary>
+    public abstract Rational[]? InteriorBeyond(Domain domain, Rational[] w, IntegerRegionMaps from, int k);
+}
+
+/// <summary>Integer local maps over one integer type (64-bit, or BigInteger for float weights).</summary>
+public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+{
+    private IntegerRegionMaps(ScaledNetwork<T> net, string pattern, T[][] rows, T[] output) : base(pattern)
     {
         Net = net;
-        Pattern = pattern;
         Rows = rows;
         Output = output;
     }
 
-    public ScaledNetwork Net { get; }
-    public string Pattern { get; }
-    public long[][] Rows { get; }
-    public long[] Output { get; }
+    public ScaledNetwork<T> Net { get; }
+    public T[][] Rows { get; }
+    public T[] Output { get; }
 
-    public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) =>
+    public static IntegerRegionMaps<T>? ForPattern(ScaledNetwork<T> net, string pattern) =>
         Build(net, (k, _) => pattern[k] == '1');
 
     /// <summary>Pattern at w + εu (+ ε²e₁ …) for small ε &gt; 0, exactly (see <see cref="LocalAffineMaps.AtPerturbedPoint"/>).</summary>
-    public static IntegerRegionMaps? AtPerturbedPoint(ScaledNetwork net, ExactPoint w, long[] u) =>
+    public static IntegerRegionMaps<T>? AtPerturbedPoint(ScaledNetwork<T> net, ExactPoint w, T[] u) =>
         Build(net, (_, z) =>
         {
             int s = w.Sign(z);
             if (s == 0)
             {
-                Int128 slope = 0;
-                for (int i = 0; i < u.Length; i++) slope = checked(slope + (Int128)z[i] * u[i]);
-                s = slope.CompareTo(Int128.Zero);
+                T slope = T.Zero;
+                for (int i = 0; i < u.Length; i++) slope = checked(slope + z[i] * u[i]);
+                s = T.Sign(slope);
             }
-            for (int i = 0; s == 0 && i < z.Length - 1; i++) s = Math.Sign(z[i]);
+            for (int i = 0; s == 0 && i < z.Length - 1; i++) s = T.Sign(z[i]);
             return s > 0;
         });
 
-    private static IntegerRegionMaps? Build(ScaledNetwork net, Func<int, long[], bool> isOn)
+    public override RegionGeometry? Analyse(Domain domain, Rational[] interior) => FastFacetFinder.Analyse(this, domain, interior);
+
+    public override bool HasZeroRow
+    {
+        get
+        {
+            foreach (var row in Rows) if (IsZeroRow(row)) return true;
+            return false;
+        }
+    }
+
+    public override IntegerRegionMaps? Beyond(int k, Rational[] w)
+    {
+        try
+        {
+            // The integer row is a positive multiple of the true constraint, so its outward normal
+            // gives the same perturbed pattern.
+            var u = OutwardNormal(k);
+            return AtPerturbedPoint(Net, new ExactPoint(w), u);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>−∇c'_k: the outward integer normal at constraint k's facet.</summary>
+    private T[] OutwardNormal(int k)
+    {
+        var row = Rows[k];
+        bool on = Pattern[k] == '1';
+        var u = new T[row.Length - 1];
+        for (int i = 0; i < u.Length; i++) u[i] = on ? checked(-row[i]) : row[i];
+        return u;
+    }
+
+    public override Rational[]? InteriorBeyond(Domain domain, Rational[] w, IntegerRegionMaps from, int k)
+    {
+        var u = ((IntegerRegionMaps<T>)from).OutwardNormal(k);
+        var rows = FastFacetFinder.ScaledRows(this, domain, out _);
+        if (rows is null) return null;
+        var wd = w.Select(v => v.ToDouble()).ToArray();
+        var ud = u.Select(Integers.ToDouble).ToArray();
+        double tMax = double.PositiveInfinity, uNorm = 0;
+        foreach (var ui in ud) uNorm = Math.Max(uNorm, Math.Abs(ui));
+        foreach (var row in rows)
+        {
+            double slope = 0, value = Integers.ToDouble(row[^1]);
+            for (int i = 0; i < ud.Length; i++)
+            {
+                double r = Integers.ToDouble(row[i]);
+                slope += r * ud[i];
+                value += r * wd[i];
+            }
+            if (slope < 0 && value > 0) tMax = Math.Min(tMax, value / -slope);
+        }
+        double tD = double.IsInfinity(tMax) ? 1 / uNorm : tMax / 2;
+        if (!(tD > 0) || !double.IsFinite(tD)) return null;
+        var t = Rational.FromDouble(tD);
+        var p = new Rational[w.Length];
+        for (int i = 0; i < p.Length; i++) p[i] = w[i] + t * Integers.ToRational(u[i]);
+        bool Inside(Rational[] x)
+        {
+            var e = new ExactPoint(x);
+            foreach (var row in rows)
+            {
+                int s = e.Sign(row);
+                if (s < 0 || (s == 0 && !IsZeroRow(row))) return false;
+            }
+            return true;
+        }
+        // Rounding within a quarter of the step keeps the point inside; try that first.
+        var simple = PointSimplifier.Interior(p, Inside, tD * uNorm / 4);
+        if (!ReferenceEquals(simple, p)) return simple;
+        return Inside(p) ? p : null;
+    }
+
+    internal static bool IsZeroRow(T[] row)
+    {
+        foreach (var v in row) if (!T.IsZero(v)) return false;
+        return true;
+    }
+
+    private static IntegerRegionMaps<T>? Build(ScaledNetwork<T> net, Func<int, T[], bool> isOn)
     {
         var network = net.Network;
         int d = network.InputDim;
-        var rows = new long[network.NeuronCount][];
+        var rows = new T[network.NeuronCount][];
         var pattern = new char[network.NeuronCount];
-        var h = new long[]?[d];
+        var h = new T[]?[d];
         for (int i = 0; i < d; i++)
         {
-            h[i] = new long[d + 1];
-            h[i]![i] = 1;
+            h[i] = new T[d + 1];
+            h[i]![i] = T.One;
         }
-        long[] output = new long[d + 1];
+        T[] output = new T[d + 1];
         try
         {
             for (int l = 0; l < network.Layers.Count; l++)
             {
                 var layer = network.Layers[l];
                 var weights = net.Weights[l];
-                var next = new long[]?[layer.Outputs];
+                var next = new T[]?[layer.Outputs];
                 bool relu = layer.Activation == Activation.Relu;
                 for (int u = 0; u < layer.Outputs; u++)
                 {
-                    var z = new long[d + 1];
+                    var z = new T[d + 1];
                     z[d] = net.Bias[l][u];
                     var row = weights[u];
                     for (int j = 0; j < row.Length; j++)
                     {
                         var hj = h[j];
-                        long w = row[j];
-                        if (hj is null || w == 0) continue;
+                        T w = row[j];
+                        if (hj is null || T.IsZero(w)) continue;
                         for (int i = 0; i <= d; i++) z[i] = checked(z[i] + w * hj[i]);
                     }
                     var skip = net.Skip[l][u];
@@ -96,6 +203,6 @@ public sealed class IntegerRegionMaps
             return null;
         }
         output = h[0] ?? output;
-        return new IntegerRegionMaps(net, new string(pattern), rows, output);
+        return new IntegerRegionMaps<T>(net, new string(pattern), rows, output);
     }
 }

@@ -40,10 +40,9 @@ public sealed class RegionExplorer(Network network, Domain domain)
         Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        var scaled = ScaledNetwork.TryCreate(Network);
+        var scaled = ScaledNetwork.Create(Network);
         var (startMaps, startPoint) = StartPoint();
-        var start = new RegionMaps(Network, startMaps.Pattern,
-            scaled is null ? null : IntegerRegionMaps.ForPattern(scaled, startMaps.Pattern), startMaps);
+        var start = new RegionMaps(Network, startMaps.Pattern, scaled.MapsForPattern(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
         var level = new List<(RegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
@@ -104,9 +103,9 @@ public sealed class RegionExplorer(Network network, Domain domain)
     }
 
     /// <summary>One region: its facets, and what lies across each (thread-safe: reads shared state only).</summary>
-    private Analysed Analyse(ScaledNetwork? scaled, RegionMaps maps, Rational[] point, Func<string, bool> known)
+    private Analysed Analyse(ScaledNetwork scaled, RegionMaps maps, Rational[] point, Func<string, bool> known)
     {
-        var geometry = (maps.Fast is null ? null : FastFacetFinder.Analyse(maps.Fast, Domain, point))
+        var geometry = maps.Fast?.Analyse(Domain, point)
             ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point);
         var list = new List<(FacetInfo, RegionMaps?, Rational[]?, int[], Rational?)>();
         foreach (var facet in geometry.Facets)
@@ -135,7 +134,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// The region beyond a facet (exact symbolic perturbation at its witness along the outward
     /// normal) and, when it is new, a strict interior point of it.
     /// </summary>
-    private (RegionMaps Next, Rational[]? Point) Cross(ScaledNetwork? scaled, RegionMaps maps, FacetInfo facet, Func<string, bool> known)
+    private (RegionMaps Next, Rational[]? Point) Cross(ScaledNetwork scaled, RegionMaps maps, FacetInfo facet, Func<string, bool> known)
     {
         var w = facet.Witness;
         if (facet.SameHyperplane.Length == 0 && !HasFlatUnit(maps))
@@ -148,89 +147,24 @@ public sealed class RegionExplorer(Network network, Domain domain)
             var flippedPattern = new string(flipped);
             if (known(flippedPattern)) return (new RegionMaps(Network, flippedPattern, null), null);
         }
-        if (scaled is not null && maps.Fast is not null)
+        if (maps.Fast?.Beyond(facet.Constraint, w) is IntegerRegionMaps fast)
         {
-            // The integer row is a positive multiple of the true constraint, so its outward normal
-            // gives the same perturbed pattern.
-            var row = maps.Fast.Rows[facet.Constraint];
-            long sign = maps.Pattern[facet.Constraint] == '1' ? 1 : -1;
-            try
-            {
-                var u = new long[w.Length];
-                for (int i = 0; i < u.Length; i++) u[i] = checked(-sign * row[i]);
-                var fast = IntegerRegionMaps.AtPerturbedPoint(scaled, new ExactPoint(w), u);
-                if (fast is not null)
-                {
-                    var next = new RegionMaps(Network, fast.Pattern, fast);
-                    if (known(next.Pattern)) return (next, null);
-                    return (next, FastInteriorBeyond(fast, w, u) ?? InteriorBeyond(next.Exact, w, Outward(maps, facet.Constraint)));
-                }
-            }
-            catch (OverflowException)
-            {
-                // fall back to rationals below
-            }
+            var next = new RegionMaps(Network, fast.Pattern, fast);
+            if (known(next.Pattern)) return (next, null);
+            return (next, fast.InteriorBeyond(Domain, w, maps.Fast, facet.Constraint)
+                ?? InteriorBeyond(next.Exact, w, Outward(maps, facet.Constraint)));
         }
+        // 64-bit overflow: rationals
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
-        var result = new RegionMaps(Network, exact.Pattern,
-            scaled is null ? null : IntegerRegionMaps.ForPattern(scaled, exact.Pattern), exact);
+        var result = new RegionMaps(Network, exact.Pattern, scaled.MapsForPattern(exact.Pattern), exact);
         return (result, known(result.Pattern) ? null : InteriorBeyond(exact, w, uExact));
-    }
-
-    /// <summary>
-    /// w + t·u inside the neighbour: t proposed in double (half the distance to the nearest other
-    /// constraint), then verified exactly; null if the proposal fails.
-    /// </summary>
-    private Rational[]? FastInteriorBeyond(IntegerRegionMaps next, Rational[] w, long[] u)
-    {
-        var rows = FastFacetFinder.ScaledRows(next, Domain, out _);
-        if (rows is null) return null;
-        var wd = w.Select(v => v.ToDouble()).ToArray();
-        double tMax = double.PositiveInfinity, uNorm = 0;
-        foreach (var ui in u) uNorm = Math.Max(uNorm, Math.Abs((double)ui));
-        foreach (var row in rows)
-        {
-            double slope = 0, value = row[^1];
-            for (int i = 0; i < u.Length; i++)
-            {
-                slope += (double)row[i] * u[i];
-                value += (double)row[i] * wd[i];
-            }
-            if (slope < 0 && value > 0) tMax = Math.Min(tMax, value / -slope);
-        }
-        double tD = double.IsInfinity(tMax) ? 1 / uNorm : tMax / 2;
-        if (!(tD > 0) || !double.IsFinite(tD)) return null;
-        var t = Rational.FromDouble(tD);
-        var p = new Rational[w.Length];
-        for (int i = 0; i < p.Length; i++) p[i] = w[i] + t * u[i];
-        bool Inside(Rational[] x)
-        {
-            var e = new ExactPoint(x);
-            foreach (var row in rows)
-            {
-                int s = e.Sign(row);
-                if (s < 0 || (s == 0 && !IsZeroRow(row))) return false;
-            }
-            return true;
-        }
-        // Rounding within a quarter of the step keeps the point inside; try that first.
-        var simple = PointSimplifier.Interior(p, Inside, tD * uNorm / 4);
-        if (!ReferenceEquals(simple, p)) return simple;
-        return Inside(p) ? p : null;
     }
 
     private static bool HasFlatUnit(RegionMaps maps)
     {
         if (maps.Fast is null) return true; // unknown cheaply: take the general route
-        foreach (var row in maps.Fast.Rows) if (IsZeroRow(row)) return true;
-        return false;
-    }
-
-    private static bool IsZeroRow(long[] row)
-    {
-        foreach (var v in row) if (v != 0) return false;
-        return true;
+        return maps.Fast.HasZeroRow;
     }
 
     /// <summary>
