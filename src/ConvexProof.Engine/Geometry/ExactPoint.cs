@@ -14,24 +14,37 @@ public sealed class ExactPoint
 {
     private BigInteger[]? _num;
     private BigInteger _den;
-    private readonly long[]? _smallNum;
-    private readonly long _smallDen;
-    private readonly int _smallBits; // max bit length of the small numerators and denominator
+    private bool _smallTried;
+    private long[]? _smallNum;
+    private long _smallDen;
+    private int _smallBits; // max bit length of the small numerators and denominator
 
-    public ExactPoint(IReadOnlyList<Rational> x)
+    /// <summary>The point (not copied: the caller must not change the array afterwards).</summary>
+    public ExactPoint(Rational[] x) => Coordinates = x;
+
+    /// <summary>The common-denominator form in 63 bits, computed on first use (the filter often makes it unnecessary).</summary>
+    private long[]? Small
     {
-        Coordinates = [.. x];
-        if (TrySmall(x, out _smallNum, out _smallDen))
+        get
         {
-            long max = _smallDen;
-            foreach (var v in _smallNum!) max |= Math.Abs(v);
-            _smallBits = 64 - BitOperations.LeadingZeroCount((ulong)max);
-            return;
+            if (_smallTried) return _smallNum;
+            _smallTried = true;
+            if (TrySmall(Coordinates, out _smallNum, out _smallDen))
+            {
+                long max = _smallDen;
+                foreach (var v in _smallNum!) max |= Math.Abs(v);
+                _smallBits = 64 - BitOperations.LeadingZeroCount((ulong)max);
+            }
+            return _smallNum;
         }
-        Big();
     }
 
     public Rational[] Coordinates { get; }
+
+    private double[]? _approximation;
+
+    /// <summary>The coordinates as doubles, each within 4u of the exact value (for <see cref="SignFilter"/>).</summary>
+    public double[] Approximation => _approximation ??= [.. Coordinates.Select(c => c.ToDouble())];
 
     private void Big()
     {
@@ -81,6 +94,7 @@ public sealed class ExactPoint
     public int Sign<T>(T[] row) where T : struct, IBinaryInteger<T>
     {
         if (typeof(T) == typeof(long)) return Sign(Unsafe.As<T[], long[]>(ref row));
+        if (SignFilter.TrySign(row, Approximation, out int sign)) return sign;
         Big();
         BigInteger b = Integers.ToBig(row[^1]) * _den;
         for (int i = 0; i < _num!.Length; i++) if (!T.IsZero(row[i])) b += Integers.ToBig(row[i]) * _num[i];
@@ -99,7 +113,7 @@ public sealed class ExactPoint
     /// <summary>sign(g·x + h) for a 64-bit integer row [g, h].</summary>
     public int Sign(long[] row)
     {
-        if (_smallNum is not null)
+        if (Small is not null)
         {
             long rowMax = 0;
             foreach (var v in row) rowMax |= v == long.MinValue ? long.MaxValue : Math.Abs(v);
@@ -108,7 +122,7 @@ public sealed class ExactPoint
             if (rowBits + _smallBits + 4 <= 126 && row.Length <= 16)
             {
                 Int128 s = (Int128)row[^1] * _smallDen;
-                for (int i = 0; i < _smallNum.Length; i++) s += (Int128)row[i] * _smallNum[i];
+                for (int i = 0; i < _smallNum!.Length; i++) s += (Int128)row[i] * _smallNum[i];
                 return s.CompareTo(Int128.Zero);
             }
         }

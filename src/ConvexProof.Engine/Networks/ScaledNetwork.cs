@@ -39,8 +39,12 @@ public abstract class ScaledNetwork
     public static ScaledNetwork Create(Network network)
     {
         var (d, s, t) = Scales(network);
+        // 64-bit whenever the parameters fit (decimal weights; an overflowing region then takes the
+        // rational path). Otherwise 128-bit when no local map of any region can exceed 2^126, so no
+        // forward pass can overflow; else BigInteger.
         return (ScaledNetwork?)ScaledNetwork<long>.TryBuild(network, d, s, t)
-            ?? ScaledNetwork<BigInteger>.TryBuild(network, d, s, t)!;
+            ?? (MapBound(network, d, s) < BigInteger.One << 126 ? (ScaledNetwork?)ScaledNetwork<Int128>.TryBuild(network, d, s, t, boundedMaps: true) : null)
+            ?? ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
     }
 
     /// <summary>The local maps of a pattern in this integer network, or null on 64-bit overflow.</summary>
@@ -78,6 +82,33 @@ public abstract class ScaledNetwork
         return (d, s, t);
     }
 
+    /// <summary>
+    /// A bound on every coefficient of every local map of the integer network, over all patterns:
+    /// H_0 = 1 (the inputs' maps are unit vectors) and, for each layer, the largest
+    /// Σ_j |W'_uj|·H + |b'_u| + max_i |skip'_ui| over its units (a unit's output is its
+    /// pre-activation or 0).
+    /// </summary>
+    private static BigInteger MapBound(Network network, BigInteger[] d, BigInteger[] s)
+    {
+        BigInteger h = BigInteger.One;
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            var layer = network.Layers[l];
+            BigInteger next = BigInteger.Zero;
+            for (int u = 0; u < layer.Outputs; u++)
+            {
+                BigInteger row = BigInteger.Zero;
+                foreach (var w in layer.Weights[u]) row += BigInteger.Abs((w * d[l]).Numerator);
+                BigInteger z = row * h + BigInteger.Abs((layer.Bias[u] * s[l]).Numerator);
+                if (layer.Skip is not null)
+                    z += layer.Skip[u].Select(v => BigInteger.Abs((v * s[l]).Numerator)).Max();
+                if (z > next) next = z;
+            }
+            h = BigInteger.Max(h, next);
+        }
+        return h;
+    }
+
     private static BigInteger Lcm(BigInteger a, BigInteger b) => b.IsOne ? a : a / BigInteger.GreatestCommonDivisor(a, b) * b;
 }
 
@@ -101,7 +132,13 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
     /// <summary>skip'_l = S_l·skip_l, [layer][out] (a null row set when the layer has no skip).</summary>
     public T[]?[][] Skip { get; }
 
-    internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t)
+    /// <summary>
+    /// True when no forward pass can overflow T (proved by the a-priori bound of
+    /// <see cref="ScaledNetwork.Create"/>, or T is BigInteger): the forward pass may skip overflow checks.
+    /// </summary>
+    public bool BoundedMaps { get; private init; }
+
+    internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t, bool boundedMaps = false)
     {
         int layers = network.Layers.Count;
         var weights = new T[layers][][];
@@ -126,7 +163,7 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
             bias[l] = scaledBias[0];
             skip[l] = scaledSkip;
         }
-        return new ScaledNetwork<T>(network, weights, bias, skip, s, t);
+        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps };
     }
 
     /// <summary>values·scale as integers of type T; false when one does not fit.</summary>

@@ -17,12 +17,14 @@ public static class Integers
             result = (T)(object)v;
             return true;
         }
-        if (v < long.MinValue + 1L || v > long.MaxValue) // MinValue excluded: −v must fit too
+        // The most negative value is excluded so that −v always fits too.
+        if (typeof(T) == typeof(Int128) ? v <= (BigInteger)Int128.MinValue || v > (BigInteger)Int128.MaxValue
+            : v <= long.MinValue || v > long.MaxValue)
         {
             result = default;
             return false;
         }
-        result = T.CreateTruncating((long)v);
+        result = T.CreateTruncating(v);
         return true;
     }
 
@@ -38,23 +40,27 @@ public static class Integers
     {
         if (typeof(T) == typeof(BigInteger))
             return (T)(object)BigInteger.GreatestCommonDivisor((BigInteger)(object)a, (BigInteger)(object)b);
+        if (typeof(T) == typeof(Int128))
+            return (T)(object)(Int128)BinaryGcd((UInt128)Int128.Abs((Int128)(object)a), (UInt128)Int128.Abs((Int128)(object)b));
         a = T.Abs(a);
         b = T.Abs(b);
         while (!T.IsZero(b)) (a, b) = (b, a % b);
         return a;
     }
 
-    /// <summary>Bits of the largest magnitude in a row (at least 1).</summary>
-    public static long MaxBits<T>(T[] row) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+    /// <summary>Stein's binary gcd: shifts and subtractions only (128-bit division is slow).</summary>
+    private static UInt128 BinaryGcd(UInt128 a, UInt128 b)
     {
-        long bits = 1;
-        foreach (var v in row)
+        if (a == 0) return b;
+        if (b == 0) return a;
+        int shift = (int)UInt128.TrailingZeroCount(a | b);
+        a >>= (int)UInt128.TrailingZeroCount(a);
+        while (b != 0)
         {
-            long b = typeof(T) == typeof(BigInteger)
-                ? (long)BigInteger.Abs((BigInteger)(object)v).GetBitLength()
-                : 64 - BitOperations.LeadingZeroCount((ulong)Math.Abs(Math.Max(long.CreateTruncating(v), long.MinValue + 1)));
-            if (b > bits) bits = b;
+            b >>= (int)UInt128.TrailingZeroCount(b);
+            if (a > b) (a, b) = (b, a);
+            b -= a;
         }
-        return bits;
+        return a << shift;
     }
 }

@@ -149,10 +149,18 @@ public static class FastFacetFinder
                     continue;
                 }
                 T g = T.Zero;
-                foreach (var v in r) g = Integers.Gcd(g, v);
+                foreach (var v in r)
+                {
+                    g = Integers.Gcd(g, v);
+                    if (g == T.One) break;
+                }
                 _memberFactor[k] = g;
-                var key = new T[r.Length];
-                for (int i = 0; i < key.Length; i++) key[i] = r[i] / g;
+                var key = r;
+                if (g != T.One)
+                {
+                    key = new T[r.Length];
+                    for (int i = 0; i < key.Length; i++) key[i] = r[i] / g;
+                }
                 if (!index.TryGetValue(key, out int group))
                 {
                     index[key] = group = _groups.Count;
@@ -303,6 +311,10 @@ public static class FastFacetFinder
         {
             /// <summary>The numerators (lower_i at 2i, upper_i at 2i+1) and denominator in 63 bits, when they fit.</summary>
             public long?[]? Small { get; init; }
+
+            /// <summary>The bounds as doubles (NaN where missing), for <see cref="SignFilter"/>.</summary>
+            public double[] LowerApprox { get; init; } = [];
+            public double[] UpperApprox { get; init; } = [];
             public long SmallDenominator { get; init; }
             public int SmallBits { get; init; }
         }
@@ -373,6 +385,8 @@ public static class FastFacetFinder
             return new Box(lower, upper, lowerFarkas, upperFarkas, den, lowerNum, upperNum)
             {
                 Small = small, SmallDenominator = smallDen, SmallBits = smallBits,
+                LowerApprox = [.. lower.Select(v => v is Rational r ? r.ToDouble() : double.NaN)],
+                UpperApprox = [.. upper.Select(v => v is Rational r ? r.ToDouble() : double.NaN)],
             };
         }
 
@@ -569,6 +583,7 @@ public static class FastFacetFinder
         private static bool NonNegativeOnBox(T[] row, Box box)
         {
             if (typeof(T) == typeof(long)) return NonNegativeOnBox64(System.Runtime.CompilerServices.Unsafe.As<T[], long[]>(ref row), box);
+            if (SignFilter.TryMinimumSign(row, box.LowerApprox, box.UpperApprox, out int sign)) return sign >= 0;
             int d = row.Length - 1;
             BigInteger sum = Integers.ToBig(row[d]) * box.Denominator;
             for (int i = 0; i < d; i++)

@@ -57,15 +57,24 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         Build(net, (_, z) =>
         {
             int s = w.Sign(z);
-            if (s == 0)
-            {
-                T slope = T.Zero;
-                for (int i = 0; i < u.Length; i++) slope = checked(slope + z[i] * u[i]);
-                s = T.Sign(slope);
-            }
+            if (s == 0) s = SlopeSign(z, u);
             for (int i = 0; s == 0 && i < z.Length - 1; i++) s = T.Sign(z[i]);
             return s > 0;
         });
+
+    /// <summary>sign(g·u) for a row [g, h] (products of two rows' entries: wider than T, so in BigInteger unless T is 64-bit).</summary>
+    private static int SlopeSign(T[] z, T[] u)
+    {
+        if (typeof(T) == typeof(long))
+        {
+            Int128 slope = 0;
+            for (int i = 0; i < u.Length; i++) slope = checked(slope + (Int128)long.CreateTruncating(z[i]) * long.CreateTruncating(u[i]));
+            return slope.CompareTo(Int128.Zero);
+        }
+        BigInteger big = BigInteger.Zero;
+        for (int i = 0; i < u.Length; i++) big += Integers.ToBig(z[i]) * Integers.ToBig(u[i]);
+        return big.Sign;
+    }
 
     public override RegionGeometry? Analyse(Domain domain, Rational[] interior) => FastFacetFinder.Analyse(this, domain, interior);
 
@@ -163,6 +172,7 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
             h[i]![i] = T.One;
         }
         T[] output = new T[d + 1];
+        bool bounded = net.BoundedMaps;
         try
         {
             for (int l = 0; l < network.Layers.Count; l++)
@@ -181,7 +191,8 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                         var hj = h[j];
                         T w = row[j];
                         if (hj is null || T.IsZero(w)) continue;
-                        for (int i = 0; i <= d; i++) z[i] = checked(z[i] + w * hj[i]);
+                        if (bounded) for (int i = 0; i <= d; i++) z[i] = unchecked(z[i] + w * hj[i]);
+                        else for (int i = 0; i <= d; i++) z[i] = checked(z[i] + w * hj[i]);
                     }
                     var skip = net.Skip[l][u];
                     if (skip is not null) for (int i = 0; i < d; i++) z[i] = checked(z[i] + skip[i]);
