@@ -405,11 +405,11 @@ public static class FastFacetFinder
                 if (lp is null) break;
                 if (lp.Status == LpStatus.Optimal)
                 {
-                    if (Confirm(lp, reps, e0) is not (int, Rational)[] proposal) break;
+                    if (Confirm(lp, reps, e0) is not Combination proposal) break;
                     // Σλ'_j c'_j(x) = sign·x_i + V with V = Σλ'_j h'_j.
-                    Rational v = Rational.Zero;
-                    foreach (var (j, l) in proposal) v += l * Integers.ToRational(rows[j][_d]);
-                    return (sign > 0 ? -v : v, [.. proposal.Select(f => (f.Item1, f.Item2 * new Rational(scales[f.Item1], BigInteger.One)))]);
+                    var v = new Rational(proposal.Dot(rows, _d), proposal.Denominator);
+                    return (sign > 0 ? -v : v,
+                        [.. proposal.Facets.Select((j, b) => (j, new Rational(proposal.Numerators[b] * scales[j], proposal.Denominator)))]);
                 }
                 if (lp.Status != LpStatus.Infeasible) break;
                 var direction = lp.Y.Select(y => Rational.FromDouble(-y.Value)).ToArray();
@@ -497,11 +497,10 @@ public static class FastFacetFinder
             if (lp is null) return false;
             if (lp.Status == LpStatus.Optimal)
             {
-                var combination = Confirm(lp, reps, rows[k]);
-                if (combination is not null)
+                if (Confirm(lp, reps, rows[k]) is Combination combination)
                 {
-                    Rational slack = Integers.ToRational(rows[k][_d]);
-                    foreach (var (j, l) in combination) slack -= l * Integers.ToRational(rows[j][_d]);
+                    // slack = h'_k − Σλ'_j h'_j, times the positive denominator.
+                    var slack = Integers.ToBig(rows[k][_d]) * combination.Denominator - combination.Dot(rows, _d);
                     if (slack.Sign >= 0)
                     {
                         RecordRedundant(group, combination);
@@ -524,6 +523,19 @@ public static class FastFacetFinder
             if (direction.All(x => x.IsZero)) return false;
             TryRay(direction);
             return _facetGroups.Count > before;
+        }
+
+        private void RecordRedundant(int group, Combination scaledFarkas)
+        {
+            int k = _groups[group][0];
+            foreach (int member in _groups[group])
+            {
+                // c'_m = β·c'_k with β = gcd_m / gcd_k; c'_j = s_j c_j: one reduction per multiplier.
+                var numeratorFactor = Integers.ToBig(_memberFactor[member]);
+                var denominator = scaledFarkas.Denominator * Integers.ToBig(_memberFactor[k]) * scales[member];
+                _redundant[member] = new RedundancyInfo(member,
+                    [.. scaledFarkas.Facets.Select((j, b) => (j, new Rational(scaledFarkas.Numerators[b] * numeratorFactor * scales[j], denominator)))]);
+            }
         }
 
         private void RecordRedundant(int group, (int Facet, Rational Multiplier)[] scaledFarkas)
@@ -566,18 +578,37 @@ public static class FastFacetFinder
             return (Simplex<ApproxNumber>.Solve(m, rhs, cost), reps);
         }
 
+        /// <summary>
+        /// Multipliers λ'_j = Numerators[b] / Denominator (all &gt; 0, facets in increasing order) of a
+        /// combination of scaled facet rows.
+        /// </summary>
+        private sealed record Combination(int[] Facets, BigInteger[] Numerators, BigInteger Denominator)
+        {
+            /// <summary>Σ Numerators[b]·row_{Facets[b]}[column].</summary>
+            public BigInteger Dot(T[][] rows, int column)
+            {
+                BigInteger sum = BigInteger.Zero;
+                for (int b = 0; b < Facets.Length; b++) sum += Numerators[b] * Integers.ToBig(rows[Facets[b]][column]);
+                return sum;
+            }
+        }
+
         /// <summary>λ ≥ 0 on the proposed basis with Σλ_j g'_j = target's gradient exactly, or null.</summary>
-        private (int Facet, Rational Multiplier)[]? Confirm(LpResult<ApproxNumber> lp, int[] reps, T[] target)
+        private Combination? Confirm(LpResult<ApproxNumber> lp, int[] reps, T[] target)
         {
             if (lp.Basis.Length == 0) return null;
             var columns = new T[lp.Basis.Length][];
             for (int b = 0; b < columns.Length; b++) columns[b] = rows[reps[lp.Basis[b]]];
-            var exact = ExactLinearSolve.Solve(columns, target, _d);
-            if (exact is null || exact.Any(l => l.Sign < 0)) return null;
-            var result = new List<(int, Rational)>();
-            for (int b = 0; b < lp.Basis.Length; b++) if (exact[b].Sign > 0) result.Add((reps[lp.Basis[b]], exact[b]));
-            result.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-            return [.. result];
+            if (ExactLinearSolve.Solve(columns, target, _d) is not ScaledSolution exact) return null;
+            var result = new List<(int Facet, BigInteger Numerator)>();
+            for (int b = 0; b < lp.Basis.Length; b++)
+            {
+                int s = exact.Numerators[b].Sign;
+                if (s < 0) return null;
+                if (s > 0) result.Add((reps[lp.Basis[b]], exact.Numerators[b]));
+            }
+            result.Sort((a, b) => a.Facet.CompareTo(b.Facet));
+            return new Combination([.. result.Select(r => r.Facet)], [.. result.Select(r => r.Numerator)], exact.Denominator);
         }
 
         private static bool NonNegativeOnBox(T[] row, Box box)

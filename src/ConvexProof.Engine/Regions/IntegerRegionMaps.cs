@@ -50,11 +50,15 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
     public T[] Output { get; }
 
     public static IntegerRegionMaps<T>? ForPattern(ScaledNetwork<T> net, string pattern) =>
-        Build(net, (k, _) => pattern[k] == '1');
+        Build(net, null, (k, _) => pattern[k] == '1');
 
     /// <summary>Pattern at w + εu (+ ε²e₁ …) for small ε &gt; 0, exactly (see <see cref="LocalAffineMaps.AtPerturbedPoint"/>).</summary>
-    public static IntegerRegionMaps<T>? AtPerturbedPoint(ScaledNetwork<T> net, ExactPoint w, T[] u) =>
-        Build(net, (_, z) =>
+    /// <remarks>
+    /// <paramref name="near"/> (optional) is a region whose maps are reused for every layer above
+    /// which no unit changes state, so crossing a facet recomputes only the layers after the switching unit.
+    /// </remarks>
+    public static IntegerRegionMaps<T>? AtPerturbedPoint(ScaledNetwork<T> net, ExactPoint w, T[] u, IntegerRegionMaps<T>? near = null) =>
+        Build(net, near, (_, z) =>
         {
             int s = w.Sign(z);
             if (s == 0) s = SlopeSign(z, u);
@@ -94,7 +98,7 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
             // The integer row is a positive multiple of the true constraint, so its outward normal
             // gives the same perturbed pattern.
             var u = OutwardNormal(k);
-            return AtPerturbedPoint(Net, new ExactPoint(w), u);
+            return AtPerturbedPoint(Net, new ExactPoint(w), u, near: this);
         }
         catch (OverflowException)
         {
@@ -159,8 +163,9 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         return true;
     }
 
-    private static IntegerRegionMaps<T>? Build(ScaledNetwork<T> net, Func<int, T[], bool> isOn)
+    private static IntegerRegionMaps<T>? Build(ScaledNetwork<T> net, IntegerRegionMaps<T>? near, Func<int, T[], bool> isOn)
     {
+        bool same = near is not null; // every unit so far has near's state, so this layer's maps are near's
         var network = net.Network;
         int d = network.InputDim;
         var rows = new T[network.NeuronCount][];
@@ -181,6 +186,23 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                 var weights = net.Weights[l];
                 var next = new T[]?[layer.Outputs];
                 bool relu = layer.Activation == Activation.Relu;
+                for (int u = 0; same && relu && u < layer.Outputs; u++)
+                {
+                    int k = network.IndexOf(l, u);
+                    var z = near!.Rows[k];
+                    rows[k] = z;
+                    bool on = isOn(k, z);
+                    pattern[k] = on ? '1' : '0';
+                    next[u] = on ? z : null;
+                }
+                if (same && relu)
+                {
+                    for (int u = 0; u < layer.Outputs; u++)
+                        if (pattern[network.IndexOf(l, u)] != near!.Pattern[network.IndexOf(l, u)]) same = false;
+                    h = next;
+                    continue;
+                }
+                same = false;
                 for (int u = 0; u < layer.Outputs; u++)
                 {
                     var z = new T[d + 1];
