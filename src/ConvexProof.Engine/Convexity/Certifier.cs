@@ -18,6 +18,9 @@ public sealed record CertifyOptions
     /// <summary>Keep every region in the result (false: memory does not grow with the regions found).</summary>
     public bool KeepRegions { get; init; } = true;
 
+    /// <summary>The narrowest integer type of the fast path (results do not depend on it; wider is only slower).</summary>
+    public IntegerWidth IntegerWidth { get; init; } = IntegerWidth.Narrowest;
+
     /// <summary>Threads for region analysis (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 }
@@ -43,9 +46,9 @@ public static class Certifier
 
         var frontiers = new List<DegenerateFrontier>();
         var constant = new SortedDictionary<int, ConstantUnit>();
-        var explorer = new RegionExplorer(network, domain) { Parallelism = options.Parallelism };
+        var scaled = ScaledNetwork.Create(network, options.IntegerWidth);
+        var explorer = new RegionExplorer(network, domain) { Parallelism = options.Parallelism, Scaled = scaled };
         int regionCount = 0;
-        var scaled = ScaledNetwork.Create(network);
         explorer.Explore((region, maps) =>
         {
             if (options.KeepRegions) regions.Add(region);

@@ -14,7 +14,7 @@ namespace ConvexProof.Networks;
 /// The integers are 64-bit when every scaled parameter fits (decimal weights such as 0.123), and
 /// arbitrary-precision otherwise: float32 weights are dyadic, so their scales are powers of two, but
 /// products across layers outgrow 64 bits. Integer arithmetic needs no gcd in either case, which is
-/// what makes this path fast compared with reduced rationals. <see cref="Create"/> picks the type.
+/// what makes this path fast compared with reduced rationals. <see cref="Create(Network)"/> picks the type.
 /// </remarks>
 public abstract class ScaledNetwork
 {
@@ -36,9 +36,16 @@ public abstract class ScaledNetwork
     /// <summary>
     /// The integer copy: 64-bit when its parameters fit, arbitrary-precision otherwise (never null).
     /// </summary>
-    public static ScaledNetwork Create(Network network)
+    public static ScaledNetwork Create(Network network) => Create(network, IntegerWidth.Narrowest);
+
+    /// <summary>The integer copy with at least the given width (wider ones give the same integers, only slower: for tests).</summary>
+    public static ScaledNetwork Create(Network network, IntegerWidth minimum)
     {
         var (d, s, t) = Scales(network);
+        if (minimum == IntegerWidth.Big) return ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
+        if (minimum == IntegerWidth.Bits128)
+            return (MapBound(network, d, s) < BigInteger.One << 126 ? (ScaledNetwork?)ScaledNetwork<Int128>.TryBuild(network, d, s, t, boundedMaps: true) : null)
+                ?? ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
         // 64-bit whenever the parameters fit (decimal weights; an overflowing region then takes the
         // rational path). Otherwise 128-bit when no local map of any region can exceed 2^126, so no
         // forward pass can overflow; else BigInteger.
@@ -112,7 +119,10 @@ public abstract class ScaledNetwork
     private static BigInteger Lcm(BigInteger a, BigInteger b) => b.IsOne ? a : a / BigInteger.GreatestCommonDivisor(a, b) * b;
 }
 
-/// <summary>The integer network over one integer type T (long or BigInteger).</summary>
+/// <summary>The integer types of <see cref="ScaledNetwork"/>, narrowest first.</summary>
+public enum IntegerWidth { Narrowest, Bits128, Big }
+
+/// <summary>The integer network over one integer type T (long, Int128 or BigInteger).</summary>
 public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryInteger<T>, ISignedNumber<T>
 {
     private ScaledNetwork(Network network, T[][][] weights, T[][] bias, T[]?[][] skip,
@@ -134,7 +144,7 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
 
     /// <summary>
     /// True when no forward pass can overflow T (proved by the a-priori bound of
-    /// <see cref="ScaledNetwork.Create"/>, or T is BigInteger): the forward pass may skip overflow checks.
+    /// <see cref="ScaledNetwork.Create(Network, IntegerWidth)"/>, or T is BigInteger): the forward pass may skip overflow checks.
     /// </summary>
     public bool BoundedMaps { get; private init; }
 

@@ -24,6 +24,9 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// <summary>Why exploration stopped early, or null when every region was visited.</summary>
     public string? StopReason { get; private set; }
 
+    /// <summary>The integer copy of the network for the fast path (made here when not given).</summary>
+    public ScaledNetwork? Scaled { get; init; }
+
     /// <summary>Threads used for one breadth-first level (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -40,7 +43,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
         Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        var scaled = ScaledNetwork.Create(Network);
+        var scaled = Scaled ?? ScaledNetwork.Create(Network);
         var (startMaps, startPoint) = StartPoint();
         var start = new RegionMaps(Network, startMaps.Pattern, scaled.MapsForPattern(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using ConvexProof.Certificates;
+using ConvexProof.Convexity;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Tests;
+
+/// <summary>
+/// The integer fast path on float32 weights: the double filter never decides a wrong sign, the
+/// fraction-free solve is exact, and the 64-bit, 128-bit and BigInteger tiers write the same
+/// certificate (only their speed differs).
+/// </summary>
+public class FloatWeightTests
+{
+    [Fact]
+    public void SignFilterAgreesWithExactSignWheneverItDecides()
+    {
+        var random = new Random(7);
+        int decided = 0, undecided = 0;
+        for (int trial = 0; trial < 4000; trial++)
+        {
+            int d = random.Next(1, 9);
+            var row = new BigInteger[d + 1];
+            for (int i = 0; i <= d; i++) row[i] = RandomBig(random, random.Next(1, 200));
+            var x = new Rational[d];
+            for (int i = 0; i < d; i++) x[i] = new Rational(RandomBig(random, 40), BigInteger.One << random.Next(0, 60));
+            // Half of the points are put exactly on the hyperplane, some then nudged by a hair.
+            int pivot = random.Next(d);
+            if (trial % 2 == 0 && !row[pivot].IsZero)
+            {
+                Rational rest = row[d];
+                for (int i = 0; i < d; i++) if (i != pivot) rest += (Rational)row[i] * x[i];
+                x[pivot] = -rest / row[pivot];
+                if (trial % 4 == 0) x[pivot] += new Rational(random.Next(-1, 2), BigInteger.One << 300);
+            }
+            var exact = new Rational(row[d], BigInteger.One);
+            for (int i = 0; i < d; i++) exact += (Rational)row[i] * x[i];
+            var approximation = x.Select(v => v.ToDouble()).ToArray();
+            if (SignFilter.TrySign(row, approximation, out int sign))
+            {
+                Assert.Equal(exact.Sign, sign);
+                decided++;
+            }
+            else undecided++;
+            // The same through ExactPoint, which must always answer exactly.
+            Assert.Equal(exact.Sign, new ExactPoint(x).Sign(row));
+            var row128 = row.Select(v => v.GetBitLength() < 120 ? (Int128)v : Int128.Zero).ToArray();
+            var exact128 = new Rational((BigInteger)row128[d], BigInteger.One);
+            for (int i = 0; i < d; i++) exact128 += (Rational)(BigInteger)row128[i] * x[i];
+            Assert.Equal(exact128.Sign, new ExactPoint(x).Sign(row128));
+        }
+        Assert.True(decided > 1000, $"the filter decided only {decided} cases");
+        Assert.True(undecided > 100, $"the near-zero cases never reached the exact fallback ({undecided})");
+    }
+
+    [Fact]
+    public void BoxMinimumFilterAgreesWithExactMinimum()
+    {
+        var random = new Random(11);
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            int d = random.Next(1, 7);
+            var row = new Int128[d + 1];
+            for (int i = 0; i <= d; i++) row[i] = (Int128)RandomBig(random, random.Next(1, 110));
+            var lower = new Rational[d];
+            var upper = new Rational[d];
+            for (int i = 0; i < d; i++)
+            {
+                lower[i] = new Rational(RandomBig(random, 30), BigInteger.One << 20);
+                upper[i] = lower[i] + new Rational(random.Next(1, 1000), 1 << 10);
+            }
+            // Shift the constant so that the minimum is often exactly zero or very close to it.
+            Rational min = Rational.Zero;
+            for (int i = 0; i < d; i++) min += (Rational)(BigInteger)row[i] * (row[i] > 0 ? lower[i] : upper[i]);
+            if (trial % 2 == 0 && min.IsInteger && BigInteger.Abs(min.Numerator).GetBitLength() < 120)
+                row[d] = (Int128)(-min.Numerator) + random.Next(-1, 2);
+            min += (Rational)(BigInteger)row[d];
+            if (SignFilter.TryMinimumSign(row, [.. lower.Select(v => v.ToDouble())], [.. upper.Select(v => v.ToDouble())], out int sign))
+                Assert.Equal(min.Sign, sign);
+        }
+    }
+
+    [Fact]
+    public void FractionFreeSolveIsExact()
+    {
+        var random = new Random(5);
+        int solved = 0;
+        for (int trial = 0; trial < 500; trial++)
+        {
+            int rows = random.Next(1, 7), n = random.Next(1, rows + 1);
+            var columns = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, rows).Select(_ => (Int128)RandomBig(random, 60)).ToArray()).ToArray();
+            var lambda = Enumerable.Range(0, n).Select(_ => new Rational(random.Next(-50, 50), random.Next(1, 30))).ToArray();
+            // rhs = Σ λ_j col_j scaled to integers.
+            BigInteger scale = lambda.Aggregate(BigInteger.One, (a, l) => a * l.Denominator);
+            var rhs = new Int128[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                Rational s = Rational.Zero;
+                for (int j = 0; j < n; j++) s += lambda[j] * (Rational)(BigInteger)columns[j][i];
+                rhs[i] = (Int128)(s * (Rational)scale).Numerator;
+            }
+            var solution = ExactLinearSolve.Solve(columns, rhs, rows);
+            if (solution is not ScaledSolution sol) continue; // dependent columns
+            solved++;
+            Assert.True(sol.Denominator.Sign > 0);
+            for (int i = 0; i < rows; i++)
+            {
+                BigInteger s = BigInteger.Zero;
+                for (int j = 0; j < n; j++) s += sol.Numerators[j] * (BigInteger)columns[j][i];
+                Assert.Equal((BigInteger)rhs[i] * sol.Denominator, s);
+            }
+        }
+        Assert.True(solved > 300);
+    }
+
+    [Theory]
+    [InlineData(2, new[] { 8, 8 }, IntegerWidth.Bits128)]
+    [InlineData(3, new[] { 6, 6, 6, 6, 6 }, IntegerWidth.Big)]
+    [InlineData(2, new[] { 10 }, IntegerWidth.Narrowest)] // one float32 layer still fits 64 bits
+    public void Float32NetworksTakeAWideTierAndEveryTierWritesTheSameCertificate(int d, int[] widths, IntegerWidth expected)
+    {
+        var net = Float32Network(new Random(d * 100 + widths.Length), d, widths);
+        var domain = Nets.Box(d, -10, 10);
+        var chosen = ScaledNetwork.Create(net);
+        var expectedType = expected switch
+        {
+            IntegerWidth.Narrowest => typeof(ScaledNetwork<long>),
+            IntegerWidth.Bits128 => typeof(ScaledNetwork<Int128>),
+            _ => typeof(ScaledNetwork<BigInteger>),
+        };
+        Assert.Equal(expectedType, chosen.GetType());
+
+        string? reference = null;
+        foreach (var width in new[] { IntegerWidth.Narrowest, IntegerWidth.Bits128, IntegerWidth.Big })
+        {
+            var result = Certifier.Certify(net, domain, new CertifyOptions { Parallelism = 2, IntegerWidth = width });
+            Assert.NotEqual(Verdict.Undecided, result.Verdict);
+            using var stream = new MemoryStream();
+            CertificateWriter.Write(result, stream);
+            var text = Encoding.UTF8.GetString(stream.ToArray());
+            reference ??= text;
+            Assert.Equal(reference, text);
+            if (result.Counterexample is { } cex)
+            {
+                // Independent exact evaluation at the counterexample.
+                var fx = net.Evaluate(cex.X);
+                var fy = net.Evaluate(cex.Y);
+                var mid = net.Evaluate([.. cex.X.Zip(cex.Y, (a, b) => (a + b) / 2)]);
+                Assert.True(mid > (fx + fy) / 2);
+            }
+        }
+    }
+
+    [Fact]
+    public void DecimalNetworksKeepThe64BitTier()
+    {
+        var net = Nets.Parse("""{"input_dim":2,"layers":[{"weights":[[0.5,-1.25],[1,2]],"bias":[0.1,-0.3],"activation":"relu"},{"weights":[[1,0.5]],"bias":[0],"activation":"identity"}]}""");
+        Assert.IsType<ScaledNetwork<long>>(ScaledNetwork.Create(net));
+    }
+
+    /// <summary>PyTorch's default nn.Linear initialisation in float32 (uniform in ±1/√fan_in), last layer non-negative, exact values.</summary>
+    internal static Network Float32Network(Random random, int d, int[] widths)
+    {
+        var json = new StringBuilder();
+        json.Append(CultureInfo.InvariantCulture, $"{{\"input_dim\":{d},\"layers\":[");
+        int fanIn = d;
+        var sizes = widths.Append(1).ToArray();
+        for (int l = 0; l < sizes.Length; l++)
+        {
+            bool last = l == sizes.Length - 1;
+            double bound = 1 / Math.Sqrt(fanIn);
+            string F(bool nonNegative)
+            {
+                var v = (float)((random.NextDouble() * 2 - 1) * bound);
+                if (nonNegative) v = Math.Abs(v);
+                return "\"" + Rational.FromDouble(v) + "\"";
+            }
+            var rows = Enumerable.Range(0, sizes[l]).Select(_ => "[" + string.Join(",", Enumerable.Range(0, fanIn).Select(_ => F(last))) + "]");
+            var bias = Enumerable.Range(0, sizes[l]).Select(_ => F(false));
+            json.Append(CultureInfo.InvariantCulture,
+                $"{{\"weights\":[{string.Join(",", rows)}],\"bias\":[{string.Join(",", bias)}],\"activation\":\"{(last ? "identity" : "relu")}\"}}");
+            if (!last) json.Append(',');
+            fanIn = sizes[l];
+        }
+        json.Append("]}");
+        return Nets.Parse(json.ToString());
+    }
+
+    private static BigInteger RandomBig(Random random, int bits)
+    {
+        var bytes = new byte[bits / 8 + 2];
+        random.NextBytes(bytes);
+        bytes[^1] = 0;
+        var v = new BigInteger(bytes) >> (bytes.Length * 8 - 8 - bits);
+        return random.Next(2) == 0 ? v : -v;
+    }
+}
