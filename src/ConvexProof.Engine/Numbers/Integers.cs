@@ -33,7 +33,26 @@ public static class Integers
 
     public static Rational ToRational<T>(T v) where T : struct, IBinaryInteger<T> => ToBig(v);
 
-    public static double ToDouble<T>(T v) where T : struct, IBinaryInteger<T> => double.CreateTruncating(v);
+    /// <summary>v as a double, within 4u relatively (u = 2^-53), as <see cref="Geometry.SignFilter"/> assumes.</summary>
+    public static double ToDouble<T>(T v) where T : struct, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(long)) return (long)(object)v;
+        if (typeof(T) == typeof(Int128)) return ToDouble((Int128)(object)v);
+        return double.CreateTruncating(v);
+    }
+
+    /// <summary>
+    /// 128-bit to double without the slow general conversion: exact below 2^63, else the two 64-bit
+    /// halves of |v| each rounded once and added (three roundings, no cancellation: within 3u).
+    /// </summary>
+    private static double ToDouble(Int128 v)
+    {
+        if (v >= long.MinValue && v <= long.MaxValue) return (long)v;
+        bool negative = v < 0;
+        var magnitude = negative ? (UInt128)(-v) : (UInt128)v; // −MinValue wraps to 2^127 as UInt128, still exact
+        double d = (ulong)(magnitude >> 64) * 18446744073709551616.0 + (ulong)magnitude;
+        return negative ? -d : d;
+    }
 
     /// <summary>gcd(|a|, |b|) (checked: a 64-bit value whose magnitude does not fit throws).</summary>
     public static T Gcd<T>(T a, T b) where T : struct, IBinaryInteger<T>, ISignedNumber<T>

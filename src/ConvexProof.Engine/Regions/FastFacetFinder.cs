@@ -90,7 +90,7 @@ public static class FastFacetFinder
     {
         private readonly int _d = interior.Length;
         private readonly List<List<int>> _groups = [];
-        private readonly T[] _memberFactor = new T[rows.Length]; // per constraint: gcd used to normalise
+        private readonly Rational[] _beta = new Rational[rows.Length]; // per constraint: c'_m = β_m·c'_rep of its group
         private readonly int[] _groupOf = new int[rows.Length];
         private readonly List<int> _flat = [];
         private readonly SortedDictionary<int, RedundancyInfo> _redundant = [];
@@ -115,7 +115,6 @@ public static class FastFacetFinder
         {
             Classify();
             _isFacet = new bool[_groups.Count];
-            PrepareDoubles();
             foreach (var direction in ProposalDirections()) TryRay(direction);
             var box = Bounds();
             var dismissed = new bool[_groups.Count];
@@ -131,12 +130,20 @@ public static class FastFacetFinder
             return Assemble(box, dismissedCount);
         }
 
+        /// <summary>
+        /// Sorts the constraints into flat ones, positive constants (redundant) and groups of positive
+        /// multiples of one another (one facet each). Membership is proposed by the double direction
+        /// of each row — positive multiples have the same unit direction up to rounding, so they fall
+        /// in the same or a neighbouring bucket of its first coordinate — and confirmed exactly by
+        /// cross-multiplication, so no gcd is ever taken. β_m = r_m[j]/r_rep[j] records the multiple.
+        /// </summary>
         private void Classify()
         {
-            var index = new Dictionary<T[], int>(RowComparer<T>.Instance);
+            var buckets = new Dictionary<long, List<int>>();
+            var units = new List<double[]>();
             for (int k = 0; k < rows.Length; k++)
             {
-                _memberFactor[k] = T.One;
+                _beta[k] = Rational.One;
                 _groupOf[k] = -1;
                 var r = rows[k];
                 bool constant = true;
@@ -148,42 +155,69 @@ public static class FastFacetFinder
                     else throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
                     continue;
                 }
-                T g = T.Zero;
-                foreach (var v in r)
+                var unit = UnitDirection(r);
+                // Rows whose direction is not finite share one bucket and are compared with each other only.
+                bool finite = double.IsFinite(unit[0]);
+                long bucket = finite ? (long)Math.Floor(unit[0] * (1L << 40)) : long.MinValue;
+                int group = -1;
+                for (long b = finite ? bucket - 1 : bucket; group < 0 && b <= (finite ? bucket + 1 : bucket); b++)
                 {
-                    g = Integers.Gcd(g, v);
-                    if (g == T.One) break;
+                    if (!buckets.TryGetValue(b, out var candidates)) continue;
+                    foreach (int g in candidates)
+                        if (PositiveMultiple(rows[_groups[g][0]], r) is Rational beta)
+                        {
+                            group = g;
+                            _beta[k] = beta;
+                            break;
+                        }
                 }
-                _memberFactor[k] = g;
-                var key = r;
-                if (g != T.One)
+                if (group < 0)
                 {
-                    key = new T[r.Length];
-                    for (int i = 0; i < key.Length; i++) key[i] = r[i] / g;
-                }
-                if (!index.TryGetValue(key, out int group))
-                {
-                    index[key] = group = _groups.Count;
+                    group = _groups.Count;
                     _groups.Add([]);
+                    units.Add(unit);
+                    if (!buckets.TryGetValue(bucket, out var list)) buckets[bucket] = list = [];
+                    list.Add(group);
                 }
                 _groups[group].Add(k);
                 _groupOf[k] = group;
             }
+            _unit = [.. units];
         }
 
-        private void PrepareDoubles()
+        /// <summary>r / ‖g‖ in double (ray proposals and bucketing only); scaled first when the squares would overflow.</summary>
+        private double[] UnitDirection(T[] r)
         {
-            _unit = new double[_groups.Count][];
-            for (int g = 0; g < _groups.Count; g++)
+            var values = new double[r.Length];
+            for (int i = 0; i < values.Length; i++) values[i] = Integers.ToDouble(r[i]);
+            double norm = 0;
+            for (int i = 0; i < _d; i++) norm += values[i] * values[i];
+            if (!double.IsFinite(norm) || norm == 0)
             {
-                var r = rows[_groups[g][0]];
-                double norm = 0;
-                for (int i = 0; i < _d; i++) norm += Integers.ToDouble(r[i]) * Integers.ToDouble(r[i]);
-                norm = Math.Sqrt(norm);
-                var unit = new double[r.Length];
-                for (int i = 0; i < unit.Length; i++) unit[i] = Integers.ToDouble(r[i]) / norm;
-                _unit[g] = unit;
+                double max = 0;
+                for (int i = 0; i < values.Length; i++) max = Math.Max(max, Math.Abs(values[i]));
+                int exponent = double.IsFinite(max) && max > 0 ? Math.ILogB(max) : 0;
+                for (int i = 0; i < values.Length; i++) values[i] = Math.ScaleB(values[i], -exponent);
+                norm = 0;
+                for (int i = 0; i < _d; i++) norm += values[i] * values[i];
             }
+            norm = Math.Sqrt(norm);
+            var unit = new double[r.Length];
+            for (int i = 0; i < unit.Length; i++) unit[i] = values[i] / norm;
+            return unit;
+        }
+
+        /// <summary>β &gt; 0 with b = β·a exactly, or null (a is not constant).</summary>
+        private static Rational? PositiveMultiple(T[] a, T[] b)
+        {
+            int j = 0;
+            while (T.IsZero(a[j])) j++;
+            if (T.Sign(a[j]) != T.Sign(b[j])) return null;
+            var aj = Integers.ToBig(a[j]);
+            var bj = Integers.ToBig(b[j]);
+            for (int i = 0; i < a.Length; i++)
+                if (Integers.ToBig(a[i]) * bj != Integers.ToBig(b[i]) * aj) return null;
+            return new Rational(bj, aj);
         }
 
         private IEnumerable<Rational[]> ProposalDirections()
@@ -530,9 +564,9 @@ public static class FastFacetFinder
             int k = _groups[group][0];
             foreach (int member in _groups[group])
             {
-                // c'_m = β·c'_k with β = gcd_m / gcd_k; c'_j = s_j c_j: one reduction per multiplier.
-                var numeratorFactor = Integers.ToBig(_memberFactor[member]);
-                var denominator = scaledFarkas.Denominator * Integers.ToBig(_memberFactor[k]) * scales[member];
+                // c'_m = β_m·c'_k; c'_j = s_j c_j: one reduction per multiplier.
+                var numeratorFactor = _beta[member].Numerator;
+                var denominator = scaledFarkas.Denominator * _beta[member].Denominator * scales[member];
                 _redundant[member] = new RedundancyInfo(member,
                     [.. scaledFarkas.Facets.Select((j, b) => (j, new Rational(scaledFarkas.Numerators[b] * numeratorFactor * scales[j], denominator)))]);
             }
@@ -544,7 +578,7 @@ public static class FastFacetFinder
             foreach (int member in _groups[group])
             {
                 // c'_m = β·c'_k with β = gcd_m / gcd_k; c'_j = s_j c_j.
-                var beta = new Rational(Integers.ToBig(_memberFactor[member]), Integers.ToBig(_memberFactor[k]));
+                var beta = _beta[member];
                 _redundant[member] = new RedundancyInfo(member,
                     [.. scaledFarkas.Select(f => (f.Facet, f.Multiplier * beta * new Rational(scales[f.Facet], scales[member])))]);
             }
@@ -694,7 +728,7 @@ public static class FastFacetFinder
                 foreach (int member in members.Skip(1))
                 {
                     // c_m = (β·s_rep/s_m)·c_rep.
-                    var alpha = new Rational(Integers.ToBig(_memberFactor[member]), Integers.ToBig(_memberFactor[rep])) * new Rational(scales[rep], scales[member]);
+                    var alpha = _beta[member] * new Rational(scales[rep], scales[member]);
                     _redundant[member] = new RedundancyInfo(member, [(rep, alpha)]);
                 }
             }
