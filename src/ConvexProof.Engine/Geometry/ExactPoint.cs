@@ -91,10 +91,12 @@ public sealed class ExactPoint
     }
 
     /// <summary>sign(g·x + h) for an integer row [g, h] of any integer type.</summary>
-    public int Sign<T>(T[] row) where T : struct, IBinaryInteger<T>
+    /// <remarks><paramref name="approximateRow"/>, when given, is the row as doubles (each entry within 4u) for the filter.</remarks>
+    public int Sign<T>(T[] row, double[]? approximateRow = null) where T : struct, IBinaryInteger<T>
     {
         if (typeof(T) == typeof(long)) return Sign(Unsafe.As<T[], long[]>(ref row));
-        if (SignFilter.TrySign(row, Approximation, out int sign)) return sign;
+        if (approximateRow is not null ? SignFilter.TrySign(approximateRow, Approximation, out int sign)
+            : SignFilter.TrySign(row, Approximation, out sign)) return sign;
         Big();
         BigInteger b = Integers.ToBig(row[^1]) * _den;
         for (int i = 0; i < _num!.Length; i++) if (!T.IsZero(row[i])) b += Integers.ToBig(row[i]) * _num[i];

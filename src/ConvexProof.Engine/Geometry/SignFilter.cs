@@ -40,6 +40,21 @@ public static class SignFilter
         return Decide(s, m, d, out sign);
     }
 
+    /// <summary>The same with the row already converted to doubles (each entry within 4u).</summary>
+    public static bool TrySign(double[] row, double[] x, out int sign)
+    {
+        int d = row.Length - 1;
+        double s = row[d];
+        double m = Math.Abs(s);
+        for (int i = 0; i < d; i++)
+        {
+            double p = row[i] * x[i];
+            s += p;
+            m += Math.Abs(p);
+        }
+        return Decide(s, m, d, out sign);
+    }
+
     /// <summary>
     /// Sign of the minimum of the row over a box, h + Σ_i (g_i &gt; 0 ? g_i·lo_i : g_i·hi_i), with the
     /// bounds as doubles (each within 4u of the exact bound); undecided when a needed bound is missing.

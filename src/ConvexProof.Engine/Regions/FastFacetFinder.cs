@@ -155,7 +155,7 @@ public static class FastFacetFinder
                     else throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
                     continue;
                 }
-                var unit = UnitDirection(r);
+                var unit = UnitDirection(k);
                 // Rows whose direction is not finite share one bucket and are compared with each other only.
                 bool finite = double.IsFinite(unit[0]);
                 long bucket = finite ? (long)Math.Floor(unit[0] * (1L << 40)) : long.MinValue;
@@ -186,10 +186,11 @@ public static class FastFacetFinder
         }
 
         /// <summary>r / ‖g‖ in double (ray proposals and bucketing only); scaled first when the squares would overflow.</summary>
-        private double[] UnitDirection(T[] r)
+        private double[] UnitDirection(int k)
         {
-            var values = new double[r.Length];
-            for (int i = 0; i < values.Length; i++) values[i] = Integers.ToDouble(r[i]);
+            var r = rows[k];
+            var values = typeof(T) == typeof(long) ? new double[r.Length] : (double[])ApproximateRows[k].Clone();
+            if (typeof(T) == typeof(long)) for (int i = 0; i < values.Length; i++) values[i] = Integers.ToDouble(r[i]);
             double norm = 0;
             for (int i = 0; i < _d; i++) norm += values[i] * values[i];
             if (!double.IsFinite(norm) || norm == 0)
@@ -307,13 +308,13 @@ public static class FastFacetFinder
         private bool ValidWitness(Rational[] w, int group)
         {
             var e = new ExactPoint(w);
-            if (e.Sign(rows[_groups[group][0]]) != 0) return false;
+            if (e.Sign(rows[_groups[group][0]], ApproximateRows[_groups[group][0]]) != 0) return false;
             for (int k = 0; k < rows.Length; k++)
             {
                 int g = _groupOf[k];
                 if (g == group) continue;
                 if (g < 0 && !_redundant.ContainsKey(k)) continue; // flat
-                if (e.Sign(rows[k]) <= 0) return false;
+                if (e.Sign(rows[k], ApproximateRows[k]) <= 0) return false;
             }
             return true;
         }
@@ -326,6 +327,13 @@ public static class FastFacetFinder
             for (int i = 0; i < _d; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - _p[i].ToDouble()));
             return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
         }
+
+        private double[][]? _approximateRows;
+
+        /// <summary>The rows as doubles for the sign filter (only for wide T: 64-bit rows are tested exactly in 128 bits).</summary>
+        private double[][] ApproximateRows => _approximateRows ??= typeof(T) == typeof(long)
+            ? new double[rows.Length][]
+            : [.. rows.Select(r => r.Select(Integers.ToDouble).ToArray())];
 
         /// <summary>The integer rows as rationals, for the exact LPs (every row: the fallback paths need them all).</summary>
         private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(Integers.ToRational).ToArray())];

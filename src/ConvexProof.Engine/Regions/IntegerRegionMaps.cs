@@ -125,14 +125,15 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         var ud = u.Select(Integers.ToDouble).ToArray();
         double tMax = double.PositiveInfinity, uNorm = 0;
         foreach (var ui in ud) uNorm = Math.Max(uNorm, Math.Abs(ui));
-        foreach (var row in rows)
+        var approximate = new double[rows.Length][];
+        for (int r = 0; r < rows.Length; r++)
         {
-            double slope = 0, value = Integers.ToDouble(row[^1]);
+            var row = approximate[r] = rows[r].Select(Integers.ToDouble).ToArray();
+            double slope = 0, value = row[^1];
             for (int i = 0; i < ud.Length; i++)
             {
-                double r = Integers.ToDouble(row[i]);
-                slope += r * ud[i];
-                value += r * wd[i];
+                slope += row[i] * ud[i];
+                value += row[i] * wd[i];
             }
             if (slope < 0 && value > 0) tMax = Math.Min(tMax, value / -slope);
         }
@@ -144,10 +145,10 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         bool Inside(Rational[] x)
         {
             var e = new ExactPoint(x);
-            foreach (var row in rows)
+            for (int r = 0; r < rows.Length; r++)
             {
-                int s = e.Sign(row);
-                if (s < 0 || (s == 0 && !IsZeroRow(row))) return false;
+                int s = e.Sign(rows[r], approximate[r]);
+                if (s < 0 || (s == 0 && !IsZeroRow(rows[r]))) return false;
             }
             return true;
         }
