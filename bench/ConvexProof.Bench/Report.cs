@@ -28,7 +28,7 @@ public static class Report
         s.Append("## Machine\n\n");
         s.Append($"- date: {m.Date:yyyy-MM-dd HH:mm} UTC\n");
         s.Append($"- CPU: {m.Cpu}, {m.Cores} cores (nproc), {m.MemoryMiB / 1024.0:0.#} GiB memory\n");
-        s.Append($"- .NET: {m.Runtime} (SDK {m.Sdk}), Release build of the CLI\n");
+        s.Append($"- .NET: {m.Runtime} (SDK {m.Sdk}), Release build of the CLI, published ReadyToRun as `./convexproof` builds it\n");
         s.Append($"- load average (1, 5, 15 min): {m.LoadStart} at the start, {m.LoadEnd} at the end; other processes used " +
                  $"{F(100 * (m.OtherCpuShare ?? double.NaN), "0")}% of the CPU capacity while the benchmark ran — ");
         s.Append(m.Loaded
