@@ -34,7 +34,9 @@ public sealed record CertifyOptions
 /// <summary>
 /// Decides exactly whether a network is convex on a domain: enumerate all regions, then check every
 /// frontier — c ≥ 0 where one unit switches (Gagneux–Massias–Soubies–Gribonval), the gradient jump
-/// along the outward normal ≥ 0 where several do. Convex iff all hold.
+/// along the outward normal ≥ 0 where several do. Convex iff all hold. With
+/// <see cref="CertifyOptions.StopAtFirstViolation"/> enumeration ends at the first frontier that
+/// fails, once its counterexample is verified.
 /// </summary>
 public static class Certifier
 {
