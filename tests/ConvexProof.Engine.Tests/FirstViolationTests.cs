@@ -95,6 +95,16 @@ public class FirstViolationTests
     }
 
     [Fact]
+    public void AHashGivenByTheCallerIsTheOneComputedOtherwise()
+    {
+        var net = Nets.Parse(Nets.HingeGridWithOneConcaveLine);
+        var given = Certifier.Certify(net, Domain.Everywhere(2),
+            new CertifyOptions { StopAtFirstViolation = true, NetworkSha256 = Networks.NetworkHash.Sha256(net) });
+        var computed = Certifier.Certify(net, Domain.Everywhere(2), new CertifyOptions { StopAtFirstViolation = true });
+        Assert.Equal(Bytes(computed), Bytes(given));
+    }
+
+    [Fact]
     public void ALimitBeforeTheViolationIsStillUndecided()
     {
         var net = Nets.Parse(Nets.HingeGridWithOneConcaveLine);

@@ -212,7 +212,8 @@ public sealed class CertifyCommand : ICommand
         {
             AtomicFile.TryWrite(certPath, stream =>
             {
-                using var writer = new CertificateStreamWriter(stream, NetworkHash.Sha256(network), domain, background: true);
+                string sha256 = NetworkHash.Sha256(network);
+                using var writer = new CertificateStreamWriter(stream, sha256, domain, background: true);
                 result = Certifier.Certify(network, domain, new CertifyOptions
                 {
                     Limits = settings.Limits,
@@ -221,6 +222,7 @@ public sealed class CertifyCommand : ICommand
                     KeepRegions = false,
                     Parallelism = settings.Threads,
                     StopAtFirstViolation = !settings.AllViolations,
+                    NetworkSha256 = sha256,
                 });
                 if (result.Verdict == Verdict.Undecided) return false;
                 if (result.Complete)

@@ -29,6 +29,13 @@ public sealed record CertifyOptions
     /// reports every violated condition. A convex network is enumerated in full either way.
     /// </summary>
     public bool StopAtFirstViolation { get; init; }
+
+    /// <summary>
+    /// <see cref="NetworkHash.Sha256"/> of the network when the caller already has it (e.g. for a
+    /// streamed certificate's header): hashing the canonical text of every weight again costs as much
+    /// as a quick refutation on a large network. Null: computed here.
+    /// </summary>
+    public string? NetworkSha256 { get; init; }
 }
 
 /// <summary>
@@ -126,7 +133,7 @@ public static class Certifier
         };
         var verdict = explorer.StopReason is not null && firstViolation is null ? Verdict.Undecided
             : firstViolation is not null ? Verdict.NotConvex : Verdict.Convex;
-        return new CertificationResult(verdict, NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
+        return new CertificationResult(verdict, options.NetworkSha256 ?? NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
             firstViolation, counterexample, verdict == Verdict.Undecided ? explorer.StopReason : null, stats,
             Complete: explorer.StopReason is null, new Degeneracies(frontiers, [.. constant.Values]))
         {
