@@ -158,6 +158,25 @@ public class FirstViolationCommandTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(all, "icnn.cert.json")), File.ReadAllBytes(Path.Combine(first, "icnn.cert.json")));
     }
 
+    [Fact]
+    public void ALimitIsReportedAsSuch()
+    {
+        using var dir = new TempFolder();
+        string grid = dir.Write("grid.json", Nets.HingeGridWithOneConcaveLine), small = dir.Write("small.json", TestNets.SmallMlp2D);
+        // Before any violation: undecided, nothing written.
+        var undecided = Summary(Cli.Invoke("certify", grid, "--out", dir.File("g.cert.json"), "--json", "--max-regions", "3"));
+        Assert.Equal("undecided", undecided.GetProperty("verdict").GetString());
+        Assert.Equal("limit", undecided.GetProperty("exploration").GetString());
+        Assert.False(File.Exists(dir.File("g.cert.json")));
+        // After a violation, with --all-violations: refuted, but by the limit.
+        var r = Cli.Invoke("certify", small, "--out", dir.File("s.cert.json"), "--json", "--max-regions", "2", "--all-violations");
+        Assert.Equal(1, r.Code);
+        var o = Summary(r);
+        Assert.False(o.GetProperty("complete").GetBoolean());
+        Assert.Equal("limit", o.GetProperty("exploration").GetString());
+        Assert.Equal(0, Cli.Invoke("check", small, dir.File("s.cert.json"), "--quiet").Code);
+    }
+
     private static Rational Parse(string text) =>
         ExactNumberParser.TryParse(text, out var value, out _) ? value : throw new FormatException(text);
 }
