@@ -136,7 +136,20 @@ if (results.FirstOrDefault(r => r.Certificate is not null) is CaseResult measure
         }
     bool identical = File.ReadAllBytes(Path.Combine(work, "threads1.cert.json"))
         .AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(work, "threads2.cert.json")));
-    threads = new ThreadResult(first, measured.Dim, ChildProcess.Median(times[1]), ChildProcess.Median(times[2]), identical,
+    // The default certify's refutation (where exploration stops) must not depend on the threads either.
+    bool? refutationIdentical = null;
+    if (hasOption)
+    {
+        foreach (int n in new[] { 1, 2 })
+        {
+            var a = new List<string> { "certify", net, "--out", Path.Combine(work, $"threads{n}.verdict.cert.json"), "--quiet", "--threads", n.ToString(CultureInfo.InvariantCulture) };
+            if (first.Box is int b) a.AddRange(["--box", $"-{b}:{b}"]);
+            Expect(ChildProcess.Run(cli, a, timeout: runTimeout), 0, 1);
+        }
+        refutationIdentical = File.ReadAllBytes(Path.Combine(work, "threads1.verdict.cert.json"))
+            .AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(work, "threads2.verdict.cert.json")));
+    }
+    threads = new ThreadResult(first, measured.Dim, ChildProcess.Median(times[1]), ChildProcess.Median(times[2]), identical, refutationIdentical,
         hasOption ? "the CLI's `--threads N`" : "`DOTNET_PROCESSOR_COUNT=N` (the CLI has no thread option; the engine's `RegionExplorer.Parallelism` defaults to the processor count)");
 }
 

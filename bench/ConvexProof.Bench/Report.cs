@@ -92,11 +92,13 @@ public static class Report
         else
         {
             var t = threads;
-            s.Append($"`certify --all-violations` on {t.Case.Name} ({t.Case.Weights}) with 1 and 2 threads, set through {t.Mechanism}.\n\n");
-            Table(s, ["network", "domain", "1 thread (s)", "2 threads (s)", "speed-up", "certificates byte-identical"],
+            s.Append($"`certify --all-violations` on {t.Case.Name} ({t.Case.Weights}) with 1 and 2 threads, set through {t.Mechanism}; " +
+                     "then the default certify (stopping at the first violation) once with each, to compare its certificates.\n\n");
+            Table(s, ["network", "domain", "1 thread (s)", "2 threads (s)", "speed-up", "certificates byte-identical", "default certify's certificates byte-identical"],
             [[
                 t.Case.Name, t.Case.DomainText(t.Dim), F(t.OneThread, "0.00"), F(t.TwoThreads, "0.00"),
                 F(t.OneThread / t.TwoThreads, "0.00") + "×", t.Identical ? "yes" : "**NO**",
+                t.RefutationIdentical switch { true => "yes", false => "**NO**", null => "not run" },
             ]]);
         }
 
@@ -267,7 +269,8 @@ public static class Report
 
     /// <summary>Left-aligned columns; the others hold numbers and are right-aligned.</summary>
     private static readonly HashSet<string> TextColumns =
-        ["network", "weights", "domain", "verdict", "exploration", "checker verdict", "certificates byte-identical", "target", "measured", "result"];
+        ["network", "weights", "domain", "verdict", "exploration", "checker verdict", "certificates byte-identical",
+         "default certify's certificates byte-identical", "target", "measured", "result"];
 
     private static void Table(StringBuilder s, string[] header, IEnumerable<string[]> rows)
     {

@@ -62,7 +62,11 @@ public sealed record CaseResult(Case Case, int Dim, int Neurons, List<RunResult>
     public string Label => $"{Case.Name} ({Case.Weights}) on {Case.DomainText(Dim)}";
 }
 
-public sealed record ThreadResult(Case Case, int Dim, double OneThread, double TwoThreads, bool Identical, string Mechanism);
+/// <summary>
+/// Full enumeration with 1 and 2 threads; <see cref="RefutationIdentical"/>: the default certify's
+/// certificates (stopped at the first violation) with 1 and 2 threads were byte-identical (null: not run).
+/// </summary>
+public sealed record ThreadResult(Case Case, int Dim, double OneThread, double TwoThreads, bool Identical, bool? RefutationIdentical, string Mechanism);
 
 /// <summary>The machine the numbers come from.</summary>
 public sealed record Machine(int Cores, string Cpu, string Runtime, string Sdk, long MemoryMiB, DateTime Date, string LoadStart, string? LoadEnd,
