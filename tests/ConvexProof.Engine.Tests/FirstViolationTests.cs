@@ -95,6 +95,21 @@ public class FirstViolationTests
     }
 
     [Fact]
+    public void ANegativeGradientJumpOnADegenerateFrontierStopsExplorationToo()
+    {
+        // −|x| = −relu(x) − relu(−x): both units switch at 0, jump −2; 2 regions in all.
+        var net = Nets.Parse(Nets.NegAbs);
+        var r = Certifier.Certify(net, Domain.Everywhere(1), new CertifyOptions { StopAtFirstViolation = true });
+        Assert.Equal(Verdict.NotConvex, r.Verdict);
+        Assert.True(r.StoppedAtFirstViolation);
+        Assert.Equal(1, r.Statistics.Regions);
+        Assert.True(r.FirstViolation!.Degenerate);
+        Assert.Equal(-2, r.FirstViolation.Value);
+        var ce = r.Counterexample!;
+        Assert.True(net.Evaluate(ce.X.Zip(ce.Y, (a, b) => (a + b) / 2).ToArray()) * 2 > net.Evaluate(ce.X) + net.Evaluate(ce.Y));
+    }
+
+    [Fact]
     public void AHashGivenByTheCallerIsTheOneComputedOtherwise()
     {
         var net = Nets.Parse(Nets.HingeGridWithOneConcaveLine);
