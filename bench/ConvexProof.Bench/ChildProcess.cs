@@ -3,17 +3,23 @@ using System.Globalization;
 
 namespace ConvexProof.Bench;
 
-/// <summary>One run of a child process: wall time (stopwatch), peak resident memory, exit code, output.</summary>
-public sealed record RunResult(double Seconds, long PeakKiB, int ExitCode, string Stdout, string Stderr);
+/// <summary>
+/// One run of a child process: wall time (stopwatch), peak resident memory, exit code, output.
+/// <see cref="TimedOut"/>: killed after the run's time limit (then the rest means little).
+/// </summary>
+public sealed record RunResult(double Seconds, long PeakKiB, int ExitCode, string Stdout, string Stderr, bool TimedOut = false);
 
 /// <summary>Starts child processes; under GNU time (<c>/usr/bin/time -f %M</c>) when peak memory is wanted.</summary>
 public static class ChildProcess
 {
     public const string GnuTime = "/usr/bin/time";
 
-    /// <summary>Runs <paramref name="exe"/> and waits; <paramref name="measureMemory"/> wraps it in GNU time.</summary>
+    /// <summary>
+    /// Runs <paramref name="exe"/> and waits; <paramref name="measureMemory"/> wraps it in GNU time.
+    /// After <paramref name="timeout"/> the process (and GNU time) is killed and the run marked timed out.
+    /// </summary>
     public static RunResult Run(string exe, IEnumerable<string> args, bool measureMemory = false,
-        IReadOnlyDictionary<string, string>? env = null, string? workDir = null)
+        IReadOnlyDictionary<string, string>? env = null, string? workDir = null, TimeSpan? timeout = null)
     {
         string? timeFile = measureMemory ? Path.GetTempFileName() : null;
         var psi = new ProcessStartInfo(measureMemory ? GnuTime : exe)
@@ -34,6 +40,13 @@ public static class ChildProcess
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {psi.FileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (timeout is TimeSpan limit && !process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            if (timeFile is not null) File.Delete(timeFile);
+            return new RunResult(limit.TotalSeconds, 0, -1, stdout.Result, stderr.Result, TimedOut: true);
+        }
         process.WaitForExit();
         double seconds = clock.Elapsed.TotalSeconds;
         long peak = 0;

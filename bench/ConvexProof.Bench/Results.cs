@@ -3,19 +3,41 @@ using System.Runtime.InteropServices;
 
 namespace ConvexProof.Bench;
 
-/// <summary>A benchmark network on a domain: the box [-Box, Box]^d, or all of R^d when Box is null.</summary>
-public sealed record Case(string Name, int? Box)
+/// <summary>
+/// A benchmark network on a domain: the box [-Box, Box]^d, or all of R^d when Box is null; its
+/// weights are rounded to 3 decimals (../shared/bench/NAME.json) or float32 (../shared/bench/f32/NAME.json).
+/// </summary>
+public sealed record Case(string Name, int? Box, bool Float32 = false)
 {
-    public string Id => Box is int b ? $"{Name}_box{b}" : $"{Name}_R";
+    public string File => Float32 ? Path.Combine("f32", Name + ".json") : Name + ".json";
+    public string Id => (Float32 ? "f32_" : "") + (Box is int b ? $"{Name}_box{b}" : $"{Name}_R");
+    public string Weights => Float32 ? "float32" : "3-decimal";
     public string DomainText(int d) => Box is int b ? $"[-{b},{b}]^{d}" : $"R^{d}";
+
+    /// <summary>--only NAME matches the name (both weight kinds), f32/NAME, or the id.</summary>
+    public bool Matches(string only) => only == Name || only == Id || (Float32 && only == "f32/" + Name);
+}
+
+/// <summary>
+/// The default `certify` (stops at the first violation), run with --json: what it decided, how it
+/// explored, and when the verdict was settled inside the process (verdict_seconds); medians.
+/// </summary>
+public sealed record VerdictResult(List<RunResult> Runs, string? Verdict, string? Exploration, long RegionsExplored, double EngineSeconds,
+    bool TimedOut, string? Failure)
+{
+    public double Seconds => ChildProcess.Median(Runs.Select(r => r.Seconds));
 }
 
 /// <summary>
 /// Everything measured for one case; timings are medians over the repetitions. When certify failed,
 /// <see cref="Failure"/> says how, and there is no certificate and no baseline.
 /// </summary>
+/// <remarks>
+/// <see cref="Certify"/> are the full-enumeration runs (`--all-violations`); <see cref="FullTimedOut"/>
+/// when they were killed after the per-run limit (then there is no certificate either).
+/// </remarks>
 public sealed record CaseResult(Case Case, int Dim, int Neurons, List<RunResult> Certify, List<RunResult> Check,
-    CertificateInfo? Certificate, BaselineRow? Baselines, string? Failure)
+    CertificateInfo? Certificate, BaselineRow? Baselines, string? Failure, VerdictResult? Verdict = null, bool FullTimedOut = false)
 {
     public long Regions => Certificate?["regions"] ?? 0;
     public double CertifySeconds => ChildProcess.Median(Certify.Select(r => r.Seconds));
@@ -37,10 +59,14 @@ public sealed record CaseResult(Case Case, int Dim, int Neurons, List<RunResult>
         }
     }
 
-    public string Label => $"{Case.Name} on {Case.DomainText(Dim)}";
+    public string Label => $"{Case.Name} ({Case.Weights}) on {Case.DomainText(Dim)}";
 }
 
-public sealed record ThreadResult(Case Case, int Dim, double OneThread, double TwoThreads, bool Identical, string Mechanism);
+/// <summary>
+/// Full enumeration with 1 and 2 threads; <see cref="RefutationIdentical"/>: the default certify's
+/// certificates (stopped at the first violation) with 1 and 2 threads were byte-identical (null: not run).
+/// </summary>
+public sealed record ThreadResult(Case Case, int Dim, double OneThread, double TwoThreads, bool Identical, bool? RefutationIdentical, string Mechanism);
 
 /// <summary>The machine the numbers come from.</summary>
 public sealed record Machine(int Cores, string Cpu, string Runtime, string Sdk, long MemoryMiB, DateTime Date, string LoadStart, string? LoadEnd,

@@ -101,4 +101,14 @@ internal static class Nets
         {"input_dim":2,"layers":[{"weights":[[0,0],[0,0],[0,0],[1,1]],"bias":[-1,0,3,0],"activation":"relu"},
                                  {"weights":[[5,7,1,1]],"bias":[0],"activation":"identity"}]}
         """;
+
+    /// <summary>
+    /// A grid of convex hinges relu(x1 − k) + relu(x2 − k), k = −5…5 (144 regions), and one concave
+    /// diagonal −3·relu(x1 + x2 − 9/2) (through no grid vertex). Only the regions beside the diagonal
+    /// carry the violation (c = −3), several breadth-first levels away from the starting region at
+    /// the origin, and the first such level holds several of them.
+    /// </summary>
+    public const string HingeGridWithOneConcaveLine = """
+        {"input_dim":2,"layers":[{"weights":[[1,0],[1,0],[1,0],[1,0],[1,0],[1,0],[1,0],[1,0],[1,0],[1,0],[1,0],[0,1],[0,1],[0,1],[0,1],[0,1],[0,1],[0,1],[0,1],[0,1],[0,1],[0,1],[1,1]],"bias":[5,4,3,2,1,0,-1,-2,-3,-4,-5,5,4,3,2,1,0,-1,-2,-3,-4,-5,-4.5],"activation":"relu"},{"weights":[[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,-3]],"bias":[0],"activation":"identity"}]}
+        """;
 }

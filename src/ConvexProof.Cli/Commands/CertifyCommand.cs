@@ -38,6 +38,9 @@ public sealed class CertifyCommand : ICommand
                                 NET's file name without .json); one line per network; DIR is created
           --box LO:HI           restrict to the box [LO,HI]^d (default: all of R^d)
           --box LO1:HI1,...     one interval per coordinate
+          --all-violations      explore every region and report every violated condition (a full
+                                not_convex certificate); by default exploration stops at the first
+                                exactly verified violation and writes a refutation-only certificate
           --max-regions N       stop after N regions (exit 3, undecided, unless a violation was found)
           --timeout S           stop after S seconds (exit 3, undecided, unless a violation was found);
                                 in batch mode the limits apply to each network
@@ -56,7 +59,7 @@ public sealed class CertifyCommand : ICommand
 
     public int Run(string[] args, CliContext context)
     {
-        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout", "--z3", "--threads"], ["--quiet", "--progress", "--json", "--no-smt"]);
+        var a = new ArgumentList(args, ["--out", "--out-dir", "--box", "--max-regions", "--timeout", "--z3", "--threads"], ["--quiet", "--progress", "--json", "--no-smt", "--all-violations"]);
         string? outPath = a.Value("--out"), outDir = a.Value("--out-dir");
         if (outPath is not null && outDir is not null)
             throw new UsageException("--out and --out-dir cannot be combined (--out for one network, --out-dir for several)");
@@ -74,7 +77,8 @@ public sealed class CertifyCommand : ICommand
             a.Flag("--quiet"),
             a.Flag("--no-smt") ? null : new SmtOptions { SolverPath = a.Value("--z3"), Timeout = TimeSpan.FromSeconds(10) },
             a.IntValue("--threads", 1, 1024) ?? Environment.ProcessorCount,
-            context.Error);
+            context.Error,
+            a.Flag("--all-violations"));
         if (settings.Box is string box) BoxOption.Parse(box, box.Split(',').Length); // syntax errors are usage errors, before any work
 
         return outDir is null
@@ -83,7 +87,7 @@ public sealed class CertifyCommand : ICommand
     }
 
     private sealed record Settings(string? Box, ExplorationLimits Limits, bool Json, ProgressDisplay Progress, bool Quiet, SmtOptions? Smt, int Threads,
-        TextWriter Warnings);
+        TextWriter Warnings, bool AllViolations);
 
     /// <summary>What became of one network.</summary>
     private sealed record Outcome(
@@ -208,7 +212,8 @@ public sealed class CertifyCommand : ICommand
         {
             AtomicFile.TryWrite(certPath, stream =>
             {
-                using var writer = new CertificateStreamWriter(stream, NetworkHash.Sha256(network), domain, background: true);
+                string sha256 = NetworkHash.Sha256(network);
+                using var writer = new CertificateStreamWriter(stream, sha256, domain, background: true);
                 result = Certifier.Certify(network, domain, new CertifyOptions
                 {
                     Limits = settings.Limits,
@@ -216,6 +221,8 @@ public sealed class CertifyCommand : ICommand
                     RegionSink = writer.Add,
                     KeepRegions = false,
                     Parallelism = settings.Threads,
+                    StopAtFirstViolation = !settings.AllViolations,
+                    NetworkSha256 = sha256,
                 });
                 if (result.Verdict == Verdict.Undecided) return false;
                 if (result.Complete)
@@ -243,6 +250,9 @@ public sealed class CertifyCommand : ICommand
     {
         if (result.Degeneracies.Frontiers.Count == 0) return null;
         if (settings.Smt is null) return "not asked (--no-smt)";
+        // A refutation-only certificate carries no degeneracies: the counterexample alone decides, and
+        // a Z3 process would only delay the verdict.
+        if (!result.Complete) return "not asked (the refutation rests on the counterexample alone)";
         try
         {
             var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt);
@@ -276,10 +286,20 @@ public sealed class CertifyCommand : ICommand
         return r.Verdict switch
         {
             Verdict.Convex => $"{o.NetPath}: convex ({s.Regions} regions, {time}) -> {o.CertPath}",
-            Verdict.NotConvex => $"{o.NetPath}: NOT convex ({ViolationText(o.Network!, r.FirstViolation)}; {s.Regions} regions, {time}) -> {o.CertPath}",
+            Verdict.NotConvex => $"{o.NetPath}: NOT convex ({ViolationText(o.Network!, r.FirstViolation)}; {RegionsText(r)}, {time}) -> {o.CertPath}",
             _ => $"{o.NetPath}: undecided: {r.UndecidedReason} ({time}; no certificate written)",
         };
     }
+
+    /// <summary>How many regions a refutation explored, and why it stopped there.</summary>
+    private static string RegionsText(CertificationResult r) =>
+        r.StoppedAtFirstViolation ? $"stopped at the first violation after {r.Statistics.Regions} regions"
+        : r.Complete ? $"{r.Statistics.Regions} regions"
+        : $"{r.Statistics.Regions} regions before the limit";
+
+    /// <summary>The "exploration" field of --json: complete, first_violation, or limit.</summary>
+    public static string ExplorationText(CertificationResult r) =>
+        r.Complete ? "complete" : r.StoppedAtFirstViolation ? "first_violation" : "limit";
 
     private static string ViolationText(Network network, Violation? v) => v switch
     {
@@ -330,6 +350,7 @@ public sealed class CertifyCommand : ICommand
                 w.WriteEndObject();
             }
             if (r is null) w.WriteNull("complete"); else w.WriteBoolean("complete", r.Complete);
+            if (r is null) w.WriteNull("exploration"); else w.WriteString("exploration", ExplorationText(r));
             w.WritePropertyName("counts");
             if (r is null) w.WriteNullValue();
             else
@@ -349,6 +370,8 @@ public sealed class CertifyCommand : ICommand
                 w.WriteEndObject();
             }
             w.WriteNumber("seconds", Math.Round(o.Elapsed.TotalSeconds, 3));
+            if (r is null) w.WriteNull("verdict_seconds");
+            else w.WriteNumber("verdict_seconds", Math.Round(r.Statistics.TimeToVerdict.TotalSeconds, 3));
             w.WritePropertyName("violation");
             if (r?.FirstViolation is Violation v)
             {
@@ -435,7 +458,12 @@ public sealed class CertifyCommand : ICommand
             lines.Add($"frontiers:  {s.Facets} facets ({s.BoundaryFacets} on the domain boundary, {s.DegenerateFacets} degenerate), {s.Redundant} redundant constraints, {s.Flat} flat");
             lines.Add($"conditions: {s.Conditions} (unit, downstream pattern) pairs, {s.Violations} violated");
         }
+        else if (result.StoppedAtFirstViolation)
+            lines.Add($"regions:    {s.Regions} explored; the refutation rests on the counterexample alone");
         else lines.Add($"regions:    {s.Regions} explored before the limit; the refutation rests on the counterexample alone");
+        lines.Add("exploration: " + (result.Complete ? "complete (every region)"
+            : result.StoppedAtFirstViolation ? "stopped at the first violation (--all-violations explores every region)"
+            : "stopped by a limit"));
         var deg = result.Degeneracies;
         if (deg.Frontiers.Count > 0)
         {
@@ -458,7 +486,7 @@ public sealed class CertifyCommand : ICommand
             lines.Add($"counterexample: x = ({string.Join(", ", ce.X)}), y = ({string.Join(", ", ce.Y)})");
             lines.Add($"                f(x) = {ce.Fx}, f(y) = {ce.Fy}, f((x+y)/2) = {ce.FMid} > (f(x)+f(y))/2");
         }
-        lines.Add($"time:       {elapsed.TotalSeconds:0.000} s");
+        lines.Add($"time:       {elapsed.TotalSeconds:0.000} s (verdict after {result.Statistics.TimeToVerdict.TotalSeconds:0.000} s)");
         return string.Join('\n', lines) + "\n";
     }
 }

@@ -39,11 +39,19 @@ public sealed record Degeneracies(IReadOnlyList<DegenerateFrontier> Frontiers, I
 /// <summary>Counts reported in the summary and the certificate.</summary>
 public sealed record CertificationStatistics(
     int Neurons, int Regions, long Facets, long BoundaryFacets, long Redundant, long Flat, long Dismissed,
-    int Conditions, long Violations, long DegenerateFacets, TimeSpan Elapsed);
+    int Conditions, long Violations, long DegenerateFacets, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// When the verdict was settled: the first violation's counterexample verified (not convex), or
+    /// the end of exploration (convex, undecided). At most <see cref="Elapsed"/>.
+    /// </summary>
+    public TimeSpan TimeToVerdict { get; init; }
+}
 
 /// <summary>
-/// Everything `certify` found. <see cref="Complete"/> is false when a limit stopped exploration (then a
-/// not-convex verdict rests on the counterexample alone).
+/// Everything `certify` found. <see cref="Complete"/> is false when a limit stopped exploration, or
+/// exploration stopped at the first violation (<see cref="StoppedAtFirstViolation"/>); then a
+/// not-convex verdict rests on the counterexample alone.
 /// </summary>
 /// <remarks> <see cref="Certificates.CertificateWriter"/> turns it into cert.json.</remarks>
 public sealed record CertificationResult(
@@ -57,4 +65,8 @@ public sealed record CertificationResult(
     string? UndecidedReason,
     CertificationStatistics Statistics,
     bool Complete,
-    Degeneracies Degeneracies);
+    Degeneracies Degeneracies)
+{
+    /// <summary>True when <see cref="CertifyOptions.StopAtFirstViolation"/> ended exploration at the first violation.</summary>
+    public bool StoppedAtFirstViolation { get; init; }
+}

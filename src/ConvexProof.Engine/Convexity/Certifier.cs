@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
@@ -23,12 +24,29 @@ public sealed record CertifyOptions
 
     /// <summary>Threads for region analysis (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Stop exploring at the first violated frontier (its counterexample verified exactly): the
+    /// result is then a refutation with <see cref="CertificationResult.Complete"/> false. False
+    /// (the default here; `certify --all-violations` in the CLI) enumerates every region and
+    /// reports every violated condition. A convex network is enumerated in full either way.
+    /// </summary>
+    public bool StopAtFirstViolation { get; init; }
+
+    /// <summary>
+    /// <see cref="NetworkHash.Sha256"/> of the network when the caller already has it (e.g. for a
+    /// streamed certificate's header): hashing the canonical text of every weight again costs as much
+    /// as a quick refutation on a large network. Null: computed here.
+    /// </summary>
+    public string? NetworkSha256 { get; init; }
 }
 
 /// <summary>
 /// Decides exactly whether a network is convex on a domain: enumerate all regions, then check every
 /// frontier — c ≥ 0 where one unit switches (Gagneux–Massias–Soubies–Gribonval), the gradient jump
-/// along the outward normal ≥ 0 where several do. Convex iff all hold.
+/// along the outward normal ≥ 0 where several do. Convex iff all hold. With
+/// <see cref="CertifyOptions.StopAtFirstViolation"/> enumeration ends at the first frontier that
+/// fails, once its counterexample is verified.
 /// </summary>
 public static class Certifier
 {
@@ -46,9 +64,26 @@ public static class Certifier
 
         var frontiers = new List<DegenerateFrontier>();
         var constant = new SortedDictionary<int, ConstantUnit>();
-        var scaled = ScaledNetwork.Create(network, options.IntegerWidth);
-        var explorer = new RegionExplorer(network, domain) { Parallelism = options.Parallelism, Scaled = scaled };
         int regionCount = 0;
+        var scaled = ScaledNetwork.Create(network, options.IntegerWidth);
+        // Kink values computed by the early-stop test on the analysing threads, reused below.
+        var screened = new ConcurrentDictionary<string, RegionKinks>(StringComparer.Ordinal);
+        TimeSpan? timeToVerdict = null;
+        var explorer = new RegionExplorer(network, domain)
+        {
+            Parallelism = options.Parallelism,
+            Scaled = scaled,
+            // The test sees the region's own pattern (c = ⟨a, Φ^{k→}⟩ uses its downstream units), so a
+            // violation stops exploration when the region carrying it is analysed, not after its level.
+            StopAfter = options.StopAtFirstViolation
+                ? (maps, crossings) =>
+                {
+                    var kinks = new RegionKinks(network, scaled, maps.Pattern);
+                    screened[maps.Pattern] = kinks;
+                    return crossings.Any(f => !f.Boundary && (f.IsDegenerate ? f.Jump!.Value.Sign < 0 : kinks.Value(f.Switching[0]).Sign < 0));
+                }
+                : null,
+        };
         explorer.Explore((region, maps) =>
         {
             if (options.KeepRegions) regions.Add(region);
@@ -59,9 +94,7 @@ public static class Certifier
             flat += region.Geometry.Flat.Count;
             dismissed += region.Geometry.Dismissed;
             NoteConstantUnits(network, region, constant);
-            Rational[]? kinks = null;
-            Func<int, Rational>? scaledKinks = null;
-            bool scaledTried = false;
+            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, scaled, region.Pattern);
             foreach (var facet in region.Facets)
             {
                 if (facet.Boundary) { boundary++; continue; }
@@ -77,17 +110,7 @@ public static class Certifier
                 else
                 {
                     int unit = facet.Switching[0];
-                    if (!scaledTried)
-                    {
-                        scaledKinks = scaled.KinkValues(region.Pattern);
-                        scaledTried = true;
-                    }
-                    if (scaledKinks is not null) value = scaledKinks(unit);
-                    else
-                    {
-                        kinks ??= KinkValues.Backward(network, region.Pattern);
-                        value = kinks[unit];
-                    }
+                    value = kinks.Value(unit);
                     var key = (unit, KinkValues.Downstream(network, region.Pattern, unit));
                     if (!conditions.ContainsKey(key))
                         conditions[key] = new KinkCondition(unit, key.Item2, value, region.Index, facet.Facet.Witness);
@@ -99,17 +122,50 @@ public static class Certifier
                 {
                     firstViolation = new Violation(region.Index, facet.Facet.Constraint, facet.Switching, value, facet.IsDegenerate);
                     counterexample = CounterexampleBuilder.Build(network, domain, maps.Exact, facet);
+                    timeToVerdict = clock.Elapsed;
                 }
             }
         }, options.Limits, options.Progress);
+        if (explorer.StoppedEarly && firstViolation is null)
+            throw new InvalidOperationException("internal error: exploration stopped at a violation that the region's own check did not find");
 
         var stats = new CertificationStatistics(network.NeuronCount, regionCount, facets, boundary, redundant, flat, dismissed,
-            conditions.Count, violations, degenerate, clock.Elapsed);
+            conditions.Count, violations, degenerate, clock.Elapsed)
+        {
+            // A refutation is settled by its verified counterexample; a proof or an undecided run only at the end.
+            TimeToVerdict = timeToVerdict ?? clock.Elapsed,
+        };
         var verdict = explorer.StopReason is not null && firstViolation is null ? Verdict.Undecided
             : firstViolation is not null ? Verdict.NotConvex : Verdict.Convex;
-        return new CertificationResult(verdict, NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
+        return new CertificationResult(verdict, options.NetworkSha256 ?? NetworkHash.Sha256(network), domain, regions, [.. conditions.Values],
             firstViolation, counterexample, verdict == Verdict.Undecided ? explorer.StopReason : null, stats,
-            Complete: explorer.StopReason is null, new Degeneracies(frontiers, [.. constant.Values]));
+            Complete: explorer.StopReason is null, new Degeneracies(frontiers, [.. constant.Values]))
+        {
+            StoppedAtFirstViolation = explorer.StoppedEarly,
+        };
+    }
+
+    /// <summary>
+    /// The condition values c_k of one region's pattern, from one backward pass (64-bit on the
+    /// integer-scaled network when it fits, exact rationals otherwise), computed on first use.
+    /// </summary>
+    private sealed class RegionKinks(Network network, ScaledNetwork scaled, string pattern)
+    {
+        private Func<int, Rational>? _scaled;
+        private Rational[]? _exact;
+        private bool _scaledTried;
+
+        public Rational Value(int unit)
+        {
+            if (!_scaledTried)
+            {
+                _scaled = scaled.KinkValues(pattern);
+                _scaledTried = true;
+            }
+            if (_scaled is not null) return _scaled(unit);
+            _exact ??= KinkValues.Backward(network, pattern);
+            return _exact[unit];
+        }
     }
 
     private static string FlipAll(string pattern, int[] units)

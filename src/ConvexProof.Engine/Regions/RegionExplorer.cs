@@ -30,8 +30,23 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// <summary>Threads used for one breadth-first level (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Optional test run on each region as soon as it is analysed, on the analysing thread (so it
+    /// must be thread-safe): true ends exploration after that region, with <see cref="StoppedEarly"/>
+    /// set. Within a breadth-first level the lowest such region wins: every region before it is still
+    /// analysed and handed to onRegion, none after it, so where exploration stops (and what the
+    /// consumer saw) does not depend on the number of threads.
+    /// </summary>
+    public Func<RegionMaps, IReadOnlyList<AnalysedFacet>, bool>? StopAfter { get; init; }
+
+    /// <summary>True when <see cref="StopAfter"/> ended exploration (then <see cref="StopReason"/> says where).</summary>
+    public bool StoppedEarly { get; private set; }
+
     /// <summary>What one region's analysis produced, before neighbours get their numbers.</summary>
-    private sealed record Analysed(RegionGeometry Geometry, List<(FacetInfo Facet, RegionMaps? Next, Rational[]? NextPoint, int[] Switching, Rational? Jump)> Facets);
+    private sealed record Analysed(RegionGeometry Geometry, List<(FacetInfo Facet, RegionMaps? Next, Rational[]? NextPoint, int[] Switching, Rational? Jump)> Facets)
+    {
+        public AnalysedFacet[] Crossings() => [.. Facets.Select(f => new AnalysedFacet(f.Facet, f.Next is null, f.Switching, f.Jump))];
+    }
 
     /// <summary>
     /// Visits every region of the domain, handing each finished region to <paramref name="onRegion"/>
@@ -64,7 +79,15 @@ public sealed class RegionExplorer(Network network, Domain domain)
             var known = index; // read-only during the parallel phase
             var results = new Analysed[take];
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = cancel };
-            Parallel.For(0, take, options, i => results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey));
+            var stopAfter = StopAfter;
+            var loop = Parallel.For(0, take, options, (i, state) =>
+            {
+                results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey);
+                // Break (not Stop): the regions before this one are still analysed, so the lowest hit wins.
+                if (stopAfter is not null && stopAfter(level[i].Maps, results[i].Crossings())) state.Break();
+            });
+            int stopAt = loop.LowestBreakIteration is long hit ? (int)hit : -1;
+            if (stopAt >= 0) take = stopAt + 1;
 
             var next = new List<(RegionMaps, Rational[])>();
             for (int i = 0; i < take; i++)
@@ -94,6 +117,12 @@ public sealed class RegionExplorer(Network network, Domain domain)
                     lastReport = clock.Elapsed;
                     progress(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, clock.Elapsed));
                 }
+            }
+            if (stopAt >= 0)
+            {
+                StoppedEarly = true;
+                StopReason = $"stopped after region {done - 1} ({done} regions explored, {level.Count - take + next.Count} still queued)";
+                return;
             }
             if (take < level.Count)
             {
