@@ -177,23 +177,18 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
         int start = allowSign && s.Length > 0 && s[0] == '-' ? 1 : 0;
         if (start == s.Length) return false;
         if (s[start] == '0' && (s.Length > start + 1 || start == 1)) return false; // leading zero or "-0"
-        // Chunks of up to 18 digits are exact in a long; longer numbers combine them, most significant first.
-        int first = start + ((s.Length - start - 1) % 18 + 1);
-        long chunk = 0;
-        for (int i = start; i < s.Length; i++)
+        foreach (byte c in s[start..]) if (c < '0' || c > '9') return false;
+        // Up to 38 digits are exact in a UInt128; longer numbers go through BigInteger's parser.
+        if (s.Length - start > 38)
         {
-            if (s[i] < '0' || s[i] > '9') return false;
-            chunk = chunk * 10 + (s[i] - '0');
-            if (i + 1 == first) value = chunk;
-            else if ((i + 1 - first) % 18 == 0) value = value * ChunkBase + chunk;
-            else continue;
-            chunk = 0;
+            value = BigInteger.Parse(System.Text.Encoding.ASCII.GetString(s), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            return true;
         }
-        if (start == 1) value = -value;
+        UInt128 magnitude = 0;
+        foreach (byte c in s[start..]) magnitude = magnitude * 10 + (uint)(c - '0');
+        value = start == 1 ? -(BigInteger)magnitude : (BigInteger)magnitude;
         return true;
     }
-
-    private static readonly BigInteger ChunkBase = BigInteger.Pow(10, 18);
 
     /// <summary>gcd by Euclid down to 64 bits, then the binary algorithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
