@@ -178,17 +178,19 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
         if (start == s.Length) return false;
         if (s[start] == '0' && (s.Length > start + 1 || start == 1)) return false; // leading zero or "-0"
         foreach (byte c in s[start..]) if (c < '0' || c > '9') return false;
-        // Up to 38 digits are exact in a UInt128; longer numbers go through BigInteger's parser.
-        if (s.Length - start > 38)
+        // Chunks of up to 38 digits are exact in a UInt128; longer numbers combine them, most significant first.
+        int length = (s.Length - start - 1) % 38 + 1;
+        for (int i = start; i < s.Length; i += length, length = 38)
         {
-            value = BigInteger.Parse(System.Text.Encoding.ASCII.GetString(s), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            return true;
+            UInt128 chunk = 0;
+            foreach (byte c in s.Slice(i, length)) chunk = chunk * 10 + (uint)(c - '0');
+            value = i == start ? chunk : value * ChunkBase + chunk;
         }
-        UInt128 magnitude = 0;
-        foreach (byte c in s[start..]) magnitude = magnitude * 10 + (uint)(c - '0');
-        value = start == 1 ? -(BigInteger)magnitude : (BigInteger)magnitude;
+        if (start == 1) value = -value;
         return true;
     }
+
+    private static readonly BigInteger ChunkBase = BigInteger.Pow(10, 38);
 
     /// <summary>gcd by Euclid down to 64 bits, then the binary algorithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
