@@ -76,7 +76,7 @@ public class Float32CertificateTests
         var (r, i) = FirstRedundant(name);
         AssertInvalid(CheckMutated(name, c => Nudge(c.Region(r)["redundant"]![i]!["farkas"]![0]!.AsArray(), 1, Tiny)),
             $"region {r}", "redundant constraint", "Farkas combination");
-        // Scaling all multipliers up keeps the gradient wrong too; dropping a term leaves the identity unmet.
+        // Dropping a term leaves the identity unmet.
         AssertInvalid(CheckMutated(name, c => c.Region(r)["redundant"]![i]!["farkas"]!.AsArray().RemoveAt(0)),
             $"region {r}", "redundant constraint");
     }
