@@ -12,7 +12,6 @@ internal sealed class RegionMaps(Integer[][] rows, BigInteger[] scales)
 {
     public Integer[] Integer(int unit) => rows[unit];
     public BigInteger Scale(int unit) => scales[unit];
-    public Rational Coefficient(int unit, int i) => new(rows[unit][i].Value, scales[unit]);
 }
 
 /// <summary>

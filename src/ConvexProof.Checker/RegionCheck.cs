@@ -22,7 +22,7 @@ internal sealed record CheckContext(Network Network, Box? Domain, string[] Patte
 /// k = N + 2i + 1 is hi_i − x_i. Every constraint is an <see cref="IntegerRow"/>, and every check
 /// that needs only a sign (interior and witness points, dismissed minima, slopes, Farkas identities)
 /// multiplies through by positive scales and denominators and takes the sign of one exact integer
-/// sum (<see cref="Exact"/>); rationals are built only for condition values, jumps and messages.
+/// sum (<see cref="Integer.SignOfDot"/>); rationals are built only for condition values, jumps and messages.
 /// Hot methods are compiled fully optimized at once (AggressiveOptimization): the CLI runs cold,
 /// and tier-0 code would dominate.
 /// </summary>
