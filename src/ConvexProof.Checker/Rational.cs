@@ -69,94 +69,6 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
             : new(0, 1, new Big((BigInteger)num, (BigInteger)den));
     }
 
-    /// <summary>
-    /// The sign of Σ a_t·b_t + c, exactly, in 128-bit integers (see <see cref="TrySum"/>); null
-    /// when the values are too large, and the caller computes with rationals. This keeps the hot
-    /// checks (Farkas identities, dismissed constraints) free of a gcd per operation.
-    /// </summary>
-    internal static int? SignOfSum(ReadOnlySpan<Rational> a, ReadOnlySpan<Rational> b, Rational c) =>
-        TrySum(a, b, c, out var numerator, out _) ? Int128.Sign(numerator) : null;
-
-    /// <summary>Σ a_t·b_t + c with a single normalization, or null when the values are too large.</summary>
-    internal static Rational? SumOfProducts(ReadOnlySpan<Rational> a, ReadOnlySpan<Rational> b, Rational c) =>
-        TrySum(a, b, c, out var numerator, out var denominator) ? FromInt128(numerator, denominator) : null;
-
-    /// <summary>n/d for d &gt; 0, reduced.</summary>
-    internal static Rational Fraction(long n, long d) => FromInt128(n, d);
-
-    /// <summary>v_t = numerators_t / denominator (the lcm of the denominators); false when a value is large or anything overflows.</summary>
-    internal static bool TryCommonDenominator(ReadOnlySpan<Rational> v, Span<long> numerators, out long denominator)
-    {
-        denominator = 1;
-        foreach (var x in v) if (x._big is not null || !Lcm(ref denominator, x.D)) return false;
-        for (int t = 0; t < v.Length; t++)
-        {
-            var n = Product(v[t]._n, denominator / v[t].D);
-            if (n < long.MinValue || n > long.MaxValue) return false;
-            numerators[t] = (long)n;
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// With A = lcm of the a_t's denominators and B = lcm of the b_t's and c's, (Σ a_t·b_t + c)·A·B
-    /// is Σ (a_t·A)(b_t·B) + c·A·B, a sum of integer products, computed exactly in 128 bits (false
-    /// when a value is large or anything would overflow).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool TrySum(ReadOnlySpan<Rational> a, ReadOnlySpan<Rational> b, Rational c, out Int128 numerator, out Int128 denominator)
-    {
-        numerator = denominator = 0;
-        if (c._big is not null) return false;
-        long la = 1, lb = c.D;
-        for (int t = 0; t < a.Length; t++)
-            if (a[t]._big is not null || b[t]._big is not null || !Lcm(ref la, a[t].D) || !Lcm(ref lb, b[t].D)) return false;
-        // Each factor below is an exact 128-bit product of two longs; their product must fit too.
-        if (!TryProduct(Product(c._n, la), lb / c.D, out var sum)) return false;
-        for (int t = 0; t < a.Length; t++)
-        {
-            if (a[t]._n == 0 || b[t]._n == 0) continue;
-            Int128 x = Product(a[t]._n, la / a[t].D), y = Product(b[t]._n, lb / b[t].D);
-            if (x < long.MinValue || x > long.MaxValue || !TryProduct(y, (long)x, out var term)) return false;
-            var next = sum + term;
-            if (((sum ^ next) & (term ^ next)) < 0) return false; // signed overflow of the sum
-            sum = next;
-        }
-        (numerator, denominator) = (sum, Product(la, lb));
-        return true;
-    }
-
-    private static Int128 Product(long x, long y)
-    {
-        long high = Math.BigMul(x, y, out long low);
-        return new Int128((ulong)high, (ulong)low);
-    }
-
-    private static bool TryProduct(Int128 x, long y, out Int128 product)
-    {
-        if (x >= long.MinValue && x <= long.MaxValue) { product = Product((long)x, y); return true; }
-        return TryCheckedProduct(x, y, out product);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TryCheckedProduct(Int128 x, long y, out Int128 product)
-    {
-        product = 0;
-        try { product = checked(x * y); return true; }
-        catch (OverflowException) { return false; }
-    }
-
-    /// <summary>l = lcm(l, d) for positive longs, false on overflow; cheap when one divides the other.</summary>
-    private static bool Lcm(ref long l, long d)
-    {
-        if (l == d || l % d == 0) return true;
-        if (d % l == 0) { l = d; return true; }
-        long factor = d / (long)Gcd((ulong)l, (ulong)d);
-        if (long.LeadingZeroCount(l) + long.LeadingZeroCount(factor) < 65) return false;
-        l *= factor;
-        return true;
-    }
-
     private long D => _d == 0 ? 1 : _d;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -265,16 +177,20 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
         int start = allowSign && s.Length > 0 && s[0] == '-' ? 1 : 0;
         if (start == s.Length) return false;
         if (s[start] == '0' && (s.Length > start + 1 || start == 1)) return false; // leading zero or "-0"
-        long small = 0;
-        for (int i = start; i < s.Length; i++)
+        foreach (byte c in s[start..]) if (c < '0' || c > '9') return false;
+        // Chunks of up to 38 digits are exact in a UInt128; longer numbers combine them, most significant first.
+        int length = (s.Length - start - 1) % 38 + 1;
+        for (int i = start; i < s.Length; i += length, length = 38)
         {
-            if (s[i] < '0' || s[i] > '9') return false;
-            small = small * 10 + (s[i] - '0'); // exact while at most 18 digits
+            UInt128 chunk = 0;
+            foreach (byte c in s.Slice(i, length)) chunk = chunk * 10 + (uint)(c - '0');
+            value = i == start ? chunk : value * ChunkBase + chunk;
         }
-        if (s.Length - start <= 18) { value = start == 1 ? -small : small; return true; }
-        value = BigInteger.Parse(System.Text.Encoding.ASCII.GetString(s), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        if (start == 1) value = -value;
         return true;
     }
+
+    private static readonly BigInteger ChunkBase = BigInteger.Pow(10, 38);
 
     /// <summary>gcd by Euclid down to 64 bits, then the binary algorithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

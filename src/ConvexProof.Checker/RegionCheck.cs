@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 namespace ConvexProof.Checker;
 
@@ -8,14 +9,22 @@ internal sealed record RealisedCondition(int Neuron, string Downstream, Rational
 internal sealed record RegionOutcome(int Facets, int Boundary, int Redundant, int Flat, int Dismissed, int Degenerate,
     int NegativeJumps, List<RealisedCondition> Conditions);
 
-/// <summary>The shared, read-only context of the region checks.</summary>
-internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, RegionMaps[] Maps);
+/// <summary>The shared, read-only context of the region checks; BoxFaces[f] is constraint N + f as an integer row.</summary>
+internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, RegionMaps[] Maps)
+{
+    public IntegerRow[] BoxFaces { get; } = Domain is null ? [] : Enumerable.Range(0, 2 * Network.InputDim)
+        .Select(f => IntegerRow.Face(Network.InputDim, f >> 1, (f & 1) == 0 ? Domain.Lo[f >> 1] : Domain.Hi[f >> 1], (f & 1) == 1)).ToArray();
+}
 
 /// <summary>
 /// Checks one region entry against the network (docs/certificate.md, steps (a)–(c) and (e)).
 /// Constraint k &lt; N is c_k = ±z_k (sign by the pattern bit); k = N + 2i is x_i − lo_i and
-/// k = N + 2i + 1 is hi_i − x_i. All arithmetic is exact. Hot methods are compiled fully optimized
-/// at once (AggressiveOptimization): the CLI runs cold, and tier-0 code would dominate.
+/// k = N + 2i + 1 is hi_i − x_i. Every constraint is an <see cref="IntegerRow"/>, and every check
+/// that needs only a sign (interior and witness points, dismissed minima, slopes, Farkas identities)
+/// multiplies through by positive scales and denominators and takes the sign of one exact integer
+/// sum (<see cref="Integer.SignOfDot"/>); rationals are built only for condition values, jumps and messages.
+/// Hot methods are compiled fully optimized at once (AggressiveOptimization): the CLI runs cold,
+/// and tier-0 code would dominate.
 /// </summary>
 internal sealed class RegionCheck
 {
@@ -31,9 +40,9 @@ internal sealed class RegionCheck
     private readonly bool[] _vanishes; // scratch: neuron constraints that vanish at the current witness
     private readonly List<(int C, int[] Support)> _tight = []; // redundant neuron constraints with zero slack
     private readonly List<int> _touching = []; // dismissed neuron constraints whose minimum over the bounds is 0
-    private readonly Rational[] _scratchG, _scratchB; // a dismissed constraint's gradient and the bounds it meets
-    private readonly long[] _bounds; // lower and upper bound of axis i at 2i and 2i + 1, times _boundsDenominator (absent: 0)
-    private readonly long _boundsDenominator; // 0 when the bounds do not fit in 64 bits
+    private readonly Integer[] _bounds; // lower and upper bound of axis i at 2i and 2i + 1, times _boundsDenominator (absent: 0)
+    private readonly Integer _boundsDenominator;
+    private readonly Integer[] _scratch; // a dismissed constraint's bounds
 
     public RegionCheck(CheckContext ctx, int region, RegionEntry entry)
     {
@@ -46,12 +55,11 @@ internal sealed class RegionCheck
         _at = $"region {region}";
         _owner = new byte[_n + (ctx.Domain is null ? 0 : 2 * _d)];
         _vanishes = new bool[_n];
-        _scratchG = new Rational[_d];
-        _scratchB = new Rational[_d];
+        _scratch = new Integer[_d + 1];
         var bounds = new Rational[2 * _d];
         for (int i = 0; i < _d; i++) (bounds[2 * i], bounds[2 * i + 1]) = (entry.Lower[i]?.Value ?? Rational.Zero, entry.Upper[i]?.Value ?? Rational.Zero);
-        _bounds = new long[2 * _d];
-        if (!Rational.TryCommonDenominator(bounds, _bounds, out _boundsDenominator)) _boundsDenominator = 0;
+        _bounds = Integer.Homogeneous(bounds);
+        _boundsDenominator = _bounds[^1];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -59,22 +67,21 @@ internal sealed class RegionCheck
     {
         Partition();
         foreach (int k in _entry.Flat) CheckFlat(k);
+        var point = Integer.Homogeneous(_entry.Point);
         foreach (var facet in _entry.Facets)
         {
-            if (SignAt(facet.C, _entry.Point) <= 0)
+            if (SignAt(facet.C, point) <= 0)
                 throw Fail($"the point is not interior: facet constraint {facet.C} is {Value(facet.C, _entry.Point)} ≤ 0 there{ZeroHint(facet.C)}");
         }
         foreach (var redundant in _entry.Redundant)
         {
-            var target = new Rational[_d + 1];
-            for (int i = 0; i <= _d; i++) target[i] = Coefficient(redundant.C, i);
-            if (CheckFarkas(new Claim(redundant.C, -1, false), redundant.Farkas, target) == 0 && redundant.C < _n)
+            if (CheckFarkas(new Claim(redundant.C, -1, false), redundant.Farkas, Row(redundant.C)) == 0 && redundant.C < _n)
                 _tight.Add((redundant.C, Array.ConvertAll(redundant.Farkas, t => t.C)));
         }
         for (int i = 0; i < _d; i++)
         {
-            if (_entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, BoundTarget(i, lo.Value, upper: false));
-            if (_entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, BoundTarget(i, hi.Value, upper: true));
+            if (_entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, IntegerRow.Face(_d, i, lo.Value, upper: false));
+            if (_entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, IntegerRow.Face(_d, i, hi.Value, upper: true));
         }
         int dismissed = 0;
         for (int k = 0; k < _owner.Length; k++) if (_owner[k] == Dismissed) { CheckDismissed(k); dismissed++; }
@@ -135,138 +142,91 @@ internal sealed class RegionCheck
     {
         if (k >= _n) throw Fail($"flat lists constraint {k}, which is a box face, not a ReLU unit");
         if (_pattern[k] != '0') throw Fail($"flat unit {k} must have bit '0' in the pattern");
-        var row = _maps.Row(_ctx.Network.NeuronUnit[k]);
+        var row = Row(k);
         for (int i = 0; i <= _d; i++)
-            if (!row[i].IsZero) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {row[i]})");
-    }
-
-    /// <summary>The coefficients of x_i − lo (lower) or hi − x_i (upper).</summary>
-    private Rational[] BoundTarget(int axis, Rational value, bool upper)
-    {
-        var target = new Rational[_d + 1];
-        Array.Fill(target, Rational.Zero);
-        target[axis] = upper ? -Rational.One : Rational.One;
-        target[_d] = upper ? value : -value;
-        return target;
+            if (!row.Z[i].IsZero) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {-row.Coefficient(i)})");
     }
 
     /// <summary>
-    /// A dismissed constraint: its minimum over the region's bounds is ≥ 0, and it is not
-    /// identically 0 (that is a flat unit, and it would vanish at the interior point).
+    /// A dismissed constraint c = Sign·Z/σ: its minimum over the region's bounds is ≥ 0, and it is not
+    /// identically 0 (that is a flat unit, and it would vanish at the interior point). With the bounds
+    /// β/B over their common denominator B &gt; 0, σ·B·(minimum) = Sign·(Σ_i Z_i·β_i + Z_d·B), β_i the
+    /// lower bound where c's coefficient is &gt; 0, the upper where it is &lt; 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckDismissed(int k)
     {
-        // Fastest path: the sign from the integer maps (units only); then rationals in 128 bits; then rationals.
-        if (IntegerMinimum(k) is { } m && (m.Sign > 0 || (m.Sign == 0 && !m.Constant)))
-        {
-            if (m.Sign == 0) _touching.Add(k);
-            return;
-        }
-        bool usable = true;
-        for (int i = 0; i < _d; i++)
-        {
-            _scratchG[i] = Coefficient(k, i);
-            var bound = _scratchG[i].Sign > 0 ? _entry.Lower[i] : _scratchG[i].Sign < 0 ? _entry.Upper[i] : null;
-            usable &= bound is not null || _scratchG[i].IsZero;
-            _scratchB[i] = bound?.Value ?? Rational.Zero;
-        }
-        // Fast path: the exact sign of the minimum, without building it; the rational path words failures.
-        if (usable && Rational.SignOfSum(_scratchG, _scratchB, Coefficient(k, _d)) is int sign
-            && (sign > 0 || (sign == 0 && Array.Exists(_scratchG, g => !g.IsZero))))
-        {
-            if (sign == 0 && k < _n) _touching.Add(k);
-            return;
-        }
-        var min = Coefficient(k, _d);
+        var row = Row(k);
         bool constant = true;
         for (int i = 0; i < _d; i++)
         {
-            var g = Coefficient(k, i);
-            if (g.IsZero) continue;
+            int sign = row.Sign * row.Z[i].Sign;
+            _scratch[i] = default;
+            if (sign == 0) continue;
             constant = false;
-            var bound = g.Sign > 0 ? _entry.Lower[i] : _entry.Upper[i];
-            if (bound is null)
-                throw Fail($"constraint {k} is in none of facets, redundant and flat, and cannot be dismissed: the region has no {(g.Sign > 0 ? "lower" : "upper")} bound on x_{i}");
-            min += g * bound.Value;
+            if ((sign > 0 ? _entry.Lower[i] : _entry.Upper[i]) is null)
+                throw Fail($"constraint {k} is in none of facets, redundant and flat, and cannot be dismissed: the region has no {(sign > 0 ? "lower" : "upper")} bound on x_{i}");
+            _scratch[i] = _bounds[2 * i + (sign > 0 ? 0 : 1)];
         }
-        if (min.Sign < 0) throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {min} < 0");
-        if (constant && min.IsZero) throw Fail($"constraint {k} is dismissed but identically zero{ZeroHint(k)}");
-        if (min.IsZero && k < _n) _touching.Add(k);
+        _scratch[_d] = _boundsDenominator;
+        int min = row.Sign * Integer.SignOfDot(row.Z, _scratch);
+        if (min < 0)
+            throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {new Rational(row.Sign * Integer.Dot(row.Z, _scratch), row.Scale * _boundsDenominator.Value)} < 0");
+        if (constant && min == 0) throw Fail($"constraint {k} is dismissed but identically zero{ZeroHint(k)}");
+        if (min == 0 && k < _n) _touching.Add(k);
     }
 
     /// <summary>
-    /// For a unit's constraint c_k with integer row Z = ±σ·(g, h) (σ &gt; 0, sign by the bit) and the
-    /// bounds β/B over their common denominator B &gt; 0: σ·B·(minimum of c_k over the bounds) =
-    /// Σ_i Z_i·β_i + Z_d·B (β_i the lower bound where Z_i &gt; 0, the upper where Z_i &lt; 0), exactly in
-    /// 128 bits. Returns its sign (the minimum's) and whether the gradient is zero; null when it needs
-    /// the rational path (no integer row, a missing bound, or overflow).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (int Sign, bool Constant)? IntegerMinimum(int k)
-    {
-        if (k >= _n || _boundsDenominator == 0 || _maps.Integer(_ctx.Network.NeuronUnit[k]) is not { } z) return null;
-        int bit = _pattern[k] == '1' ? 1 : -1;
-        Span<long> beta = stackalloc long[_d];
-        bool constant = true;
-        for (int i = 0; i < _d; i++)
-        {
-            if (z[i] == 0) continue;
-            bool lower = bit * Math.Sign(z[i]) > 0;
-            if ((lower ? _entry.Lower[i] : _entry.Upper[i]) is null) return null;
-            beta[i] = _bounds[2 * i + (lower ? 0 : 1)];
-            constant = false;
-        }
-        return IntegerSign(z, beta, _boundsDenominator) is int sign ? (bit * sign, constant) : null;
-    }
-
-    /// <summary>
-    /// Σ λ_j g(c_j) = g(target) over facet constraints j with λ_j &gt; 0, and slack
+    /// Σ λ_j c_j = target on the gradient over facet constraints j with λ_j &gt; 0, and slack
     /// h(target) − Σ λ_j h(c_j) ≥ 0: then target ≥ 0 wherever the facet constraints hold.
-    /// Returns the sign of the slack.
+    /// With λ_j = a_j / b_j, L = lcm of the b_j and S = lcm of the scales (all &gt; 0), L·S·(Σ λ_j c_j − target)
+    /// is Σ_j m_j·Z_j − m·Z_target with integer multipliers m_j = Sign_j·a_j·(L/b_j)·(S/σ_j),
+    /// m = Sign_target·L·(S/σ_target): each coefficient is one exact integer sum. Returns the sign of the slack.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int CheckFarkas(Claim claim, FarkasTerm[] terms, Rational[] target)
+    private int CheckFarkas(Claim claim, FarkasTerm[] terms, IntegerRow target)
     {
+        var rows = new IntegerRow[terms.Length + 1];
+        BigInteger lambdas = BigInteger.One, scale = target.Scale;
         for (int t = 0; t < terms.Length; t++)
         {
             var (j, lambda) = terms[t];
             if (_owner[j] != Facet) throw Fail($"{claim}: Farkas term {t} uses constraint {j}, which is not a facet of this region");
             if (lambda.Sign <= 0) throw Fail($"{claim}: Farkas multiplier {t} is {lambda}, it must be > 0");
+            rows[t] = Row(j);
+            lambdas = Integer.Lcm(lambdas, lambda.Denominator);
+            scale = Integer.Lcm(scale, rows[t].Scale);
         }
-        if (FastFarkas(terms, target) is int slackSign) return slackSign;
+        rows[^1] = target;
+        var multipliers = new Integer[rows.Length];
+        for (int t = 0; t < terms.Length; t++)
+            multipliers[t] = Signed(rows[t].Sign, Scaled(Scaled(terms[t].Lambda.Numerator, lambdas, terms[t].Lambda.Denominator), scale, rows[t].Scale));
+        multipliers[^1] = Signed(-target.Sign, Scaled(lambdas, scale, target.Scale));
+        var column = new Integer[rows.Length];
+        int difference = 0;
         for (int i = 0; i <= _d; i++)
         {
-            Rational sum = Rational.Zero;
-            foreach (var (j, lambda) in terms) sum += lambda * Coefficient(j, i);
-            if (i < _d && sum != target[i])
-                throw Fail($"{claim}: the Farkas combination has gradient coefficient {i} = {sum}, it needs {target[i]}");
+            for (int t = 0; t < rows.Length; t++) column[t] = rows[t].Z[i];
+            difference = Integer.SignOfDot(multipliers, column);
+            if (i < _d && difference != 0)
+                throw Fail($"{claim}: the Farkas combination has gradient coefficient {i} = {Combination(terms, i)}, it needs {target.Coefficient(i)}");
         }
-        Rational offset = Rational.Zero;
-        foreach (var (j, lambda) in terms) offset += lambda * Coefficient(j, _d);
-        var slack = target[_d] - offset;
-        if (slack.Sign < 0) throw Fail($"{claim}: the Farkas slack is {slack} < 0");
-        if (slack.IsZero && terms.Length == 0) throw Fail($"{claim}: it is identically zero on this region{ZeroHint(claim.Constraint)}");
-        return slack.Sign;
+        if (difference > 0) throw Fail($"{claim}: the Farkas slack is {target.Coefficient(_d) - Combination(terms, _d)} < 0");
+        if (difference == 0 && terms.Length == 0) throw Fail($"{claim}: it is identically zero on this region{ZeroHint(claim.Constraint)}");
+        return -difference;
     }
 
-    /// <summary>The Farkas check by exact integer signs; null when it needs the rational path (overflow or failure).</summary>
-    private int? FastFarkas(FarkasTerm[] terms, Rational[] target)
+    /// <summary>v·(common/own), for own dividing common.</summary>
+    private static BigInteger Scaled(BigInteger v, BigInteger common, BigInteger own) => common == own ? v : v * (common / own);
+
+    private static BigInteger Signed(int sign, BigInteger v) => sign > 0 ? v : -v;
+
+    /// <summary>Σ λ_j·(coefficient i of c_j), for messages.</summary>
+    private Rational Combination(FarkasTerm[] terms, int i)
     {
-        if (terms.Length == 0) return null;
-        var lambdas = new Rational[terms.Length];
-        var coefficients = new Rational[terms.Length];
-        for (int t = 0; t < terms.Length; t++) lambdas[t] = terms[t].Lambda;
-        int? slack = null;
-        for (int i = 0; i <= _d; i++)
-        {
-            for (int t = 0; t < terms.Length; t++) coefficients[t] = Coefficient(terms[t].C, i);
-            // Σ λ_j c_j,i − target_i: 0 for the gradient, ≤ 0 for the constant (slack ≥ 0).
-            int? sign = Rational.SignOfSum(lambdas, coefficients, -target[i]);
-            if (sign is null || (i < _d && sign != 0) || (i == _d && sign > 0)) return null;
-            if (i == _d) slack = -sign;
-        }
-        return slack;
+        var sum = Rational.Zero;
+        foreach (var (j, lambda) in terms) sum += lambda * Coefficient(j, i);
+        return sum;
     }
 
     /// <summary>
@@ -279,27 +239,24 @@ internal sealed class RegionCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckWitness(FacetEntry facet, Where at)
     {
-        var w = facet.Point;
-        if (SignAt(facet.C, w) != 0) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, w)} ≠ 0");
+        var w = Integer.Homogeneous(facet.Point);
+        if (SignAt(facet.C, w) != 0) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, facet.Point)} ≠ 0");
         for (int k = 0; k < _n; k++) _vanishes[k] = _owner[k] == Flat;
         foreach (var other in _entry.Facets)
         {
             if (other.C == facet.C) { if (other.C < _n) _vanishes[other.C] = true; continue; }
             int v = SignAt(other.C, w);
-            if (v < 0) throw Fail($"{at}: the witness point is outside the region: facet constraint {other.C} is {Value(other.C, w)} < 0 there");
+            if (v < 0) throw Fail($"{at}: the witness point is outside the region: facet constraint {other.C} is {Value(other.C, facet.Point)} < 0 there");
             if (v == 0 && !PositiveMultiple(other.C, facet.C))
                 throw Fail($"{at}: facet constraint {other.C} also vanishes at the witness point and is not a positive multiple of c_{facet.C}: the face is lower-dimensional there");
             if (v == 0 && other.C < _n) _vanishes[other.C] = true;
         }
         foreach (var (c, support) in _tight)
-            _vanishes[c] = Array.TrueForAll(support, j => j >= _n ? IsBoxFaceZero(j, w) : _vanishes[j]);
+            _vanishes[c] = Array.TrueForAll(support, j => j >= _n ? SignAt(j, w) == 0 : _vanishes[j]);
         foreach (int c in _touching) _vanishes[c] = SignAt(c, w) == 0;
-        if (_ctx.Domain is null) return false;
-        for (int k = _n; k < _owner.Length; k++) if (IsBoxFaceZero(k, w)) return true;
+        for (int k = _n; k < _owner.Length; k++) if (SignAt(k, w) == 0) return true;
         return false;
     }
-
-    private bool IsBoxFaceZero(int k, Rational[] w) => Value(k, w).IsZero;
 
     /// <summary>
     /// The neighbour across an inner facet. Its pattern P' is the activation pattern at w + εu
@@ -307,6 +264,7 @@ internal sealed class RegionCheck
     /// vanishes at w has, under P''s own maps, slope along u &gt; 0 exactly when its P' bit is '1'.
     /// (Induction over layers: (1) makes all of P''s values at w equal this region's, so units that
     /// do not vanish keep their strict sign.) Returns the condition, or null and the jump if degenerate.
+    /// With u = −Sign_k·Z_k/σ_k, a slope along u is −Sign_k times a positive multiple of an integer dot product.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, Where at)
@@ -315,8 +273,8 @@ internal sealed class RegionCheck
         int r2 = facet.Neighbour;
         string p2 = _ctx.Patterns[r2];
         var rows2 = _ctx.Maps[r2];
-        var u = new Rational[_d];
-        for (int i = 0; i < _d; i++) u[i] = -Coefficient(facet.C, i);
+        var crossed = Row(facet.C);
+        var gradient = crossed.Z.AsSpan(0, _d);
         var differing = new List<int>();
         for (int k = 0; k < _n; k++)
         {
@@ -326,17 +284,20 @@ internal sealed class RegionCheck
                 differing.Add(k);
             }
             if (!_vanishes[k]) continue;
-            char bit = SlopeSign(rows2, net.NeuronUnit[k], facet.C, u) > 0 ? '1' : '0';
+            var z2 = rows2.Integer(net.NeuronUnit[k]).AsSpan(0, _d);
+            char bit = -crossed.Sign * Integer.SignOfDot(z2, gradient) > 0 ? '1' : '0';
             if (bit != p2[k])
-                throw Fail($"{at}: regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope {Dot(rows2.Row(net.NeuronUnit[k]), u)} along u there, so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'");
+                throw Fail($"{at}: regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope " +
+                           $"{new Rational(-crossed.Sign * Integer.Dot(z2, gradient), rows2.Scale(net.NeuronUnit[k]) * crossed.Scale)} along u there, " +
+                           $"so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'");
         }
         if (differing.Count == 0) throw Fail($"{at}: neighbour {r2} has the same activation pattern as this region");
-        var g1 = _maps.Row(net.OutputUnit);
-        var g2 = rows2.Row(net.OutputUnit);
-        var jump = Rational.Zero;
-        for (int i = 0; i < _d; i++) jump += (g2[i] - g1[i]) * u[i];
+        // The output rows of both regions share the output's scale σ: the gradient jump is (Z'_out − Z_out)·u / σ.
+        var change = new Integer[_d];
+        for (int i = 0; i < _d; i++) change[i] = rows2.Integer(net.OutputUnit)[i] - _maps.Integer(net.OutputUnit)[i];
         if (differing.Count > 1)
         {
+            var jump = new Rational(-crossed.Sign * Integer.Dot(change, gradient), _maps.Scale(net.OutputUnit) * crossed.Scale);
             if (facet.DegenerateNeurons is null)
                 throw Fail($"{at}: the crossing to region {r2} switches {differing.Count} units ({string.Join(", ", differing)}), so the facet must be marked \"degenerate\"");
             if (!facet.DegenerateNeurons.AsSpan().SequenceEqual(differing.ToArray()))
@@ -347,111 +308,57 @@ internal sealed class RegionCheck
         int s = differing[0];
         if (facet.DegenerateNeurons is not null) throw Fail($"{at}: marked \"degenerate\", but only unit {s} switches");
         // Only unit s differs, so f' − f = δ·(h'_s − h_s) = −δ·c_s as affine maps, where δ = ∂f/∂h_s
-        // with the common downstream pattern (the backward-pass value of docs/formats.md).
-        int axis = -1;
-        for (int i = 0; i < _d && axis < 0; i++) if (!Coefficient(s, i).IsZero) axis = i;
+        // with the common downstream pattern (the backward-pass value of docs/formats.md):
+        // δ = −(change_a / σ_out) / (Sign_s·Z_s,a / σ_s) on any axis a where c_s has a non-zero coefficient.
+        var switching = Row(s);
+        int axis = Array.FindIndex(switching.Z, 0, _d, z => !z.IsZero);
         if (axis < 0) throw Fail($"{at}: the switching unit {s} has a zero gradient");
-        var delta = -(g2[axis] - g1[axis]) / Coefficient(s, axis);
+        var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value);
         string downstream = _pattern[net.DownstreamStart(s)..];
-        return (new RealisedCondition(s, downstream, delta, facet.Point), jump);
+        return (new RealisedCondition(s, downstream, delta, facet.Point), Rational.Zero);
     }
 
-    /// <summary>c_j = μ·c_k with μ &gt; 0 (all d + 1 coefficients proportional).</summary>
+    /// <summary>c_j = μ·c_k with μ &gt; 0: all d + 1 integer coefficients proportional (cross products), with the same sign on an axis.</summary>
     private bool PositiveMultiple(int j, int k)
     {
-        int axis = -1;
-        for (int i = 0; i < _d && axis < 0; i++) if (!Coefficient(k, i).IsZero) axis = i;
-        if (axis < 0) return false;
-        var mu = Coefficient(j, axis) / Coefficient(k, axis);
-        if (mu.Sign <= 0) return false;
-        for (int i = 0; i <= _d; i++) if (Coefficient(j, i) != mu * Coefficient(k, i)) return false;
+        IntegerRow a = Row(j), b = Row(k);
+        int axis = Array.FindIndex(b.Z, 0, _d, z => !z.IsZero);
+        if (axis < 0 || a.Sign * a.Z[axis].Sign != b.Sign * b.Z[axis].Sign) return false;
+        for (int i = 0; i <= _d; i++) if (a.Z[i] * b.Z[axis] != b.Z[i] * a.Z[axis]) return false;
         return true;
     }
 
     private string ZeroHint(int k)
     {
         if (k < 0 || k >= _n) return "";
-        var row = _maps.Row(_ctx.Network.NeuronUnit[k]);
-        return Array.TrueForAll(row, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
+        return Array.TrueForAll(Row(k).Z, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
+    }
+
+    /// <summary>Constraint k as an integer row: a unit's map with the sign of its bit, or a box face.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private IntegerRow Row(int k)
+    {
+        if (k >= _n) return _ctx.BoxFaces[k - _n];
+        int unit = _ctx.Network.NeuronUnit[k];
+        return new IntegerRow(_maps.Integer(unit), _pattern[k] == '1' ? 1 : -1, _maps.Scale(unit));
     }
 
     /// <summary>Coefficient i of constraint k: i &lt; d the gradient, i = d the constant.</summary>
+    private Rational Coefficient(int k, int i) => Row(k).Coefficient(i);
+
+    /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X): σ·X·c_k(x) = Sign·Σ Z_i·(ξ, X)_i, with σ, X &gt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Rational Coefficient(int k, int i)
+    private int SignAt(int k, Integer[] x)
     {
-        if (k < _n)
-        {
-            var v = _maps.Row(_ctx.Network.NeuronUnit[k])[i];
-            return _pattern[k] == '1' ? v : -v;
-        }
-        var box = _ctx.Domain!;
-        int axis = (k - _n) >> 1;
-        bool upper = ((k - _n) & 1) == 1;
-        if (i < _d) return i != axis ? Rational.Zero : upper ? -Rational.One : Rational.One;
-        return upper ? box.Hi[axis] : -box.Lo[axis];
+        var row = Row(k);
+        return row.Sign * Integer.SignOfDot(row.Z, x);
     }
 
-    /// <summary>
-    /// The sign of c_k(x): for a unit with an integer row Z = σ·(g, h) and x = ξ/X over a common
-    /// denominator, σ·X·z(x) = Σ Z_i·ξ_i + Z_d·X exactly (σ, X &gt; 0); otherwise from the rational value.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SignAt(int k, Rational[] x)
-    {
-        Span<long> xi = stackalloc long[_d];
-        if (k < _n && _maps.Integer(_ctx.Network.NeuronUnit[k]) is { } z && Rational.TryCommonDenominator(x, xi, out long den)
-            && IntegerSign(z, xi, den) is int sign)
-            return _pattern[k] == '1' ? sign : -sign;
-        return Value(k, x).Sign;
-    }
-
-    /// <summary>
-    /// The sign of the slope of unit <paramref name="unit"/> of <paramref name="maps"/> along u = −g(c_k):
-    /// with integer rows, u = ∓Z'/σ' (Z' the row of c_k's unit, sign by its bit), so the slope is a
-    /// positive multiple of ∓Σ Z_i·Z'_i; otherwise from the rational slope.
-    /// </summary>
-    private int SlopeSign(RegionMaps maps, int unit, int k, Rational[] u)
-    {
-        if (k < _n && maps.Integer(unit) is { } z && _maps.Integer(_ctx.Network.NeuronUnit[k]) is { } zk
-            && IntegerSign(z, zk.AsSpan(0, _d), 0) is int sign)
-            return _pattern[k] == '1' ? -sign : sign;
-        return Dot(maps.Row(unit), u).Sign;
-    }
-
-    /// <summary>The sign of Σ_{i&lt;d} z_i·ξ_i + z_d·c, exactly in 128 bits; null on overflow.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int? IntegerSign(long[] z, ReadOnlySpan<long> xi, long c)
-    {
-        Int128 sum = (Int128)z[^1] * c;
-        for (int i = 0; i < xi.Length; i++)
-        {
-            Int128 term = (Int128)z[i] * xi[i], next = sum + term;
-            if (((sum ^ next) & (term ^ next)) < 0) return null; // signed overflow of the sum
-            sum = next;
-        }
-        return Int128.Sign(sum);
-    }
-
-    /// <summary>c_k(x).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>c_k(x), for messages.</summary>
     private Rational Value(int k, Rational[] x)
     {
-        if (k >= _n)
-        {
-            var box = _ctx.Domain!;
-            int axis = (k - _n) >> 1;
-            return ((k - _n) & 1) == 0 ? x[axis] - box.Lo[axis] : box.Hi[axis] - x[axis];
-        }
-        var row = _maps.Row(_ctx.Network.NeuronUnit[k]);
-        var z = row[_d] + Dot(row, x);
-        return _pattern[k] == '1' ? z : -z;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Rational Dot(Rational[] row, Rational[] v)
-    {
-        var sum = Rational.Zero;
-        for (int i = 0; i < v.Length; i++) if (!row[i].IsZero && !v[i].IsZero) sum += row[i] * v[i];
-        return sum;
+        var value = Coefficient(k, _d);
+        for (int i = 0; i < _d; i++) value += Coefficient(k, i) * x[i];
+        return value;
     }
 }

@@ -91,6 +91,21 @@ public class InputTests
         Assert.Equal("-123456789012345678901234567891/7", big.ToString());
     }
 
+    /// <summary>Integers are read in 38-digit chunks: every length around the chunk boundaries reads back exactly.</summary>
+    [Fact]
+    public void LongIntegersAreParsedExactly()
+    {
+        var digits = string.Concat(Enumerable.Range(0, 120).Select(i => (char)('1' + (i * 7) % 9)));
+        foreach (int length in new[] { 1, 18, 19, 37, 38, 39, 40, 75, 76, 77, 114, 120 })
+            foreach (string text in new[] { digits[..length], "-" + digits[..length], $"{digits[..length]}/{System.Numerics.BigInteger.Parse(digits[..length]) + 1}" })
+            {
+                Assert.True(Rational.TryParseCanonical(text, out var value), text);
+                Assert.Equal(text, value.ToString());
+            }
+        Assert.False(Rational.TryParseCanonical("1" + new string('0', 40) + "x", out _));
+        Assert.False(Rational.TryParseCanonical("0" + digits[..40], out _));
+    }
+
     [Fact]
     public void HashFollowsTheCanonicalText()
     {
