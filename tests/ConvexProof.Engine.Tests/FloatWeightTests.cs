@@ -85,6 +85,20 @@ public class FloatWeightTests
     }
 
     [Fact]
+    public void MultiplyLowIsTheExactProductWhenItFits()
+    {
+        var random = new Random(3);
+        for (int trial = 0; trial < 20000; trial++)
+        {
+            int wBits = random.Next(0, 63), hBits = random.Next(0, 126 - wBits);
+            long w = (long)(RandomBig(random, wBits) % long.MaxValue);
+            var h = (Int128)RandomBig(random, hBits);
+            if (trial % 100 == 0) w = trial % 200 == 0 ? -1 : 1;
+            Assert.Equal((BigInteger)w * (BigInteger)h, (BigInteger)Integers.MultiplyLow(w, h));
+        }
+    }
+
+    [Fact]
     public void FractionFreeSolveIsExact()
     {
         var random = new Random(5);

@@ -148,6 +148,9 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
     /// </summary>
     public bool BoundedMaps { get; private init; }
 
+    /// <summary>Every scaled weight W' fits in 64 bits (so products with 128-bit maps need one hardware multiplication).</summary>
+    public bool WeightsFit64 { get; private init; }
+
     internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t, bool boundedMaps = false)
     {
         int layers = network.Layers.Count;
@@ -173,7 +176,8 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
             bias[l] = scaledBias[0];
             skip[l] = scaledSkip;
         }
-        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps };
+        bool fit64 = weights.All(layer => layer.All(row => row.All(w => Integers.ToBig(w) > long.MinValue && Integers.ToBig(w) <= long.MaxValue)));
+        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64 };
     }
 
     /// <summary>values·scale as integers of type T; false when one does not fit.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Numbers;
@@ -214,7 +215,15 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                         var hj = h[j];
                         T w = row[j];
                         if (hj is null || T.IsZero(w)) continue;
-                        if (bounded) for (int i = 0; i <= d; i++) z[i] = unchecked(z[i] + w * hj[i]);
+                        if (bounded && typeof(T) == typeof(Int128) && net.WeightsFit64)
+                        {
+                            // The hot loop of float32 networks: a 64-bit weight times 128-bit maps.
+                            long w64 = (long)(Int128)(object)w;
+                            var zz = Unsafe.As<T[], Int128[]>(ref z);
+                            var hh = Unsafe.As<T[], Int128[]>(ref hj);
+                            for (int i = 0; i <= d; i++) zz[i] += Integers.MultiplyLow(w64, hh[i]);
+                        }
+                        else if (bounded) for (int i = 0; i <= d; i++) z[i] = unchecked(z[i] + w * hj[i]);
                         else for (int i = 0; i <= d; i++) z[i] = checked(z[i] + w * hj[i]);
                     }
                     var skip = net.Skip[l][u];
