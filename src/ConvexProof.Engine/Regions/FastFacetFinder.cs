@@ -24,11 +24,10 @@ public static class FastFacetFinder
     public static RegionGeometry? Analyse<T>(IntegerRegionMaps<T> maps, Domain domain, Rational[] interior)
         where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
-        var rows = ScaledRows(maps, domain, out var scales);
-        if (rows is null) return null;
+        if (maps.Constraints(domain) is not var (rows, scales, approximate)) return null;
         try
         {
-            return new Analysis<T>(rows, scales, interior).Run();
+            return new Analysis<T>(rows, scales, approximate, interior).Run();
         }
         catch (OverflowException)
         {
@@ -85,7 +84,7 @@ public static class FastFacetFinder
     private static T From<T>(BigInteger v) where T : struct, IBinaryInteger<T> =>
         Integers.TryFrom(v, out T r) ? r : throw new OverflowException();
 
-    private sealed class Analysis<T>(T[][] rows, BigInteger[] scales, Rational[] interior)
+    private sealed class Analysis<T>(T[][] rows, BigInteger[] scales, double[][] approximateRows, Rational[] interior)
         where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
         private readonly int _d = interior.Length;
@@ -189,8 +188,7 @@ public static class FastFacetFinder
         private double[] UnitDirection(int k)
         {
             var r = rows[k];
-            var values = typeof(T) == typeof(long) ? new double[r.Length] : (double[])ApproximateRows[k].Clone();
-            if (typeof(T) == typeof(long)) for (int i = 0; i < values.Length; i++) values[i] = Integers.ToDouble(r[i]);
+            var values = approximateRows[k];
             double norm = 0;
             for (int i = 0; i < _d; i++) norm += values[i] * values[i];
             if (!double.IsFinite(norm) || norm == 0)
@@ -198,7 +196,9 @@ public static class FastFacetFinder
                 double max = 0;
                 for (int i = 0; i < values.Length; i++) max = Math.Max(max, Math.Abs(values[i]));
                 int exponent = double.IsFinite(max) && max > 0 ? Math.ILogB(max) : 0;
-                for (int i = 0; i < values.Length; i++) values[i] = Math.ScaleB(values[i], -exponent);
+                var scaled = new double[values.Length];
+                for (int i = 0; i < values.Length; i++) scaled[i] = Math.ScaleB(values[i], -exponent);
+                values = scaled;
                 norm = 0;
                 for (int i = 0; i < _d; i++) norm += values[i] * values[i];
             }
@@ -308,13 +308,13 @@ public static class FastFacetFinder
         private bool ValidWitness(Rational[] w, int group)
         {
             var e = new ExactPoint(w);
-            if (e.Sign(rows[_groups[group][0]], ApproximateRows[_groups[group][0]]) != 0) return false;
+            if (e.Sign(rows[_groups[group][0]], approximateRows[_groups[group][0]]) != 0) return false;
             for (int k = 0; k < rows.Length; k++)
             {
                 int g = _groupOf[k];
                 if (g == group) continue;
                 if (g < 0 && !_redundant.ContainsKey(k)) continue; // flat
-                if (e.Sign(rows[k], ApproximateRows[k]) <= 0) return false;
+                if (e.Sign(rows[k], approximateRows[k]) <= 0) return false;
             }
             return true;
         }
@@ -327,13 +327,6 @@ public static class FastFacetFinder
             for (int i = 0; i < _d; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - _p[i].ToDouble()));
             return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
         }
-
-        private double[][]? _approximateRows;
-
-        /// <summary>The rows as doubles for the sign filter (only for wide T: 64-bit rows are tested exactly in 128 bits).</summary>
-        private double[][] ApproximateRows => _approximateRows ??= typeof(T) == typeof(long)
-            ? new double[rows.Length][]
-            : [.. rows.Select(r => r.Select(Integers.ToDouble).ToArray())];
 
         /// <summary>The integer rows as rationals, for the exact LPs (every row: the fallback paths need them all).</summary>
         private Rational[][] ExactRows => _exactRows ??= [.. rows.Select(r => r.Select(Integers.ToRational).ToArray())];

@@ -120,16 +120,14 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
     public override Rational[]? InteriorBeyond(Domain domain, Rational[] w, IntegerRegionMaps from, int k)
     {
         var u = ((IntegerRegionMaps<T>)from).OutwardNormal(k);
-        var rows = FastFacetFinder.ScaledRows(this, domain, out _);
-        if (rows is null) return null;
+        if (Constraints(domain) is not var (rows, _, approximate)) return null;
         var wd = w.Select(v => v.ToDouble()).ToArray();
         var ud = u.Select(Integers.ToDouble).ToArray();
         double tMax = double.PositiveInfinity, uNorm = 0;
         foreach (var ui in ud) uNorm = Math.Max(uNorm, Math.Abs(ui));
-        var approximate = new double[rows.Length][];
         for (int r = 0; r < rows.Length; r++)
         {
-            var row = approximate[r] = rows[r].Select(Integers.ToDouble).ToArray();
+            var row = approximate[r];
             double slope = 0, value = row[^1];
             for (int i = 0; i < ud.Length; i++)
             {
@@ -157,6 +155,32 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         var simple = PointSimplifier.Interior(p, Inside, tD * uNorm / 4);
         if (!ReferenceEquals(simple, p)) return simple;
         return Inside(p) ? p : null;
+    }
+
+    private (Domain Domain, (T[][] Rows, BigInteger[] Scales, double[][] Approximate)? Value)? _constraints;
+
+    /// <summary>
+    /// The region's constraints c'_k = s_k·c_k as integer rows (ReLU units, then box faces), their
+    /// scales, and the rows as doubles for the sign filter; null when they do not fit T. Computed
+    /// once: the crossing that finds a region and its analysis both need them.
+    /// </summary>
+    internal (T[][] Rows, BigInteger[] Scales, double[][] Approximate)? Constraints(Domain domain)
+    {
+        if (_constraints is { } cached && ReferenceEquals(cached.Domain, domain)) return cached.Value;
+        (T[][], BigInteger[], double[][])? value = null;
+        if (FastFacetFinder.ScaledRows(this, domain, out var scales) is T[][] rows)
+        {
+            var approximate = new double[rows.Length][];
+            for (int k = 0; k < rows.Length; k++)
+            {
+                var row = rows[k];
+                var a = approximate[k] = new double[row.Length];
+                for (int i = 0; i < row.Length; i++) a[i] = Integers.ToDouble(row[i]);
+            }
+            value = (rows, scales, approximate);
+        }
+        _constraints = (domain, value);
+        return value;
     }
 
     internal static bool IsZeroRow(T[] row)
