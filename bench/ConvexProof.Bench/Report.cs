@@ -141,6 +141,8 @@ public static class Report
                     b.Cdd is null ? "—" : F(r.MicrosecondsPerRegion / 1000 / b.Cdd.MsPerRegion, "0.000") + "×",
                 }));
 
+        s.Append(ProfileNotes);
+
         s.Append("## Targets\n\n");
         Table(s, ["target", "measured", "result"], [.. Targets(results), .. VerdictTargets(results, startupSeconds, limit)]);
         s.Append("Reference points (not run here): the paper authors' float32 PyTorch checker, in floating point and without a " +
@@ -173,6 +175,42 @@ public static class Report
         foreach (var n in notes) s.Append("- ").Append(n).Append('\n');
         return s.ToString();
     }
+
+    /// <summary>
+    /// What profiling found (written by hand: perf on the CLI with DOTNET_PerfMapEnabled=1, one
+    /// thread, issue 9); the measurements above show the effect of the changes it led to.
+    /// </summary>
+    private const string ProfileNotes = """
+        ## Where the time goes (profile, issue 9)
+
+        Profiled with `perf record -g` on the CLI (`DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0`,
+        `--threads 1`) and `dotnet-trace` (sampled thread time), on the float32 networks:
+
+        - **Before:** float32 weights made the 64-bit integer network overflow (per-layer scales of
+          about 2^30 from the smallest weights' last mantissa bits; 2^101 after three layers), so every
+          region fell back to reduced rationals: ~50% of the time in `BigInteger.GreatestCommonDivisor`
+          under `Rational` arithmetic (forward pass, exact Clarkson, Farkas), and no bounding boxes, so
+          every constraint carried its own Farkas multipliers (f32 d2_32x32: 10.2 s, 20 MB certificate,
+          9.6 KB/region).
+        - **Change:** the integer network over 128-bit integers when an a-priori bound proves no
+          local map can reach 2^126 (unchecked forward pass, one hardware multiplication per weight ×
+          entry), BigInteger otherwise — never rationals; signs by a double filter with a rigorous
+          error bound, exact only when it cannot decide; fraction-free basis solutions; gcd-free grouping
+          of proportional constraints; constraint rows and their doubles built once per region
+          (docs/maths.md). f32 d2_32x32: 1.0 s and 1.6 KB/region, with the same certificates on every
+          integer width (tested).
+        - **After** (f32 d2_64x64x64, 128-bit tier): no single hot spot remains. About 30% is the .NET
+          runtime's allocation and garbage collection (rows are arrays per unit and region), ~12% the
+          forward pass of new regions, ~4% the backward pass for kink values, ~10% gcds that put
+          written multipliers and witness points in canonical form, the rest spread over rays, LPs and
+          the certificate writer. On the BigInteger tier (f32 d3_10x10x10x10x10, six layers) allocation
+          and gcd are larger still (BigInteger values are heap objects); regions there need ~10 exact
+          LPs each because their boxes dismiss fewer constraints.
+        - **Time to verdict** is dominated by start-up and JIT: the CLI is published ReadyToRun, but
+          generic instantiations over Int128 and BigInteger are still compiled on first use.
+
+
+        """;
 
     private static IEnumerable<string[]> Targets(List<CaseResult> results)
     {
