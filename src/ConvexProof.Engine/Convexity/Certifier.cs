@@ -66,7 +66,8 @@ public static class Certifier
         var constant = new SortedDictionary<int, ConstantUnit>();
         int regionCount = 0;
         var scaled = ScaledNetwork.Create(network, options.IntegerWidth);
-        // Kink values computed by the early-stop test on the analysing threads, reused below.
+        // Kink values are computed on the analysing threads (the sequential numbering pass below only
+        // reads them), and there also decide the early stop.
         var screened = new ConcurrentDictionary<string, RegionKinks>(StringComparer.Ordinal);
         TimeSpan? timeToVerdict = null;
         var explorer = new RegionExplorer(network, domain)
@@ -75,14 +76,15 @@ public static class Certifier
             Scaled = scaled,
             // The test sees the region's own pattern (c = ⟨a, Φ^{k→}⟩ uses its downstream units), so a
             // violation stops exploration when the region carrying it is analysed, not after its level.
-            StopAfter = options.StopAtFirstViolation
-                ? (maps, crossings) =>
-                {
-                    var kinks = new RegionKinks(network, scaled, maps.Pattern);
-                    screened[maps.Pattern] = kinks;
-                    return crossings.Any(f => !f.Boundary && (f.IsDegenerate ? f.Jump!.Value.Sign < 0 : kinks.Value(f.Switching[0]).Sign < 0));
-                }
-                : null,
+            StopAfter = (maps, crossings) =>
+            {
+                var kinks = new RegionKinks(network, scaled, maps.Pattern);
+                screened[maps.Pattern] = kinks;
+                bool violated = false;
+                foreach (var f in crossings)
+                    if (!f.Boundary && (f.IsDegenerate ? f.Jump!.Value.Sign < 0 : kinks.Value(f.Switching[0]).Sign < 0)) violated = true;
+                return violated && options.StopAtFirstViolation;
+            },
         };
         explorer.Explore((region, maps) =>
         {
@@ -149,22 +151,31 @@ public static class Certifier
     /// The condition values c_k of one region's pattern, from one backward pass (64-bit on the
     /// integer-scaled network when it fits, exact rationals otherwise), computed on first use.
     /// </summary>
+    /// <summary>c_k of one region's units, computed on first use and kept (one reduced rational each).</summary>
     private sealed class RegionKinks(Network network, ScaledNetwork scaled, string pattern)
     {
         private Func<int, Rational>? _scaled;
         private Rational[]? _exact;
         private bool _scaledTried;
+        private readonly Dictionary<int, Rational> _values = [];
 
         public Rational Value(int unit)
         {
+            if (_values.TryGetValue(unit, out var known)) return known;
             if (!_scaledTried)
             {
                 _scaled = scaled.KinkValues(pattern);
                 _scaledTried = true;
             }
-            if (_scaled is not null) return _scaled(unit);
-            _exact ??= KinkValues.Backward(network, pattern);
-            return _exact[unit];
+            Rational value;
+            if (_scaled is not null) value = _scaled(unit);
+            else
+            {
+                _exact ??= KinkValues.Backward(network, pattern);
+                value = _exact[unit];
+            }
+            _values[unit] = value;
+            return value;
         }
     }
 

@@ -31,8 +31,8 @@ public sealed class RegionExplorer(Network network, Domain domain)
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// Optional test run on each region as soon as it is analysed, on the analysing thread (so it
-    /// must be thread-safe): true ends exploration after that region, with <see cref="StoppedEarly"/>
+    /// Optional hook run on each region as soon as it is analysed, on the analysing thread (so it
+    /// must be thread-safe; per-region work done here runs in parallel): true ends exploration after that region, with <see cref="StoppedEarly"/>
     /// set. Within a breadth-first level the lowest such region wins: every region before it is still
     /// analysed and handed to onRegion, none after it, so where exploration stops (and what the
     /// consumer saw) does not depend on the number of threads.
