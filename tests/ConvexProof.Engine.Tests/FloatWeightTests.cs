@@ -39,7 +39,7 @@ public class FloatWeightTests
             }
             var exact = new Rational(row[d], BigInteger.One);
             for (int i = 0; i < d; i++) exact += (Rational)row[i] * x[i];
-            var approximation = x.Select(v => v.ToDouble()).ToArray();
+            var approximation = x.Select(SignFilter.Input).ToArray();
             if (SignFilter.TrySign(row, approximation, out int sign))
             {
                 Assert.Equal(exact.Sign, sign);
@@ -55,6 +55,19 @@ public class FloatWeightTests
         }
         Assert.True(decided > 1000, $"the filter decided only {decided} cases");
         Assert.True(undecided > 100, $"the near-zero cases never reached the exact fallback ({undecided})");
+    }
+
+    [Fact]
+    public void SignFilterRefusesCoordinatesThatUnderflow()
+    {
+        // x = 2^-1100 underflows to 0 in double; with a huge coefficient the true value is positive.
+        var x = new Rational[] { new(BigInteger.One, BigInteger.One << 1100) };
+        BigInteger[] row = [BigInteger.One << 1090, BigInteger.Zero];
+        Assert.True(double.IsNaN(SignFilter.Input(x[0])));
+        Assert.False(SignFilter.TrySign(row, [.. x.Select(SignFilter.Input)], out _));
+        Assert.Equal(1, new ExactPoint(x).Sign(row));
+        var tinyNegative = new Rational[] { new(-BigInteger.One, BigInteger.One << 800) };
+        Assert.Equal(-1, new ExactPoint(tinyNegative).Sign(new BigInteger[] { BigInteger.One << 700, BigInteger.Zero }));
     }
 
     [Fact]
@@ -79,7 +92,7 @@ public class FloatWeightTests
             if (trial % 2 == 0 && min.IsInteger && BigInteger.Abs(min.Numerator).GetBitLength() < 120)
                 row[d] = (Int128)(-min.Numerator) + random.Next(-1, 2);
             min += (Rational)(BigInteger)row[d];
-            if (SignFilter.TryMinimumSign(row, [.. lower.Select(v => v.ToDouble())], [.. upper.Select(v => v.ToDouble())], out int sign))
+            if (SignFilter.TryMinimumSign(row, [.. lower.Select(SignFilter.Input)], [.. upper.Select(SignFilter.Input)], out int sign))
                 Assert.Equal(min.Sign, sign);
         }
     }

@@ -44,7 +44,7 @@ public sealed class ExactPoint
     private double[]? _approximation;
 
     /// <summary>The coordinates as doubles, each within 4u of the exact value (for <see cref="SignFilter"/>).</summary>
-    public double[] Approximation => _approximation ??= [.. Coordinates.Select(c => c.ToDouble())];
+    public double[] Approximation => _approximation ??= [.. Coordinates.Select(SignFilter.Input)];
 
     private void Big()
     {

@@ -17,7 +17,10 @@ namespace ConvexProof.Geometry;
 /// (Higham, Accuracy and Stability of Numerical Algorithms, §3.1). The computed M̃ is at least
 /// M·(1 − γ_{d+2}). Altogether |computed − exact| ≤ (d + 12)·u·M̃·(1 + O(u)), and the bound used,
 /// (2d + 32)·u·M̃ + 2^-1000, covers it with room for the rounding of the bound itself and for
-/// gradual underflow of tiny products. Any infinite or NaN intermediate leaves the sign undecided.
+/// gradual underflow of tiny products. Rational inputs go through <see cref="Input"/>, which refuses
+/// values below 2^-766 (whose doubles may have lost relative accuracy to underflow): every product of
+/// such an input with an integer entry (|R| ≥ 1) is then at least 2^-766, far above the underflow
+/// range. Any infinite or NaN intermediate leaves the sign undecided.
 /// </remarks>
 public static class SignFilter
 {
@@ -74,6 +77,20 @@ public static class SignFilter
         }
         return Decide(s, m, d, out sign);
     }
+
+    /// <summary>
+    /// A rational as a filter input: its double when that is within 4u relatively, NaN otherwise
+    /// (overflow, or so small that gradual underflow loses relative accuracy), which leaves every
+    /// sum it enters undecided.
+    /// </summary>
+    public static double Input(Rational value)
+    {
+        if (value.IsZero) return 0;
+        double d = value.ToDouble();
+        return double.IsFinite(d) && Math.Abs(d) >= MinimumNormalInput ? d : double.NaN;
+    }
+
+    private const double MinimumNormalInput = 2.5764595078388533e-231; // 2^-766: products with integers stay normal
 
     private static bool Decide(double s, double m, int d, out int sign)
     {

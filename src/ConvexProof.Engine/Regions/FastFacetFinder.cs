@@ -420,8 +420,8 @@ public static class FastFacetFinder
             return new Box(lower, upper, lowerFarkas, upperFarkas, den, lowerNum, upperNum)
             {
                 Small = small, SmallDenominator = smallDen, SmallBits = smallBits,
-                LowerApprox = [.. lower.Select(v => v is Rational r ? r.ToDouble() : double.NaN)],
-                UpperApprox = [.. upper.Select(v => v is Rational r ? r.ToDouble() : double.NaN)],
+                LowerApprox = [.. lower.Select(v => v is Rational r ? SignFilter.Input(r) : double.NaN)],
+                UpperApprox = [.. upper.Select(v => v is Rational r ? SignFilter.Input(r) : double.NaN)],
             };
         }
 
