@@ -104,8 +104,15 @@ public sealed class CertifyCommand : ICommand
     private static int RunSingle(string netPath, string outPath, Settings settings, CliContext context)
     {
         CheckOutputFolder(outPath);
-        var outcome = CertifyOne(netPath, outPath, settings);
-        settings.Progress.Finish();
+        Outcome outcome;
+        try
+        {
+            outcome = CertifyOne(netPath, outPath, settings);
+        }
+        finally
+        {
+            settings.Progress.Finish(); // also before an internal error's line
+        }
         if (settings.Json) context.Out.WriteLine(ToJson(outcome));
         if (outcome.Error is not null)
         {
@@ -181,6 +188,10 @@ public sealed class CertifyCommand : ICommand
     private static Outcome CertifyOne(string netPath, string certPath, Settings settings)
     {
         var clock = Stopwatch.StartNew();
+        // --timeout covers every phase of this network: reading, exploring, writing, Z3.
+        var limits = settings.Limits with { StartTimestamp = Stopwatch.GetTimestamp() };
+        using var deadline = new CancellationTokenSource();
+        if (limits.Timeout is TimeSpan timeout) deadline.CancelAfter(timeout);
         Network network;
         Domain domain;
         try
@@ -211,7 +222,7 @@ public sealed class CertifyCommand : ICommand
                 using var writer = new CertificateStreamWriter(stream, NetworkHash.Sha256(network), domain, background: true);
                 result = Certifier.Certify(network, domain, new CertifyOptions
                 {
-                    Limits = settings.Limits,
+                    Limits = limits,
                     Progress = settings.Progress.Callback,
                     RegionSink = writer.Add,
                     KeepRegions = false,
@@ -220,7 +231,19 @@ public sealed class CertifyCommand : ICommand
                 if (result.Verdict == Verdict.Undecided) return false;
                 if (result.Complete)
                 {
-                    writer.Finish(result);
+                    try
+                    {
+                        writer.Finish(result, deadline.Token);
+                    }
+                    catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                    {
+                        result = result with
+                        {
+                            Verdict = Verdict.Undecided,
+                            UndecidedReason = $"time limit reached while writing the certificate ({limits.Timeout!.Value.TotalSeconds:0.#} s; {result.Statistics.Regions} regions explored)",
+                        };
+                        return false;
+                    }
                     return true;
                 }
                 // A refutation found before a limit: the counterexample alone, no partial regions.
@@ -235,17 +258,24 @@ public sealed class CertifyCommand : ICommand
         {
             return new Outcome(netPath, certPath, network, null, e.Message, null, clock.Elapsed);
         }
-        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed, Confirm(network, domain, result!, settings));
+        TimeSpan? left = limits.Timeout is TimeSpan total ? total - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed, Confirm(network, domain, result!, settings, left));
     }
 
-    /// <summary>Independent Z3 confirmation of the degenerate frontiers, as one line for the summary.</summary>
-    private static string? Confirm(Network network, Domain domain, CertificationResult result, Settings settings)
+    /// <summary>
+    /// Independent Z3 confirmation of the degenerate frontiers, as one line for the summary, within
+    /// what is left of the time limit (the verdict is exact already; running out only leaves
+    /// frontiers unconfirmed).
+    /// </summary>
+    private static string? Confirm(Network network, Domain domain, CertificationResult result, Settings settings, TimeSpan? left)
     {
         if (result.Degeneracies.Frontiers.Count == 0) return null;
         if (settings.Smt is null) return "not asked (--no-smt)";
+        if (result.Verdict == Verdict.Undecided) return "not asked (no verdict)";
+        if (left is TimeSpan l && l <= TimeSpan.Zero) return "not confirmed (time limit reached)";
         try
         {
-            var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt);
+            var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt, budget: left);
             foreach (var problem in summary.Problems) settings.Warnings.WriteLine($"convexproof: WARNING: z3 contradicts the engine: {problem}");
             return summary.Describe();
         }

@@ -21,11 +21,11 @@ namespace ConvexProof.Regions;
 /// </summary>
 public static class FastFacetFinder
 {
-    public static RegionGeometry? Analyse(IntegerRegionMaps maps, Domain domain, Rational[] interior)
+    public static RegionGeometry? Analyse(IntegerRegionMaps maps, Domain domain, Rational[] interior, AnalysisControl? control = null)
     {
         var rows = ScaledRows(maps, domain, out var scales);
         if (rows is null) return null;
-        return new Analysis(rows, scales, interior).Run();
+        return new Analysis(rows, scales, interior, control ?? AnalysisControl.None).Run();
     }
 
     /// <summary>c'_k = s_k·c_k with integer coefficients, or null if they do not fit in 64 bits.</summary>
@@ -66,8 +66,9 @@ public static class FastFacetFinder
         return rows;
     }
 
-    private sealed class Analysis(long[][] rows, BigInteger[] scales, Rational[] interior)
+    private sealed class Analysis(long[][] rows, BigInteger[] scales, Rational[] interior, AnalysisControl control)
     {
+        private readonly CancellationToken _cancel = control.Cancel;
         private readonly int _d = interior.Length;
         private readonly List<List<int>> _groups = [];
         private readonly long[] _memberFactor = new long[rows.Length]; // per constraint: gcd used to normalise
@@ -96,7 +97,12 @@ public static class FastFacetFinder
             Classify();
             _isFacet = new bool[_groups.Count];
             PrepareDoubles();
-            foreach (var direction in ProposalDirections()) TryRay(direction);
+            foreach (var direction in ProposalDirections())
+            {
+                control.ThrowIfStopped();
+                TryRay(direction);
+            }
+            control.Report(_facetGroups.Count, _groups.Count);
             var box = Bounds();
             var dismissed = new bool[_groups.Count];
             int dismissedCount = 0;
@@ -298,6 +304,7 @@ public static class FastFacetFinder
             for (int i = 0; i < _d; i++)
                 for (int side = 0; side < 2; side++)
                 {
+                    control.ThrowIfStopped();
                     var bound = Bound(i, side == 0 ? 1 : -1);
                     if (bound is null) continue;
                     any = true;
@@ -367,6 +374,7 @@ public static class FastFacetFinder
             e0[i] = sign;
             for (int proposals = 0; proposals < 4 * _d + 8; proposals++)
             {
+                control.ThrowIfStopped();
                 var (lp, reps) = DoubleLp(e0);
                 if (lp is null) break;
                 if (lp.Status == LpStatus.Optimal)
@@ -396,7 +404,7 @@ public static class FastFacetFinder
                 Array.Fill(e, Rational.Zero);
                 e[i] = sign;
                 var cost = reps.Select(k => (Rational)rows[k][_d]).ToArray();
-                var lp = ExactSimplex.Solve(m, e, cost);
+                var lp = ExactSimplex.Solve(m, e, cost, _cancel);
                 if (lp.Status == LpStatus.Optimal)
                 {
                     // Σλ'_j c'_j(x) = sign·x_i + V ≥ 0, with c'_j = s_j·c_j: true multipliers λ'_j·s_j.
@@ -444,7 +452,7 @@ public static class FastFacetFinder
             }
             if (!stopped) return false; // no constraint that is not yet a facet stops the ray
             for (int i = 0; i < _d; i++) q[i] = _p[i] + far * v[i];
-            var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, q, _isFacet);
+            var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, q, _isFacet, _cancel);
             _p = newInterior;
             AddFacet(hit, point);
             return true;
@@ -529,7 +537,7 @@ public static class FastFacetFinder
             }
             var rhs = new ApproxNumber[_d];
             for (int i = 0; i < _d; i++) rhs[i] = new(target[i] / targetNorm);
-            return (Simplex<ApproxNumber>.Solve(m, rhs, cost), reps);
+            return (Simplex<ApproxNumber>.Solve(m, rhs, cost, _cancel), reps);
         }
 
         /// <summary>λ ≥ 0 on the proposed basis with Σλ_j g'_j = target's gradient exactly, or null.</summary>
@@ -584,17 +592,19 @@ public static class FastFacetFinder
             for (int g = 0; g < _groups.Count; g++)
             {
                 if (dismissed[g]) continue;
+                control.Report(g, _groups.Count);
                 int k = _groups[g][0];
                 while (!_isFacet[g] && !_redundant.ContainsKey(k))
                 {
+                    control.ThrowIfStopped();
                     if (ProposedClarksonStep(g)) continue;
-                    var test = FacetFinder.TestAgainstFacets(ExactRows, FacetReps, k, _p, _d);
+                    var test = FacetFinder.TestAgainstFacets(ExactRows, FacetReps, k, _p, _d, _cancel);
                     if (test.Farkas is not null)
                     {
                         RecordRedundant(g, test.Farkas);
                         break;
                     }
-                    var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, test.Violator!, _isFacet);
+                    var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, test.Violator!, _isFacet, _cancel);
                     _p = newInterior;
                     AddFacet(hit, point);
                 }
