@@ -49,7 +49,8 @@ public sealed class CertifyCommand : ICommand
           --quiet               no progress display
           --progress            show progress even when stderr is not a terminal
 
-        exit codes: 0 convex, 1 not convex, 2 bad input or usage, 3 undecided (a limit was reached)
+        exit codes: 0 convex, 1 not convex, 2 bad input or usage, 3 undecided (a limit was reached),
+                    4 internal error (--debug shows the stack trace)
         batch mode: 2 if any input error, else 3 if any undecided, else 1 if any not convex, else 0
 
         """;
