@@ -229,7 +229,11 @@ public sealed class CertifyCommand : ICommand
                     KeepRegions = false,
                     Parallelism = settings.Threads,
                 });
-                if (result.Verdict == Verdict.Undecided) return false;
+                if (result.Verdict == Verdict.Undecided)
+                {
+                    writer.Discard();
+                    return false;
+                }
                 if (result.Complete)
                 {
                     try
@@ -248,7 +252,7 @@ public sealed class CertifyCommand : ICommand
                     return true;
                 }
                 // A refutation found before a limit: the counterexample alone, no partial regions.
-                writer.Dispose();
+                writer.Discard();
                 stream.SetLength(0);
                 stream.Position = 0;
                 CertificateWriter.Write(result, stream);

@@ -81,6 +81,16 @@ public sealed class CertificateStreamWriter : IDisposable
         _consumer!.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Dispose without writing the regions still queued: the output is going to be discarded, and
+    /// formatting thousands of queued regions first could outlast a time limit.
+    /// </summary>
+    public void Discard()
+    {
+        _abandoned = true;
+        Dispose();
+    }
+
     private bool _disposed;
 
     /// <summary>Waits for the writer thread and releases everything; calling it again does nothing.</summary>
