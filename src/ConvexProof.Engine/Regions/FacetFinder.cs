@@ -154,20 +154,19 @@ public static class FacetFinder
         Rational[][] all, List<List<int>> groups, int[] groupOfConstraint, Rational[] p, Rational[] q, bool[] isFacet,
         CancellationToken cancel = default)
     {
-        var start = p;
+        var first = FirstCrossing(all, groups, isFacet, p, q, cancel);
+        if (first.Tied is null) return (first.Group, first.Point, p);
         // Nudging first keeps the crossing points (hence certificates) of the networks it always
         // decided; it is only a heuristic, though: a nudge along a direction that preserves the
         // symmetry behind the tie (equal coordinates of p and q, say) never breaks it.
-        for (int attempt = 0; attempt < MaxNudges; attempt++)
+        var nudged = p;
+        for (int attempt = 0; attempt < MaxNudges - 1; attempt++)
         {
-            var crossing = FirstCrossing(all, groups, isFacet, p, q, cancel);
-            if (crossing.Tied is null) return (crossing.Group, crossing.Point, p);
-            p = Nudge(all, p, attempt, cancel);
+            nudged = Nudge(all, nudged, attempt, cancel);
+            var crossing = FirstCrossing(all, groups, isFacet, nudged, q, cancel);
+            if (crossing.Tied is null) return (crossing.Group, crossing.Point, nudged);
         }
-        p = start;
-        var tie = FirstCrossing(all, groups, isFacet, p, q, cancel);
-        if (tie.Tied is null) return (tie.Group, tie.Point, p);
-        var separated = SeparateTie(all, groups, isFacet, p, q, tie.Tied, cancel);
+        var separated = SeparateTie(all, groups, isFacet, p, q, first.Tied, cancel);
         var result = FirstCrossing(all, groups, isFacet, p, separated, cancel);
         if (result.Tied is not null) throw new InvalidOperationException("internal error: a perturbed ray still crosses two hyperplanes at once");
         return (result.Group, result.Point, p);
