@@ -276,7 +276,6 @@ public sealed class CertifyCommand : ICommand
     {
         if (result.Degeneracies.Frontiers.Count == 0) return null;
         if (settings.Smt is null) return "not asked (--no-smt)";
-        if (result.Verdict == Verdict.Undecided) return "not asked (no verdict)";
         if (left is TimeSpan l && l <= TimeSpan.Zero) return "not confirmed (time limit reached)";
         try
         {
