@@ -52,7 +52,8 @@ public sealed class CertifyCommand : ICommand
           --quiet               no progress display
           --progress            show progress even when stderr is not a terminal
 
-        exit codes: 0 convex, 1 not convex, 2 bad input or usage, 3 undecided (a limit was reached)
+        exit codes: 0 convex, 1 not convex, 2 bad input or usage, 3 undecided (a limit was reached),
+                    4 internal error (--debug shows the stack trace)
         batch mode: 2 if any input error, else 3 if any undecided, else 1 if any not convex, else 0
 
         """;
@@ -108,8 +109,15 @@ public sealed class CertifyCommand : ICommand
     private static int RunSingle(string netPath, string outPath, Settings settings, CliContext context)
     {
         CheckOutputFolder(outPath);
-        var outcome = CertifyOne(netPath, outPath, settings);
-        settings.Progress.Finish();
+        Outcome outcome;
+        try
+        {
+            outcome = CertifyOne(netPath, outPath, settings);
+        }
+        finally
+        {
+            settings.Progress.Finish(); // also before an internal error's line
+        }
         if (settings.Json) context.Out.WriteLine(ToJson(outcome));
         if (outcome.Error is not null)
         {
@@ -185,6 +193,10 @@ public sealed class CertifyCommand : ICommand
     private static Outcome CertifyOne(string netPath, string certPath, Settings settings)
     {
         var clock = Stopwatch.StartNew();
+        // --timeout covers every phase of this network: reading, exploring, writing, Z3.
+        var limits = settings.Limits with { StartTimestamp = Stopwatch.GetTimestamp() };
+        using var deadline = new CancellationTokenSource();
+        if (limits.Timeout is TimeSpan timeout) deadline.CancelAfter(timeout);
         Network network;
         Domain domain;
         try
@@ -216,7 +228,7 @@ public sealed class CertifyCommand : ICommand
                 using var writer = new CertificateStreamWriter(stream, sha256, domain, background: true);
                 result = Certifier.Certify(network, domain, new CertifyOptions
                 {
-                    Limits = settings.Limits,
+                    Limits = limits,
                     Progress = settings.Progress.Callback,
                     RegionSink = writer.Add,
                     KeepRegions = false,
@@ -224,14 +236,30 @@ public sealed class CertifyCommand : ICommand
                     StopAtFirstViolation = !settings.AllViolations,
                     NetworkSha256 = sha256,
                 });
-                if (result.Verdict == Verdict.Undecided) return false;
+                if (result.Verdict == Verdict.Undecided)
+                {
+                    writer.Discard();
+                    return false;
+                }
                 if (result.Complete)
                 {
-                    writer.Finish(result);
+                    try
+                    {
+                        writer.Finish(result, deadline.Token);
+                    }
+                    catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                    {
+                        result = result with
+                        {
+                            Verdict = Verdict.Undecided,
+                            UndecidedReason = $"time limit reached while writing the certificate ({limits.Timeout!.Value.TotalSeconds:0.#} s; {result.Statistics.Regions} regions explored)",
+                        };
+                        return false;
+                    }
                     return true;
                 }
                 // A refutation found before a limit: the counterexample alone, no partial regions.
-                writer.Dispose();
+                writer.Discard();
                 stream.SetLength(0);
                 stream.Position = 0;
                 CertificateWriter.Write(result, stream);
@@ -242,20 +270,26 @@ public sealed class CertifyCommand : ICommand
         {
             return new Outcome(netPath, certPath, network, null, e.Message, null, clock.Elapsed);
         }
-        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed, Confirm(network, domain, result!, settings));
+        TimeSpan? left = limits.Timeout is TimeSpan total ? total - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+        return new Outcome(netPath, certPath, network, result, null, null, clock.Elapsed, Confirm(network, domain, result!, settings, left));
     }
 
-    /// <summary>Independent Z3 confirmation of the degenerate frontiers, as one line for the summary.</summary>
-    private static string? Confirm(Network network, Domain domain, CertificationResult result, Settings settings)
+    /// <summary>
+    /// Independent Z3 confirmation of the degenerate frontiers, as one line for the summary, within
+    /// what is left of the time limit (the verdict is exact already; running out only leaves
+    /// frontiers unconfirmed).
+    /// </summary>
+    private static string? Confirm(Network network, Domain domain, CertificationResult result, Settings settings, TimeSpan? left)
     {
         if (result.Degeneracies.Frontiers.Count == 0) return null;
         if (settings.Smt is null) return "not asked (--no-smt)";
         // A refutation-only certificate carries no degeneracies: the counterexample alone decides, and
         // a Z3 process would only delay the verdict.
-        if (!result.Complete) return "not asked (the refutation rests on the counterexample alone)";
+        if (!result.Complete && result.Verdict == Verdict.NotConvex) return "not asked (the refutation rests on the counterexample alone)";
+        if (left is TimeSpan l && l <= TimeSpan.Zero) return "not confirmed (time limit reached)";
         try
         {
-            var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt);
+            var summary = DegeneracyConfirmation.Confirm(network, domain, result.Degeneracies, settings.Smt, budget: left);
             foreach (var problem in summary.Problems) settings.Warnings.WriteLine($"convexproof: WARNING: z3 contradicts the engine: {problem}");
             return summary.Describe();
         }

@@ -7,4 +7,5 @@ public static class ExitCodes
     public const int Negative = 1;    // not convex / certificate invalid
     public const int Usage = 2;       // bad input or usage
     public const int Undecided = 3;   // a limit was reached
+    public const int Internal = 4;    // an unexpected internal error (a bug): one line, no output file
 }

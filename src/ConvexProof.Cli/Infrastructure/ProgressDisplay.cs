@@ -26,7 +26,8 @@ public sealed class ProgressDisplay(TextWriter stderr, bool enabled, bool termin
     {
         double seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-9);
         string line = $"{Label}regions {p.RegionsDone} done, {p.RegionsQueued} queued, {p.Facets} facets, " +
-                      $"{p.RegionsDone / seconds:0} regions/s, {p.Elapsed.TotalSeconds:0.0} s";
+                      $"{p.RegionsDone / seconds:0} regions/s, {p.Elapsed.TotalSeconds:0.0} s" +
+                      (p.Analysing is { } a ? $"; region {a.Region}: analysing, {a.Classified}/{a.Constraints} constraints classified" : "");
         if (terminal) stderr.Write($"\r{line}\u001b[K");
         else stderr.WriteLine(line);
         _shown = true;

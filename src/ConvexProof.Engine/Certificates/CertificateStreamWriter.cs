@@ -19,6 +19,7 @@ public sealed class CertificateStreamWriter : IDisposable
     private readonly Utf8JsonWriter _writer;
     private readonly BlockingCollection<ExploredRegion>? _queue;
     private readonly Task? _consumer;
+    private volatile bool _abandoned;
 
     public CertificateStreamWriter(Stream stream, string networkSha256, Domain domain, bool background = false)
     {
@@ -29,7 +30,11 @@ public sealed class CertificateStreamWriter : IDisposable
         _queue = new BlockingCollection<ExploredRegion>(boundedCapacity: 4096);
         _consumer = Task.Factory.StartNew(() =>
         {
-            foreach (var region in _queue.GetConsumingEnumerable()) Write(region);
+            foreach (var region in _queue.GetConsumingEnumerable())
+            {
+                if (_abandoned) break; // the file will be deleted: stop formatting
+                Write(region);
+            }
         }, TaskCreationOptions.LongRunning);
     }
 
@@ -45,20 +50,45 @@ public sealed class CertificateStreamWriter : IDisposable
         if (_writer.BytesPending > 1 << 16) _writer.Flush();
     }
 
-    public void Finish(CertificationResult result)
+    /// <summary>
+    /// Writes what is left and the trailer. When <paramref name="cancel"/> fires first (a time
+    /// limit), throws <see cref="OperationCanceledException"/> and the writer thread stops after
+    /// its current region; the output is then incomplete and must be discarded.
+    /// </summary>
+    public void Finish(CertificationResult result, CancellationToken cancel = default)
     {
-        Drain();
+        Drain(cancel);
+        cancel.ThrowIfCancellationRequested();
         CertificateWriter.WriteTrailer(_writer, result);
         _writer.Flush();
         _stream.WriteByte((byte)'\n');
     }
 
     /// <summary>Waits until every added region is written (rethrows the writer thread's failure).</summary>
-    private void Drain()
+    private void Drain(CancellationToken cancel = default)
     {
         if (_queue is null) return;
         if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
+        try
+        {
+            Task.WaitAny([_consumer!], cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            _abandoned = true;
+            throw;
+        }
         _consumer!.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Dispose without writing the regions still queued: the output is going to be discarded, and
+    /// formatting thousands of queued regions first could outlast a time limit.
+    /// </summary>
+    public void Discard()
+    {
+        _abandoned = true;
+        Dispose();
     }
 
     private bool _disposed;

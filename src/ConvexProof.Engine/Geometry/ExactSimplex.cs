@@ -23,7 +23,8 @@ public sealed record LpResult<T>(LpStatus Status, T[] Lambda, T[] Y, int[] Basis
 /// </summary>
 public static class Simplex<T> where T : ILpNumber<T>
 {
-    public static LpResult<T> Solve(T[][] m, T[] r, T[] c)
+    // The token is checked at every pivot: high-dimensional LPs over rationals can run long.
+    public static LpResult<T> Solve(T[][] m, T[] r, T[] c, CancellationToken cancel = default)
     {
         int rows = r.Length, n = c.Length;
         int width = n + rows + 1; // originals, artificials, right-hand side
@@ -43,7 +44,7 @@ public static class Simplex<T> where T : ILpNumber<T>
         // Phase 1: minimise the sum of artificials.
         var cost1 = new T[n + rows];
         for (int j = 0; j < n + rows; j++) cost1[j] = j >= n ? T.One : T.Zero;
-        Iterate(t, basis, cost1, enteringLimit: n + rows);
+        Iterate(t, basis, cost1, enteringLimit: n + rows, cancel);
         T infeasibility = T.Zero;
         for (int i = 0; i < rows; i++) if (basis[i] >= n) infeasibility += t[i][width - 1];
         if (T.SignOf(infeasibility) > 0)
@@ -53,13 +54,14 @@ public static class Simplex<T> where T : ILpNumber<T>
         for (int i = 0; i < rows; i++)
         {
             if (basis[i] < n) continue;
+            cancel.ThrowIfCancellationRequested();
             for (int j = 0; j < n; j++)
                 if (T.SignOf(t[i][j]) != 0) { Pivot(t, basis, i, j); break; }
         }
 
         var cost2 = new T[n + rows];
         for (int j = 0; j < n + rows; j++) cost2[j] = j < n ? c[j] : T.Zero;
-        bool bounded = Iterate(t, basis, cost2, enteringLimit: n);
+        bool bounded = Iterate(t, basis, cost2, enteringLimit: n, cancel);
         if (!bounded) return new LpResult<T>(LpStatus.Unbounded, [], [], []);
         var lambda = new T[n];
         for (int j = 0; j < n; j++) lambda[j] = T.Zero;
@@ -68,13 +70,14 @@ public static class Simplex<T> where T : ILpNumber<T>
     }
 
     /// <summary>Runs simplex iterations; false if unbounded.</summary>
-    private static bool Iterate(T[][] t, int[] basis, T[] cost, int enteringLimit)
+    private static bool Iterate(T[][] t, int[] basis, T[] cost, int enteringLimit, CancellationToken cancel)
     {
         int rows = t.Length;
         int rhs = t.Length == 0 ? 0 : t[0].Length - 1;
         if (rows == 0) return true;
         while (true)
         {
+            cancel.ThrowIfCancellationRequested();
             // Bland: the lowest-index column with negative reduced cost enters.
             int entering = -1;
             for (int j = 0; j < enteringLimit; j++)
@@ -142,9 +145,9 @@ public static class Simplex<T> where T : ILpNumber<T>
 /// </summary>
 public static class ExactSimplex
 {
-    public static LpResult<Rational> Solve(Rational[][] m, Rational[] r, Rational[] c)
+    public static LpResult<Rational> Solve(Rational[][] m, Rational[] r, Rational[] c, CancellationToken cancel = default)
     {
-        var result = Simplex<Rational>.Solve(m, r, c);
+        var result = Simplex<Rational>.Solve(m, r, c, cancel);
         if (result.Status == LpStatus.Infeasible) Verify(VerifyFarkas(m, r, result.Y), "Farkas vector");
         if (result.Status == LpStatus.Optimal) Verify(VerifyOptimal(m, r, c, result.Lambda, result.Y), "optimal basis");
         return result;

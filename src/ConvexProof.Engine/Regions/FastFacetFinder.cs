@@ -21,13 +21,13 @@ namespace ConvexProof.Regions;
 /// </summary>
 public static class FastFacetFinder
 {
-    public static RegionGeometry? Analyse<T>(IntegerRegionMaps<T> maps, Domain domain, Rational[] interior)
+    public static RegionGeometry? Analyse<T>(IntegerRegionMaps<T> maps, Domain domain, Rational[] interior, AnalysisControl? control = null)
         where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
         if (maps.Constraints(domain) is not var (rows, scales, approximate)) return null;
         try
         {
-            return new Analysis<T>(rows, scales, approximate, interior).Run();
+            return new Analysis<T>(rows, scales, approximate, interior, control ?? AnalysisControl.None).Run();
         }
         catch (OverflowException)
         {
@@ -84,9 +84,10 @@ public static class FastFacetFinder
     private static T From<T>(BigInteger v) where T : struct, IBinaryInteger<T> =>
         Integers.TryFrom(v, out T r) ? r : throw new OverflowException();
 
-    private sealed class Analysis<T>(T[][] rows, BigInteger[] scales, double[][] approximateRows, Rational[] interior)
+    private sealed class Analysis<T>(T[][] rows, BigInteger[] scales, double[][] approximateRows, Rational[] interior, AnalysisControl control)
         where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
+        private readonly CancellationToken _cancel = control.Cancel;
         private readonly int _d = interior.Length;
         private readonly List<List<int>> _groups = [];
         private readonly Rational[] _beta = new Rational[rows.Length]; // per constraint: c'_m = β_m·c'_rep of its group
@@ -113,8 +114,14 @@ public static class FastFacetFinder
         public RegionGeometry Run()
         {
             Classify();
+            control.Report(0, _groups.Count);
             _isFacet = new bool[_groups.Count];
-            foreach (var direction in ProposalDirections()) TryRay(direction);
+            foreach (var direction in ProposalDirections())
+            {
+                control.ThrowIfStopped();
+                TryRay(direction);
+            }
+            control.Report(_facetGroups.Count, _groups.Count);
             var box = Bounds();
             var dismissed = new bool[_groups.Count];
             int dismissedCount = 0;
@@ -365,6 +372,7 @@ public static class FastFacetFinder
             for (int i = 0; i < _d; i++)
                 for (int side = 0; side < 2; side++)
                 {
+                    control.ThrowIfStopped();
                     var bound = Bound(i, side == 0 ? 1 : -1);
                     if (bound is null) continue;
                     any = true;
@@ -436,6 +444,7 @@ public static class FastFacetFinder
             e0[i] = T.CreateTruncating(sign);
             for (int proposals = 0; proposals < 4 * _d + 8; proposals++)
             {
+                control.ThrowIfStopped();
                 var (lp, reps) = DoubleLp(e0);
                 if (lp is null) break;
                 if (lp.Status == LpStatus.Optimal)
@@ -465,7 +474,7 @@ public static class FastFacetFinder
                 Array.Fill(e, Rational.Zero);
                 e[i] = sign;
                 var cost = reps.Select(k => Integers.ToRational(rows[k][_d])).ToArray();
-                var lp = ExactSimplex.Solve(m, e, cost);
+                var lp = ExactSimplex.Solve(m, e, cost, _cancel);
                 if (lp.Status == LpStatus.Optimal)
                 {
                     // Σλ'_j c'_j(x) = sign·x_i + V ≥ 0, with c'_j = s_j·c_j: true multipliers λ'_j·s_j.
@@ -513,7 +522,7 @@ public static class FastFacetFinder
             }
             if (!stopped) return false; // no constraint that is not yet a facet stops the ray
             for (int i = 0; i < _d; i++) q[i] = _p[i] + far * v[i];
-            var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, q, _isFacet);
+            var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, q, _isFacet, _cancel);
             _p = newInterior;
             AddFacet(hit, point);
             return true;
@@ -610,7 +619,7 @@ public static class FastFacetFinder
             }
             var rhs = new ApproxNumber[_d];
             for (int i = 0; i < _d; i++) rhs[i] = new(Integers.ToDouble(target[i]) / targetNorm);
-            return (Simplex<ApproxNumber>.Solve(m, rhs, cost), reps);
+            return (Simplex<ApproxNumber>.Solve(m, rhs, cost, _cancel), reps);
         }
 
         /// <summary>
@@ -700,17 +709,19 @@ public static class FastFacetFinder
             for (int g = 0; g < _groups.Count; g++)
             {
                 if (dismissed[g]) continue;
+                control.Report(g, _groups.Count);
                 int k = _groups[g][0];
                 while (!_isFacet[g] && !_redundant.ContainsKey(k))
                 {
+                    control.ThrowIfStopped();
                     if (ProposedClarksonStep(g)) continue;
-                    var test = FacetFinder.TestAgainstFacets(ExactRows, FacetReps, k, _p, _d);
+                    var test = FacetFinder.TestAgainstFacets(ExactRows, FacetReps, k, _p, _d, _cancel);
                     if (test.Farkas is not null)
                     {
                         RecordRedundant(g, test.Farkas);
                         break;
                     }
-                    var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, test.Violator!, _isFacet);
+                    var (hit, point, newInterior) = FacetFinder.Shoot(ExactRows, _groups, _groupOf, _p, test.Violator!, _isFacet, _cancel);
                     _p = newInterior;
                     AddFacet(hit, point);
                 }

@@ -18,7 +18,7 @@ public abstract class IntegerRegionMaps
     public string Pattern { get; }
 
     /// <summary>The region's facets, redundancies and bounds (<see cref="FastFacetFinder"/>), or null when the numbers do not fit.</summary>
-    public abstract RegionGeometry? Analyse(Domain domain, Rational[] interior);
+    public abstract RegionGeometry? Analyse(Domain domain, Rational[] interior, AnalysisControl? control = null);
 
     /// <summary>True when some unit's local map is identically zero here.</summary>
     public abstract bool HasZeroRow { get; }
@@ -81,7 +81,8 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         return big.Sign;
     }
 
-    public override RegionGeometry? Analyse(Domain domain, Rational[] interior) => FastFacetFinder.Analyse(this, domain, interior);
+    public override RegionGeometry? Analyse(Domain domain, Rational[] interior, AnalysisControl? control = null) =>
+        FastFacetFinder.Analyse(this, domain, interior, control);
 
     public override bool HasZeroRow
     {

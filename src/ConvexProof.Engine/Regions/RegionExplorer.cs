@@ -6,10 +6,25 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Regions;
 
 /// <summary>A snapshot of exploration for progress displays.</summary>
-public readonly record struct ExplorationProgress(int RegionsDone, int RegionsQueued, long Facets, TimeSpan Elapsed);
+public readonly record struct ExplorationProgress(int RegionsDone, int RegionsQueued, long Facets, TimeSpan Elapsed)
+{
+    /// <summary>The first region still being analysed, when the report comes while a level is analysed.</summary>
+    public RegionAnalysisProgress? Analysing { get; init; }
+}
+
+/// <summary>How far the analysis of one region got: <paramref name="Classified"/> of its <paramref name="Constraints"/> distinct constraints decided.</summary>
+public readonly record struct RegionAnalysisProgress(int Region, int Classified, int Constraints);
 
 /// <summary>Limits after which exploration stops with an undecided result.</summary>
-public sealed record ExplorationLimits(int MaxRegions = int.MaxValue, TimeSpan? Timeout = null);
+public sealed record ExplorationLimits(int MaxRegions = int.MaxValue, TimeSpan? Timeout = null)
+{
+    /// <summary>
+    /// The <see cref="Stopwatch.GetTimestamp"/> from which <see cref="Timeout"/> counts; null: from
+    /// the start of exploration. A caller sets it to include its own phases (reading the network,
+    /// writing the certificate) in the same time budget.
+    /// </summary>
+    public long? StartTimestamp { get; init; }
+}
 
 /// <summary>
 /// Breadth-first search over the region adjacency graph, starting from the region of one generic
@@ -57,44 +72,90 @@ public sealed class RegionExplorer(Network network, Domain domain)
     public void Explore(Action<ExploredRegion, RegionMaps> onRegion, ExplorationLimits limits,
         Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
     {
-        var clock = Stopwatch.StartNew();
-        var scaled = Scaled ?? ScaledNetwork.Create(Network);
-        var (startMaps, startPoint) = StartPoint();
+        long started = limits.StartTimestamp ?? Stopwatch.GetTimestamp();
+        TimeSpan Elapsed() => Stopwatch.GetElapsedTime(started);
+        // The time limit stops analyses from the inside (their inner loops check the token), so a
+        // single long region cannot outlast it; the caller's token still cancels with an exception.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (limits.Timeout is TimeSpan timeout) stop.CancelAfter(Remaining(timeout, Elapsed()));
+        string TimeLimit(int done, int queued) =>
+            $"time limit reached ({limits.Timeout!.Value.TotalSeconds:0.#} s; {done} regions explored, {queued} still queued)";
+        bool TimeUp() => stop.IsCancellationRequested && !cancel.IsCancellationRequested;
+
+        ScaledNetwork scaled;
+        (LocalAffineMaps Maps, Rational[] Point) first;
+        try
+        {
+            scaled = Scaled ?? ScaledNetwork.Create(Network);
+            first = StartPoint(stop.Token);
+        }
+        catch (OperationCanceledException) when (TimeUp())
+        {
+            StopReason = TimeLimit(0, 1);
+            return;
+        }
+        var (startMaps, startPoint) = first;
         var start = new RegionMaps(Network, startMaps.Pattern, scaled.MapsForPattern(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
         var level = new List<(RegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
         long facets = 0;
         var lastReport = TimeSpan.Zero;
+        bool Due()
+        {
+            if (progress is null || Elapsed() - lastReport <= ProgressInterval) return false;
+            lastReport = Elapsed();
+            return true;
+        }
         while (level.Count > 0)
         {
             cancel.ThrowIfCancellationRequested();
-            if (limits.Timeout is TimeSpan t0 && clock.Elapsed > t0)
+            if (TimeUp())
             {
-                StopReason = $"time limit reached ({t0.TotalSeconds:0.#} s; {done} regions explored, {level.Count} still queued)";
+                StopReason = TimeLimit(done, level.Count);
                 return;
             }
             // Analyse only as many regions as the region limit still allows.
             int take = (int)Math.Min(level.Count, (long)limits.MaxRegions - done);
             var known = index; // read-only during the parallel phase
-            var results = new Analysed[take];
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = cancel };
+            var results = new Analysed?[take];
+            var controls = new AnalysisControl?[take];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = stop.Token };
             var stopAfter = StopAfter;
-            var loop = Parallel.For(0, take, options, (i, state) =>
+            // The level runs on the pool while this thread reports progress, so a report appears
+            // even while one region takes long (the first region of a high-dimensional network).
+            var work = Task.Run(() => Parallel.For(0, take, options, (i, state) =>
             {
-                results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey);
+                var control = controls[i] = new AnalysisControl(stop.Token);
+                results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey, control);
                 // Break (not Stop): the regions before this one are still analysed, so the lowest hit wins.
-                if (stopAfter is not null && stopAfter(level[i].Maps, results[i].Crossings())) state.Break();
-            });
-            int stopAt = loop.LowestBreakIteration is long hit ? (int)hit : -1;
+                if (stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings())) state.Break();
+            }));
+            while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(ProgressPoll))
+                if (Due()) progress!(AnalysingProgress(done, level.Count, facets, Elapsed(), results, controls));
+            bool timedOut = false;
+            int stopAt = -1;
+            try
+            {
+                var loop = work.GetAwaiter().GetResult();
+                stopAt = loop.LowestBreakIteration is long hit ? (int)hit : -1;
+            }
+            catch (OperationCanceledException) when (TimeUp())
+            {
+                timedOut = true;
+            }
             if (stopAt >= 0) take = stopAt + 1;
 
+            // On a time limit the regions analysed in full before it still count, in index order.
+            int finished = 0;
+            while (finished < take && results[finished] is not null) finished++;
             var next = new List<(RegionMaps, Rational[])>();
-            for (int i = 0; i < take; i++)
+            for (int i = 0; i < finished; i++)
             {
+                if (TimeUp()) { timedOut = true; break; }
                 var (maps, point) = level[i];
                 var explored = new List<ExploredFacet>();
-                foreach (var (facet, nextMaps, nextPoint, switching, jump) in results[i].Facets)
+                foreach (var (facet, nextMaps, nextPoint, switching, jump) in results[i]!.Facets)
                 {
                     if (nextMaps is null)
                     {
@@ -110,13 +171,14 @@ public sealed class RegionExplorer(Network network, Domain domain)
                     explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
                 }
                 facets += explored.Count;
-                onRegion(new ExploredRegion(done, maps.Pattern, point, results[i].Geometry, explored), maps);
+                onRegion(new ExploredRegion(done, maps.Pattern, point, results[i]!.Geometry, explored), maps);
                 done++;
-                if (progress is not null && clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
-                {
-                    lastReport = clock.Elapsed;
-                    progress(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, clock.Elapsed));
-                }
+                if (Due()) progress!(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, Elapsed()));
+            }
+            if (timedOut)
+            {
+                StopReason = TimeLimit(done, index.Count - done);
+                return;
             }
             if (stopAt >= 0)
             {
@@ -131,17 +193,42 @@ public sealed class RegionExplorer(Network network, Domain domain)
             }
             level = next;
         }
-        progress?.Invoke(new ExplorationProgress(done, 0, facets, clock.Elapsed));
+        progress?.Invoke(new ExplorationProgress(done, 0, facets, Elapsed()));
+    }
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ProgressPoll = TimeSpan.FromMilliseconds(50);
+
+    private static TimeSpan Remaining(TimeSpan timeout, TimeSpan elapsed) =>
+        timeout > elapsed ? timeout - elapsed : TimeSpan.Zero;
+
+    /// <summary>A report while a level is analysed: the first region not finished yet, and how far its analysis got.</summary>
+    private static ExplorationProgress AnalysingProgress(int done, int queued, long facets, TimeSpan elapsed,
+        Analysed?[] results, AnalysisControl?[] controls)
+    {
+        RegionAnalysisProgress? current = null;
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (Volatile.Read(ref results[i]) is not null) continue;
+            if (Volatile.Read(ref controls[i]) is { } control)
+            {
+                var (classified, constraints) = control.Progress;
+                current = new RegionAnalysisProgress(done + i, classified, constraints);
+            }
+            break;
+        }
+        return new ExplorationProgress(done, queued, facets, elapsed) { Analysing = current };
     }
 
     /// <summary>One region: its facets, and what lies across each (thread-safe: reads shared state only).</summary>
-    private Analysed Analyse(ScaledNetwork scaled, RegionMaps maps, Rational[] point, Func<string, bool> known)
+    private Analysed Analyse(ScaledNetwork scaled, RegionMaps maps, Rational[] point, Func<string, bool> known, AnalysisControl control)
     {
-        var geometry = maps.Fast?.Analyse(Domain, point)
-            ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point);
+        var geometry = maps.Fast?.Analyse(Domain, point, control)
+            ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point, control);
         var list = new List<(FacetInfo, RegionMaps?, Rational[]?, int[], Rational?)>();
         foreach (var facet in geometry.Facets)
         {
+            control.ThrowIfStopped();
             if (facet.Constraint >= Network.NeuronCount || facet.SameHyperplane.Any(k => k >= Network.NeuronCount))
             {
                 list.Add((facet, null, null, [], null));
@@ -244,7 +331,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
     }
 
     /// <summary>A generic starting point: the box centre or the origin, moved until no unit vanishes there.</summary>
-    private (LocalAffineMaps Maps, Rational[] Point) StartPoint()
+    private (LocalAffineMaps Maps, Rational[] Point) StartPoint(CancellationToken cancel)
     {
         int d = Domain.Dimension;
         var centre = new Rational[d];
@@ -256,6 +343,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
         }
         for (int attempt = 0; attempt < 1000; attempt++)
         {
+            cancel.ThrowIfCancellationRequested();
             var x = new Rational[d];
             for (int i = 0; i < d; i++)
             {

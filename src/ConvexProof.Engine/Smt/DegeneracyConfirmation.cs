@@ -10,11 +10,15 @@ namespace ConvexProof.Smt;
 public sealed record DegeneracyConfirmationSummary(
     int Frontiers, int Checked, int Confirmed, int Refuted, int Unknown, string SolverVersion, IReadOnlyList<string> Problems)
 {
-    public string Describe() => Checked == 0
-        ? "no degenerate frontier to confirm"
+    /// <summary>The time budget ran out before every frontier was asked.</summary>
+    public bool OutOfTime { get; init; }
+
+    public string Describe() => (Checked == 0
+        ? OutOfTime ? "not confirmed (time limit reached)" : "no degenerate frontier to confirm"
         : $"{Confirmed} of {Checked} confirmed by {SolverVersion}" +
           (Checked < Frontiers ? $" (first {Checked} of {Frontiers})" : "") +
-          (Refuted > 0 ? $", {Refuted} REFUTED" : "") + (Unknown > 0 ? $", {Unknown} unknown" : "");
+          (Refuted > 0 ? $", {Refuted} REFUTED" : "") + (Unknown > 0 ? $", {Unknown} unknown" : "") +
+          (OutOfTime ? " (time limit reached)" : ""));
 }
 
 /// <summary>
@@ -25,15 +29,38 @@ public sealed record DegeneracyConfirmationSummary(
 /// </summary>
 public static class DegeneracyConfirmation
 {
+    // budget: wall-clock time for all the queries (null: no limit). No query starts after it, and
+    // each query's solver timeout is cut to what is left, so the whole confirmation ends within the
+    // budget plus the solver's short kill grace.
     public static DegeneracyConfirmationSummary Confirm(Network network, Domain domain, Degeneracies degeneracies,
-        SmtOptions? options = null, int maxFrontiers = 50)
+        SmtOptions? options = null, int maxFrontiers = 50, TimeSpan? budget = null)
     {
         options ??= new SmtOptions { Timeout = TimeSpan.FromSeconds(10) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         int confirmed = 0, refuted = 0, unknown = 0, count = 0;
+        bool outOfTime = false;
         string version = "z3";
         var problems = new List<string>();
+        SmtOptions? Budgeted()
+        {
+            if (budget is not TimeSpan total) return options;
+            var left = total - clock.Elapsed;
+            if (left <= TimeSpan.Zero) return null;
+            var grace = TimeSpan.FromMilliseconds(500);
+            return options with
+            {
+                Timeout = options.Timeout is TimeSpan t && t < left ? t : left,
+                GuardGrace = options.GuardGrace < grace ? options.GuardGrace : grace,
+                ProtocolTimeout = options.ProtocolTimeout < left + grace ? options.ProtocolTimeout : left + grace,
+            };
+        }
         foreach (var f in degeneracies.Frontiers.Take(maxFrontiers))
         {
+            if (Budgeted() is null)
+            {
+                outOfTime = true;
+                break;
+            }
             count++;
             var before = LocalAffineMaps.ForPattern(network, f.RegionPattern);
             var after = LocalAffineMaps.ForPattern(network, f.NeighbourPattern);
@@ -46,7 +73,13 @@ public static class DegeneracyConfirmation
                 // The facet's hyperplane, from the region's own (non-flat) facet constraint.
                 var facetUnit = f.Constraint;
                 var a = Form(before.Neurons[facetUnit]);
-                var result = LinearQueries.ZeroSetsCoincide(region, a, Form(side.Neurons[unit]), options);
+                if (Budgeted() is not SmtOptions query)
+                {
+                    outOfTime = true;
+                    if (outcome == ZeroSetKind.Confirmed) outcome = ZeroSetKind.Unknown;
+                    break;
+                }
+                var result = LinearQueries.ZeroSetsCoincide(region, a, Form(side.Neurons[unit]), query);
                 version = result.SolverVersion;
                 if (result.Kind == ZeroSetKind.Refuted)
                 {
@@ -63,7 +96,10 @@ public static class DegeneracyConfirmation
                 default: unknown++; break;
             }
         }
-        return new DegeneracyConfirmationSummary(degeneracies.Frontiers.Count, count, confirmed, refuted, unknown, version, problems);
+        return new DegeneracyConfirmationSummary(degeneracies.Frontiers.Count, count, confirmed, refuted, unknown, version, problems)
+        {
+            OutOfTime = outOfTime,
+        };
     }
 
     private static AffineForm Form(Rational[] a) => new(a[..^1], a[^1]);
