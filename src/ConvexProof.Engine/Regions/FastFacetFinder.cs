@@ -438,6 +438,8 @@ public static class FastFacetFinder
         /// units). An unbounded LP gives a direction; a ray along it finds a new facet or shows the
         /// region unbounded (null).
         /// </summary>
+        private const int ExactBoundDimension = 8;
+
         private (Rational Value, (int, Rational)[] Farkas)? Bound(int i, int sign)
         {
             var e0 = new T[_d + 1];
@@ -461,6 +463,11 @@ public static class FastFacetFinder
                 if (!TryRay(direction)) return null; // no constraint stops the ray: unbounded (exact)
                 if (_facetGroups.Count == before) break;
             }
+            // The bounds only let constraints be dismissed without multipliers of their own, so a bound
+            // the double proposals did not give may be left out. In low dimension the exact simplex is
+            // cheap and keeps boxes tight; beyond it, an exact simplex in rationals per bound costs far
+            // more than the Farkas multipliers it would save.
+            if (_d > ExactBoundDimension) return null;
             for (int attempt = 0; attempt < 4 * _d + 8; attempt++)
             {
                 var reps = FacetReps;

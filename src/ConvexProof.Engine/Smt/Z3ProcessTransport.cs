@@ -15,6 +15,7 @@ public sealed class Z3ProcessTransport : ISolverTransport
 {
     private const int StderrKeep = 4000;
     private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan ExitAfterCloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly Process _process;
     private readonly StreamWriter _stdin;
@@ -163,7 +164,8 @@ public sealed class Z3ProcessTransport : ISolverTransport
             string how = "closed its output";
             try
             {
-                if (_process.WaitForExit(StopGrace)) how = $"exited with code {_process.ExitCode}";
+                // Its output is closed, so it is exiting: wait long enough for a loaded machine to let it.
+                if (_process.WaitForExit(ExitAfterCloseGrace)) how = $"exited with code {_process.ExitCode}";
             }
             catch (Exception e) when (e is InvalidOperationException or SystemException)
             {
