@@ -95,6 +95,7 @@ public static class FastFacetFinder
         public RegionGeometry Run()
         {
             Classify();
+            control.Report(0, _groups.Count);
             _isFacet = new bool[_groups.Count];
             PrepareDoubles();
             foreach (var direction in ProposalDirections())
