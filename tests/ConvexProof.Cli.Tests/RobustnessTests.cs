@@ -58,6 +58,37 @@ public class RobustnessTests
         Assert.StartsWith("VALID", check.Out);
     }
 
+    /// <summary>
+    /// A 32-input network on [−1, 1]^32 whose analysis meets a tie that nudging cannot break (all
+    /// coordinates of the start point equal; certify crashed here before, issue 9): the exact
+    /// separation decides it, and the checker accepts the certificate.
+    /// </summary>
+    [Fact]
+    public void APersistentTieStillGivesACheckedCertificate()
+    {
+        using var dir = new TempFolder();
+        string net = dir.Write("net.json", PersistentTie32), cert = dir.File("net.cert.json");
+        var r = Cli.Invoke("certify", net, "--out", cert, "--box", "-1:1", "--timeout", "60", "--quiet");
+        Assert.Equal(ExitCodes.Ok, r.Code);
+        var check = Cli.Invoke("check", net, cert, "--box", "-1:1", "--quiet");
+        Assert.Equal(0, check.Code);
+        Assert.StartsWith("VALID", check.Out);
+    }
+
+    private const string PersistentTie32 = """
+        {"input_dim":32,"layers":[{"weights":[[-0.482,0.371,0.368,0.699,-0.629,-0.539,-0.706,-0.55,
+        0.468,-0.74,0.063,-0.572,-0.411,-0.137,0.675,0.217,-0.971,-0.448,-0.707,0.743,0.619,0.612,0.653,
+        0.49,0.899,0.588,-0.487,0.7,-0.026,0.51,0.128,-0.141],[-0.272,-0.14,-0.372,-0.765,0.639,0.597,
+        0.971,0.382,0.108,0.497,-0.73,0.354,-0.113,-0.647,-0.595,0.045,-0.493,-0.081,0.211,-0.208,
+        -0.738,-0.018,-0.529,-0.529,-0.611,-0.267,-0.853,0.302,0.907,-0.221,0.438,0.866],[-0.914,-0.717,
+        0.612,0.676,0.278,-0.68,-0.173,0.736,0.772,0.606,-0.594,0.707,-0.25,0.433,-0.726,0.943,0.207,
+        0.445,-0.577,0.234,0.162,0.182,-0.281,0.455,-0.317,-0.409,-0.671,0.368,-0.775,-0.549,-0.862,
+        0.287],[0.112,0.087,-0.922,-0.121,-0.314,-0.815,-0.994,0.996,-0.757,-0.397,-0.462,0.195,-0.845,
+        -0.06,-0.267,0.669,-0.989,-0.33,-0.007,0.94,0.033,-0.052,0.339,-0.407,-0.937,0.003,0.821,0.477,
+        -0.483,0.368,0.698,-0.483]],"bias":[0.176,-0.289,-0.511,-0.425],"activation":"relu"},
+        {"weights":[[0.204,0.351,0.038,0.398]],"bias":[0],"activation":"identity"}]}
+        """;
+
     [Fact]
     public void ATimeLimitStopsTheFirstRegionOfA64InputNetwork()
     {

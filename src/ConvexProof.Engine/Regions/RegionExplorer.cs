@@ -146,13 +146,13 @@ public sealed class RegionExplorer(Network network, Domain domain)
             }
             if (stopAt >= 0) take = stopAt + 1;
 
-            // On a time limit the regions analysed in full before it still count, in index order.
+            // On a time limit the regions analysed in full before it still count, in index order
+            // (recording them is cheap, and one of them may hold the violation that decides).
             int finished = 0;
             while (finished < take && results[finished] is not null) finished++;
             var next = new List<(RegionMaps, Rational[])>();
             for (int i = 0; i < finished; i++)
             {
-                if (TimeUp()) { timedOut = true; break; }
                 var (maps, point) = level[i];
                 var explored = new List<ExploredFacet>();
                 foreach (var (facet, nextMaps, nextPoint, switching, jump) in results[i]!.Facets)
