@@ -5,7 +5,8 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Regions;
 
 /// <summary>
-/// The fast path of region classification, on the integer constraints of <see cref="IntegerRegionMaps"/>.
+/// The fast path of region classification, on the integer constraints of <see cref="IntegerRegionMaps"/>
+/// (over 64-bit, 128-bit or BigInteger integers; signs of wide rows go through <see cref="SignFilter"/>).
 /// Floating point only proposes; every decision is checked exactly:
 /// 1. rays from the interior point (directions ±e_i, ±(1,…,1)…) propose facets — the first
 ///    hyperplane hit, found in double, gets an exact witness that is verified strictly inside all others;
@@ -16,8 +17,8 @@ namespace ConvexProof.Regions;
 ///    the facets, imply it;
 /// 4. the rest go through Clarkson's exact test (<see cref="FacetFinder"/>): Farkas multipliers, or a
 ///    new facet.
-/// Returns null when the numbers do not fit the fast representation; the caller then uses
-/// <see cref="FacetFinder"/> on rationals.
+/// Returns null when a 64-bit product overflows (never for the 128-bit tier, whose maps are bounded a
+/// priori, nor for BigInteger); the caller then uses <see cref="FacetFinder"/> on rationals.
 /// </summary>
 public static class FastFacetFinder
 {
@@ -35,7 +36,7 @@ public static class FastFacetFinder
         }
     }
 
-    /// <summary>c'_k = s_k·c_k with integer coefficients, or null if they do not fit in 64 bits.</summary>
+    /// <summary>c'_k = s_k·c_k with integer coefficients (ReLU units, then box faces), or null if they do not fit in T.</summary>
     internal static T[][]? ScaledRows<T>(IntegerRegionMaps<T> maps, Domain domain, out BigInteger[] scales)
         where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
