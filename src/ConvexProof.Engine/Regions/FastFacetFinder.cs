@@ -17,8 +17,9 @@ namespace ConvexProof.Regions;
 ///    the facets, imply it;
 /// 4. the rest go through Clarkson's exact test (<see cref="FacetFinder"/>): Farkas multipliers, or a
 ///    new facet.
-/// Returns null when a 64-bit product overflows (never for the 128-bit tier, whose maps are bounded a
-/// priori, nor for BigInteger); the caller then uses <see cref="FacetFinder"/> on rationals.
+/// Returns null when a number does not fit T (a 64-bit product, or a box bound beyond T; the 128-bit
+/// tier's maps are bounded a priori, BigInteger always fits); the caller then uses
+/// <see cref="FacetFinder"/> on rationals.
 /// </summary>
 public static class FastFacetFinder
 {
