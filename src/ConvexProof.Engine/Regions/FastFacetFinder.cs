@@ -330,11 +330,11 @@ public static class FastFacetFinder
 
         private Rational[] Simplify(Rational[] w, int group)
         {
-            var hyperplane = rows[_groups[group][0]].Select(Integers.ToRational).ToArray();
+            var hyperplane = rows[_groups[group][0]].Select(Integers.ToBig).ToArray();
             // The witness's distance to the interior point is a fair measure of the room around it.
             double room = 0;
             for (int i = 0; i < _d; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - _p[i].ToDouble()));
-            return PointSimplifier.OnHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
+            return PointSimplifier.OnIntegerHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
         }
 
         /// <summary>The integer rows as rationals, for the exact LPs (every row: the fallback paths need them all).</summary>
