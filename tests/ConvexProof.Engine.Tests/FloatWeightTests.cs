@@ -182,6 +182,32 @@ public class FloatWeightTests
         }
     }
 
+    public static IEnumerable<object[]> DegenerateSeeds() => Enumerable.Range(100, 24).Select(s => new object[] { s });
+
+    /// <summary>
+    /// Random networks with duplicated, doubled and zero rows (proportional and flat constraints,
+    /// degenerate frontiers): the 128-bit and BigInteger tiers, whose grouping and signs go through
+    /// the double filter, write exactly the 64-bit tier's certificate.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DegenerateSeeds))]
+    public void WideTiersAgreeWithThe64BitTierOnDegenerateNetworks(int seed)
+    {
+        var random = new Random(seed);
+        var net = RandomNetworkTests.RandomNetwork(random);
+        var domain = seed % 2 == 0 ? Nets.Box(net.InputDim, -4, 4) : Domain.Everywhere(net.InputDim);
+        string? reference = null;
+        foreach (var width in new[] { IntegerWidth.Narrowest, IntegerWidth.Bits128, IntegerWidth.Big })
+        {
+            var result = Certifier.Certify(net, domain, new CertifyOptions { Parallelism = 2, IntegerWidth = width });
+            using var stream = new MemoryStream();
+            CertificateWriter.Write(result, stream);
+            var text = Encoding.UTF8.GetString(stream.ToArray());
+            reference ??= text;
+            Assert.Equal(reference, text);
+        }
+    }
+
     [Fact]
     public void DecimalNetworksKeepThe64BitTier()
     {
