@@ -46,6 +46,29 @@ public class Z3ProcessTests
     }
 
     [Fact]
+    public void A_program_that_closes_its_input_and_exits_is_reported_by_its_exit_code()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // Closing stdin first makes the handshake's write fail with a broken pipe whenever the exit
+        // wins the race; the message must name the exit code either way.
+        string script = Path.Combine(Path.GetTempPath(), $"closing-solver-{Environment.ProcessId}-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, "#!/bin/sh\nexec 0<&-\nexit 3\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            for (int attempt = 0; attempt < 5; attempt++)
+            {
+                var e = Assert.Throws<SolverUnavailableException>(() => SolverSession.Open(new SmtOptions { SolverPath = script }));
+                Assert.Contains("exited with code 3", e.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
     public async Task A_process_that_dies_completes_the_waiting_request_with_its_exit_code_and_stderr()
     {
         if (OperatingSystem.IsWindows()) return;

@@ -102,7 +102,9 @@ public sealed class Z3ProcessTransport : ISolverTransport
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
             {
-                Fail(new SolverException($"cannot send to z3 at '{SolverPath}': {e.Message}{Describe()}", e));
+                // A broken pipe usually means the process has exited: its exit code says more (and is
+                // what the reader reports when it sees the end of the output first).
+                Fail(new SolverException(ExitMessage() ?? $"cannot send to z3 at '{SolverPath}': {e.Message}{Describe()}", e));
             }
         }
         return tcs.Task;
@@ -161,21 +163,25 @@ public sealed class Z3ProcessTransport : ISolverTransport
                 }
                 waiting.TrySetResult(response);
             }
-            string how = "closed its output";
-            try
-            {
-                // Its output is closed, so it is exiting: wait long enough for a loaded machine to let it.
-                if (_process.WaitForExit(ExitAfterCloseGrace)) how = $"exited with code {_process.ExitCode}";
-            }
-            catch (Exception e) when (e is InvalidOperationException or SystemException)
-            {
-                how = "exited";
-            }
-            Fail(new SolverException($"z3 at '{SolverPath}' {how}{Describe()}"));
+            // Its output is closed, so it is exiting: wait long enough for a loaded machine to let it.
+            Fail(new SolverException(ExitMessage() ?? $"z3 at '{SolverPath}' closed its output{Describe()}"));
         }
         catch (Exception e) when (e is FormatException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             Fail(new SolverException($"reading from z3 at '{SolverPath}' failed: {e.Message}{Describe()}", e));
+        }
+    }
+
+    /// <summary>"z3 at '…' exited with code N" once the process has exited (waiting a little for it), or null.</summary>
+    private string? ExitMessage()
+    {
+        try
+        {
+            return _process.WaitForExit(ExitAfterCloseGrace) ? $"z3 at '{SolverPath}' exited with code {_process.ExitCode}{Describe()}" : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or SystemException)
+        {
+            return null;
         }
     }
 
