@@ -222,6 +222,33 @@ public class CertifierTests
         Assert.Equal(whole.ToArray(), streamed.ToArray());
     }
 
+    /// <summary>A time limit while the certificate is finished stops the writer thread instead of waiting for it.</summary>
+    [Fact]
+    public void FinishingTheStreamedCertificateStopsWhenCancelled()
+    {
+        var net = Nets.Parse(Nets.Icnn);
+        var domain = Nets.Box(2, -3, 3);
+        using var streamed = new MemoryStream();
+        var writer = new CertificateStreamWriter(streamed, NetworkHash.Sha256(net), domain, background: true);
+        var result = Certifier.Certify(net, domain, new CertifyOptions { RegionSink = writer.Add, KeepRegions = false, Parallelism = 1 });
+        Assert.Throws<OperationCanceledException>(() => writer.Finish(result, new CancellationToken(canceled: true)));
+        writer.Dispose(); // returns: the writer thread stops after its current region
+    }
+
+    /// <summary>A time limit counts from the caller's start, so its phases before exploration use up the same budget.</summary>
+    [Fact]
+    public void ATimeLimitAlreadySpentStopsBeforeTheFirstRegion()
+    {
+        var net = Nets.Parse(Nets.Icnn);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp() - System.Diagnostics.Stopwatch.Frequency; // one second ago
+        var r = Certifier.Certify(net, Domain.Everywhere(2), new CertifyOptions
+        {
+            Limits = new Regions.ExplorationLimits(Timeout: TimeSpan.FromMilliseconds(500)) { StartTimestamp = started },
+        });
+        Assert.Equal(Verdict.Undecided, r.Verdict);
+        Assert.StartsWith("time limit reached (0.5 s; 0 regions explored", r.UndecidedReason);
+    }
+
     [Fact]
     public void RegionLimitGivesUndecidedWithoutAVerdict()
     {

@@ -77,7 +77,12 @@ public sealed class RegionExplorer(Network network, Domain domain)
         // The time limit stops analyses from the inside (their inner loops check the token), so a
         // single long region cannot outlast it; the caller's token still cancels with an exception.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        if (limits.Timeout is TimeSpan timeout) stop.CancelAfter(Remaining(timeout, Elapsed()));
+        if (limits.Timeout is TimeSpan timeout)
+        {
+            var left = Remaining(timeout, Elapsed());
+            if (left > TimeSpan.Zero) stop.CancelAfter(left);
+            else stop.Cancel(); // at once: a timer would fire a little later
+        }
         string TimeLimit(int done, int queued) =>
             $"time limit reached ({limits.Timeout!.Value.TotalSeconds:0.#} s; {done} regions explored, {queued} still queued)";
         bool TimeUp() => stop.IsCancellationRequested && !cancel.IsCancellationRequested;
