@@ -99,7 +99,7 @@ public static class FastFacetFinder
         private readonly List<int> _facetGroups = [];
         private readonly Dictionary<int, Rational[]> _witness = [];
         private bool[] _isFacet = [];
-        private double[][] _unit = [];
+        private double[] _unit = []; // group g's unit direction at [g·(d+1), (g+1)·(d+1)): one array per region
         private Rational[][]? _exactRows;
         private Rational[] _pValue = interior;
         private ExactPoint? _pExact;
@@ -147,8 +147,11 @@ public static class FastFacetFinder
         /// </summary>
         private void Classify()
         {
-            var buckets = new Dictionary<long, List<int>>();
-            var units = new List<double[]>();
+            // Bucket → its groups, as a chain: first group per bucket, then the next group in the same bucket.
+            var buckets = new Dictionary<long, int>();
+            var nextInBucket = new List<int>();
+            int stride = _d + 1;
+            var units = new double[rows.Length * stride];
             for (int k = 0; k < rows.Length; k++)
             {
                 _beta[k] = Rational.One;
@@ -163,15 +166,16 @@ public static class FastFacetFinder
                     else throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
                     continue;
                 }
-                var unit = UnitDirection(k);
+                var unit = units.AsSpan(_groups.Count * stride, stride); // the slot a new group would take
+                UnitDirection(k, unit);
                 // Rows whose direction is not finite share one bucket and are compared with each other only.
                 bool finite = double.IsFinite(unit[0]);
                 long bucket = finite ? (long)Math.Floor(unit[0] * (1L << 40)) : long.MinValue;
                 int group = -1;
                 for (long b = finite ? bucket - 1 : bucket; group < 0 && b <= (finite ? bucket + 1 : bucket); b++)
                 {
-                    if (!buckets.TryGetValue(b, out var candidates)) continue;
-                    foreach (int g in candidates)
+                    if (!buckets.TryGetValue(b, out int g)) continue;
+                    for (; g >= 0; g = nextInBucket[g])
                         if (PositiveMultiple(rows[_groups[g][0]], r) is Rational beta)
                         {
                             group = g;
@@ -183,20 +187,18 @@ public static class FastFacetFinder
                 {
                     group = _groups.Count;
                     _groups.Add([]);
-                    units.Add(unit);
-                    if (!buckets.TryGetValue(bucket, out var list)) buckets[bucket] = list = [];
-                    list.Add(group);
+                    nextInBucket.Add(buckets.TryGetValue(bucket, out int head) ? head : -1);
+                    buckets[bucket] = group;
                 }
                 _groups[group].Add(k);
                 _groupOf[k] = group;
             }
-            _unit = [.. units];
+            _unit = units;
         }
 
         /// <summary>r / ‖g‖ in double (ray proposals and bucketing only); scaled first when the squares would overflow.</summary>
-        private double[] UnitDirection(int k)
+        private void UnitDirection(int k, Span<double> unit)
         {
-            var r = rows[k];
             var values = approximateRows[k];
             double norm = 0;
             for (int i = 0; i < _d; i++) norm += values[i] * values[i];
@@ -212,9 +214,7 @@ public static class FastFacetFinder
                 for (int i = 0; i < _d; i++) norm += values[i] * values[i];
             }
             norm = Math.Sqrt(norm);
-            var unit = new double[r.Length];
             for (int i = 0; i < unit.Length; i++) unit[i] = values[i] / norm;
-            return unit;
         }
 
         /// <summary>β &gt; 0 with b = β·a exactly, or null (a is not constant).</summary>
@@ -263,7 +263,7 @@ public static class FastFacetFinder
             double bestTau = double.PositiveInfinity;
             for (int g = 0; g < _groups.Count; g++)
             {
-                var u = _unit[g];
+                var u = _unit.AsSpan(g * (_d + 1), _d + 1);
                 double slope = 0, value = u[_d];
                 for (int i = 0; i < _d; i++)
                 {
