@@ -148,10 +148,10 @@ public static class Certifier
     }
 
     /// <summary>
-    /// The condition values c_k of one region's pattern, from one backward pass (64-bit on the
-    /// integer-scaled network when it fits, exact rationals otherwise), computed on first use.
+    /// The condition values c_k of one region's pattern, from one backward pass (on the
+    /// integer-scaled network when it does not overflow, exact rationals otherwise), computed on
+    /// first use and kept per unit (one reduced rational each).
     /// </summary>
-    /// <summary>c_k of one region's units, computed on first use and kept (one reduced rational each).</summary>
     private sealed class RegionKinks(Network network, ScaledNetwork scaled, string pattern)
     {
         private Func<int, Rational>? _scaled;

@@ -97,19 +97,19 @@ public sealed class ExactPoint
         if (typeof(T) == typeof(long)) return Sign(Unsafe.As<T[], long[]>(ref row));
         if (approximateRow is not null ? SignFilter.TrySign(approximateRow, Approximation, out int sign)
             : SignFilter.TrySign(row, Approximation, out sign)) return sign;
-        Big();
-        BigInteger b = Integers.ToBig(row[^1]) * _den;
-        for (int i = 0; i < _num!.Length; i++) if (!T.IsZero(row[i])) b += Integers.ToBig(row[i]) * _num[i];
-        return b.Sign;
+        return ScaledValue(row).Sign;
     }
 
     /// <summary>The exact value g·x + h of an integer row of any integer type.</summary>
-    public Rational Value<T>(T[] row) where T : struct, IBinaryInteger<T>
+    public Rational Value<T>(T[] row) where T : struct, IBinaryInteger<T> => new(ScaledValue(row), _den);
+
+    /// <summary>q·(g·x + h) = g·N + h·q in BigInteger (q is the common denominator).</summary>
+    private BigInteger ScaledValue<T>(T[] row) where T : struct, IBinaryInteger<T>
     {
         Big();
         BigInteger b = Integers.ToBig(row[^1]) * _den;
         for (int i = 0; i < _num!.Length; i++) if (!T.IsZero(row[i])) b += Integers.ToBig(row[i]) * _num[i];
-        return new Rational(b, _den);
+        return b;
     }
 
     /// <summary>sign(g·x + h) for a 64-bit integer row [g, h].</summary>
@@ -128,10 +128,6 @@ public sealed class ExactPoint
                 return s.CompareTo(Int128.Zero);
             }
         }
-        Big();
-        BigInteger b = row[^1] * _den;
-        for (int i = 0; i < _num!.Length; i++) if (row[i] != 0) b += row[i] * _num[i];
-        return b.Sign;
+        return ScaledValue(row).Sign;
     }
-
 }

@@ -11,9 +11,10 @@ namespace ConvexProof.Networks;
 /// and local affine maps with integer coefficients.
 /// </summary>
 /// <remarks>
-/// The integers are 64-bit when every scaled parameter fits (decimal weights such as 0.123), and
-/// arbitrary-precision otherwise: float32 weights are dyadic, so their scales are powers of two, but
-/// products across layers outgrow 64 bits. Integer arithmetic needs no gcd in either case, which is
+/// The integers are 64-bit when every scaled parameter fits (decimal weights such as 0.123), 128-bit
+/// when an a-priori bound proves no local map can outgrow them, and arbitrary-precision otherwise:
+/// float32 weights are dyadic, so their scales are powers of two, but products across layers outgrow
+/// 64 bits. Integer arithmetic needs no gcd in either case, which is
 /// what makes this path fast compared with reduced rationals. <see cref="Create(Network)"/> picks the type.
 /// </remarks>
 public abstract class ScaledNetwork
@@ -42,16 +43,18 @@ public abstract class ScaledNetwork
     public static ScaledNetwork Create(Network network, IntegerWidth minimum)
     {
         var (d, s, t) = Scales(network);
-        if (minimum == IntegerWidth.Big) return ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
-        if (minimum == IntegerWidth.Bits128)
-            return (MapBound(network, d, s) < BigInteger.One << 126 ? (ScaledNetwork?)ScaledNetwork<Int128>.TryBuild(network, d, s, t, boundedMaps: true) : null)
-                ?? ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
-        // 64-bit whenever the parameters fit (decimal weights; an overflowing region then takes the
-        // rational path). Otherwise 128-bit when no local map of any region can exceed 2^126, so no
-        // forward pass can overflow; else BigInteger.
-        return (ScaledNetwork?)ScaledNetwork<long>.TryBuild(network, d, s, t)
-            ?? (MapBound(network, d, s) < BigInteger.One << 126 ? (ScaledNetwork?)ScaledNetwork<Int128>.TryBuild(network, d, s, t, boundedMaps: true) : null)
-            ?? ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
+        ScaledNetwork Big() => ScaledNetwork<BigInteger>.TryBuild(network, d, s, t, boundedMaps: true)!;
+        // 128-bit when no local map of any region can exceed 2^126, so no forward pass can overflow.
+        ScaledNetwork Wide() => (MapBound(network, d, s) < BigInteger.One << 126
+            ? ScaledNetwork<Int128>.TryBuild(network, d, s, t, boundedMaps: true) : null) ?? Big();
+        return minimum switch
+        {
+            IntegerWidth.Big => Big(),
+            IntegerWidth.Bits128 => Wide(),
+            // 64-bit whenever the parameters fit (decimal weights; an overflowing region then takes
+            // the rational path).
+            _ => (ScaledNetwork?)ScaledNetwork<long>.TryBuild(network, d, s, t) ?? Wide(),
+        };
     }
 
     /// <summary>The local maps of a pattern in this integer network, or null on 64-bit overflow.</summary>
@@ -176,7 +179,9 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
             bias[l] = scaledBias[0];
             skip[l] = scaledSkip;
         }
-        bool fit64 = weights.All(layer => layer.All(row => row.All(w => Integers.ToBig(w) > long.MinValue && Integers.ToBig(w) <= long.MaxValue)));
+        // Only the 128-bit forward pass has a 64-bit-weight shortcut to enable.
+        bool fit64 = typeof(T) == typeof(Int128)
+            && weights.All(layer => layer.All(row => row.All(w => Integers.ToBig(w) > long.MinValue && Integers.ToBig(w) <= long.MaxValue)));
         return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64 };
     }
 

@@ -3,9 +3,9 @@ using System.Numerics;
 namespace ConvexProof.Numbers;
 
 /// <summary>
-/// The few operations the integer fast path needs on its integer type T (64-bit or BigInteger),
-/// written once. Checked arithmetic on T throws <see cref="OverflowException"/> for 64-bit values
-/// that do not fit, and never for BigInteger.
+/// The few operations the integer fast path needs on its integer type T (64-bit, 128-bit or
+/// BigInteger), written once. Checked arithmetic on T throws <see cref="OverflowException"/> for
+/// fixed-width values that do not fit, and never for BigInteger.
 /// </summary>
 public static class Integers
 {

@@ -668,12 +668,18 @@ public static class FastFacetFinder
         {
             if (typeof(T) == typeof(long)) return NonNegativeOnBox64(System.Runtime.CompilerServices.Unsafe.As<T[], long[]>(ref row), box);
             if (SignFilter.TryMinimumSign(row, box.LowerApprox, box.UpperApprox, out int sign)) return sign >= 0;
+            return ExactlyNonNegativeOnBox(row, box);
+        }
+
+        /// <summary>The exact test in BigInteger: the minimum times the bounds' common denominator is ≥ 0.</summary>
+        private static bool ExactlyNonNegativeOnBox<U>(U[] row, Box box) where U : struct, IBinaryInteger<U>
+        {
             int d = row.Length - 1;
             BigInteger sum = Integers.ToBig(row[d]) * box.Denominator;
             for (int i = 0; i < d; i++)
             {
-                if (T.IsZero(row[i])) continue;
-                var bound = T.IsPositive(row[i]) ? box.LowerNum[i] : box.UpperNum[i];
+                if (U.IsZero(row[i])) continue;
+                var bound = U.IsPositive(row[i]) ? box.LowerNum[i] : box.UpperNum[i];
                 if (bound is null) return false;
                 sum += Integers.ToBig(row[i]) * bound.Value;
             }
@@ -702,15 +708,7 @@ public static class FastFacetFinder
                     return s >= 0;
                 }
             }
-            BigInteger sum = row[d] * box.Denominator;
-            for (int i = 0; i < d; i++)
-            {
-                if (row[i] == 0) continue;
-                var bound = row[i] > 0 ? box.LowerNum[i] : box.UpperNum[i];
-                if (bound is null) return false;
-                sum += row[i] * bound.Value;
-            }
-            return sum.Sign >= 0;
+            return ExactlyNonNegativeOnBox(row, box);
         }
 
         private void ClarksonForTheRest(bool[] dismissed)

@@ -36,7 +36,7 @@ public abstract class IntegerRegionMaps
     public abstract Rational[]? InteriorBeyond(Domain domain, Rational[] w, IntegerRegionMaps from, int k);
 }
 
-/// <summary>Integer local maps over one integer type (64-bit, or BigInteger for float weights).</summary>
+/// <summary>Integer local maps over one integer type (64-bit for decimal weights, 128-bit or BigInteger for float weights).</summary>
 public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, IBinaryInteger<T>, ISignedNumber<T>
 {
     private IntegerRegionMaps(ScaledNetwork<T> net, string pattern, T[][] rows, T[] output) : base(pattern)

@@ -114,10 +114,5 @@ public static class PointSimplifier
     }
 
     /// <summary>The nearest multiple of 2^-bits (ties down), exactly.</summary>
-    private static Rational Round(Rational v, int bits)
-    {
-        var scale = BigInteger.One << bits;
-        var scaled = v * new Rational(scale, BigInteger.One) + new Rational(BigInteger.One, 2);
-        return new Rational(scaled.Floor(), scale);
-    }
+    private static Rational Round(Rational v, int bits) => new(RoundedNumerator(v, bits), BigInteger.One << bits);
 }

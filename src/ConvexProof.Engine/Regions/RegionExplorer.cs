@@ -47,8 +47,8 @@ public sealed class RegionExplorer(Network network, Domain domain)
 
     /// <summary>
     /// Optional hook run on each region as soon as it is analysed, on the analysing thread (so it
-    /// must be thread-safe; per-region work done here runs in parallel): true ends exploration after that region, with <see cref="StoppedEarly"/>
-    /// set. Within a breadth-first level the lowest such region wins: every region before it is still
+    /// must be thread-safe; per-region work done here runs in parallel): true ends exploration after
+    /// that region, with <see cref="StoppedEarly"/> set. Within a breadth-first level the lowest such region wins: every region before it is still
     /// analysed and handed to onRegion, none after it, so where exploration stops (and what the
     /// consumer saw) does not depend on the number of threads.
     /// </summary>
@@ -278,7 +278,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             return (next, fast.InteriorBeyond(Domain, w, maps.Fast, facet.Constraint)
                 ?? InteriorBeyond(next.Exact, w, Outward(maps, facet.Constraint)));
         }
-        // 64-bit overflow: rationals
+        // No integer maps, or their numbers overflowed: rationals.
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
         var result = new RegionMaps(Network, exact.Pattern, scaled.MapsForPattern(exact.Pattern), exact);
