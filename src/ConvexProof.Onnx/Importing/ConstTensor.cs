@@ -1,10 +1,10 @@
 using ConvexProof.Numbers;
 
-namespace ConvexProof.Onnx;
+namespace ConvexProof.Onnx.Importing;
 
 /// <summary>A tensor whose value is known when the model is read (an initializer, a Constant node or
 /// something computed only from those), with exact entries in row-major order.</summary>
-internal sealed class ConstTensor
+internal sealed class ConstTensor : GraphValue
 {
     public ConstTensor(long[] dims, Rational[] data)
     {
@@ -14,7 +14,10 @@ internal sealed class ConstTensor
 
     public long[] Dims { get; }
     public Rational[] Data { get; }
-    public int Rank => Dims.Length;
+    public override int Rank => Dims.Length;
+    public override long?[] Shape => Dims.Select(d => (long?)d).ToArray();
+
+    public override T Match<T>(Func<ConstTensor, T> constant, Func<TracedValue, T> traced) => constant(this);
 
     public static long ElementCount(IReadOnlyList<long> dims)
     {
@@ -30,6 +33,9 @@ internal sealed class ConstTensor
 
     /// <summary>Entry (i, j) of a 2-D tensor.</summary>
     public Rational At(long i, long j) => Data[i * Dims[1] + j];
+
+    /// <summary>Every entry mapped by <paramref name="f"/>, same shape.</summary>
+    public ConstTensor Select(Func<Rational, Rational> f) => new(Dims, Data.Select(f).ToArray());
 
     /// <summary>The same entries with another shape of equal size.</summary>
     public ConstTensor Reshaped(long[] dims) => new(dims, Data);

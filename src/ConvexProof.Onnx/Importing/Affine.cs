@@ -1,6 +1,6 @@
 using ConvexProof.Numbers;
 
-namespace ConvexProof.Onnx;
+namespace ConvexProof.Onnx.Importing;
 
 /// <summary>
 /// An exact affine function of the network's "sources": source 0 is the graph input x, source k ≥ 1
@@ -45,18 +45,6 @@ internal sealed class Affine
         var m = new Rational[rows][];
         for (int i = 0; i < rows; i++) m[i] = Zeros(columns);
         return m;
-    }
-
-    /// <summary>True when this is exactly the identity on one source, with zero bias.</summary>
-    public bool IsIdentityOf(int source)
-    {
-        if (Terms.Count != 1 || !Terms.TryGetValue(source, out var m)) return false;
-        for (int i = 0; i < Rows; i++)
-        {
-            if (!Bias[i].IsZero || m[i].Length != Rows) return false;
-            for (int j = 0; j < Rows; j++) if (m[i][j] != (i == j ? Rational.One : Rational.Zero)) return false;
-        }
-        return true;
     }
 
     /// <summary>W · this, for W with <see cref="Rows"/> columns.</summary>
