@@ -19,10 +19,13 @@ internal sealed class ConstTensor : GraphValue
 
     public override T Match<T>(Func<ConstTensor, T> constant, Func<TracedValue, T> traced) => constant(this);
 
-    public static long ElementCount(IReadOnlyList<long> dims)
+    /// <summary>The number of entries of a shape (dimensions ≥ 0); long.MaxValue when it does not
+    /// fit in a long, which is more than any tensor that was read can hold.</summary>
+    public static long ElementCount(IEnumerable<long> dims)
     {
+        if (dims.Contains(0)) return 0;
         long n = 1;
-        foreach (var d in dims) n = checked(n * d);
+        foreach (var d in dims) n = n > long.MaxValue / d ? long.MaxValue : n * d;
         return n;
     }
 

@@ -23,8 +23,7 @@ internal static class ShapeLowering
         return input.Match<GraphValue>(
             constant: c =>
             {
-                long outer = 1, inner = 1;
-                for (int k = 0; k < rank; k++) if (k < axis) outer *= c.Dims[k]; else inner *= c.Dims[k];
+                long outer = ConstTensor.ElementCount(c.Dims.Take((int)axis)), inner = ConstTensor.ElementCount(c.Dims.Skip((int)axis));
                 return c.Reshaped([outer, inner]);
             },
             traced: t =>
@@ -74,8 +73,7 @@ internal static class ShapeLowering
 
     private static GraphValue ReshapeConstant(NodeContext node, ConstTensor c, long?[] resolved, int inferred)
     {
-        long known = 1;
-        for (int k = 0; k < resolved.Length; k++) if (k != inferred) known *= resolved[k]!.Value;
+        long known = ConstTensor.ElementCount(resolved.Where((_, k) => k != inferred).Select(d => d!.Value));
         if (inferred >= 0)
         {
             if (known == 0 || c.Data.Length % known != 0) throw node.Error("cannot infer the -1 dimension");
