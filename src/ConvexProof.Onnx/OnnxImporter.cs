@@ -26,6 +26,12 @@ namespace ConvexProof.Onnx;
 /// </para>
 /// Every problem is an <see cref="InputException"/> whose message is one line naming the file, the
 /// place (node name and operator, input, output or initializer) and the problem.
+/// <para>
+/// This class reads the file and the protobuf; the folder Importing/ does the rest:
+/// <see cref="GraphImporter"/> walks the graph, <see cref="Operators"/> lists one lowering per
+/// operator (the place to add one), <see cref="GraphValue"/> is what a name holds, and
+/// <see cref="LayerChain"/> turns the traced values into layers.
+/// </para>
 /// </summary>
 public static class OnnxImporter
 {

@@ -472,4 +472,37 @@ public class ImporterTests
             .Bytes();
         Assert.Contains("node 'shift' (Add): the constant has shape [9223372036854775807, 0]", ImportError(bytes).Message);
     }
+
+    [Fact]
+    public void Unsupported_operator_message_lists_every_registered_operator()
+    {
+        var bytes = new ModelBuilder()
+            .Input("x", null, 1).Output("y", null, 1)
+            .Node("LeakyRelu", "act", ["x"], "y")
+            .Bytes();
+        Assert.Equal("test.onnx: node 'act' (LeakyRelu): unsupported operator LeakyRelu (supported: Gemm, MatMul, Add, Sub, Mul, Div, "
+                     + "Neg, Relu, Clip, Identity, Flatten, Reshape, Concat, Transpose, Constant)", ImportError(bytes).Message);
+    }
+
+    [Fact]
+    public void Two_products_of_one_computed_value_share_its_identity_layer()
+    {
+        // g = Gemm(x) is arithmetic: both products of it (one through an Identity node) read one identity layer.
+        var bytes = new ModelBuilder()
+            .Input("x", null, 2).Output("y", null, 1)
+            .Floats("W0", [2, 2], [1, 2, 3, 4]).Floats("b0", [2], [5, 6])
+            .Floats("W1", [1, 2], [1, -1]).Floats("W2", [1, 2], [0.5f, 2])
+            .Node("Gemm", "fc0", ["x", "W0", "b0"], "g", I("transB", 1))
+            .Node("Identity", "alias", ["g"], "gi")
+            .Node("Gemm", "fc1", ["g", "W1"], "a", I("transB", 1))
+            .Node("Gemm", "fc2", ["gi", "W2"], "b", I("transB", 1))
+            .Node("Add", "sum", ["a", "b"], "y")
+            .Bytes();
+        var expected = Parse("""
+            { "input_dim": 2, "layers": [
+              { "weights": [[1, 2], [3, 4]], "bias": [5, 6], "activation": "identity" },
+              { "weights": [[1.5, 1]], "bias": [0], "activation": "identity" } ] }
+            """);
+        AssertEqual(expected, Import(bytes));
+    }
 }

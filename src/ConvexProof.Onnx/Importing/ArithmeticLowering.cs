@@ -24,7 +24,7 @@ internal static class ArithmeticLowering
             if (a.Features != b.Features)
                 throw node.Error($"adds values of {a.Features} and {b.Features} features");
             var dims = a.Rank >= b.Rank ? a.Dims : b.Dims;
-            return new ComputedValue(dims, Affine.Add(a.Expr, subtract ? b.Expr.Negate() : b.Expr));
+            return new ComputedValue(dims, AffineMap.Add(a.Expr, subtract ? b.Expr.Negate() : b.Expr));
         },
         mixed: (value, constant, valueFirst) =>
         {

@@ -91,7 +91,7 @@ internal sealed class GraphImporter
         for (int k = 1; k < dims.Length - 1; k++)
             if (dims[k] != 1)
                 throw Error(place, $"input shape {ConstTensor.ShapeText(dims)}: only the first dimension may be a batch dimension (others must be 1)");
-        _values.Define(input.Name, new SourceValue(dims, Affine.Source(0, (int)d)));
+        _values.Define(input.Name, new SourceValue(dims, AffineMap.Source(0, (int)d)));
         return (int)d;
     }
 

@@ -8,12 +8,12 @@ internal static class GraphOutput
 {
     /// <summary>The affine map of the output, checked to be one value per sample (a constant scalar
     /// is allowed: a constant network).</summary>
-    public static Affine PerSample(GraphValue result, ValueInfoProto output, Func<string, string, InputException> error)
+    public static AffineMap PerSample(GraphValue result, ValueInfoProto output, Func<string, string, InputException> error)
     {
         string place = $"output {MessageText.Quote(output.Name)}";
         var expr = result.Match(
             constant: c => c.Data.Length == 1
-                ? Affine.Constant(c.Data)
+                ? AffineMap.Constant(c.Data)
                 : throw error(place, $"the output is a constant of shape {ConstTensor.ShapeText(c.Dims)}; expected one value per sample"),
             traced: t => t.Expr);
         if (expr.Rows != 1)

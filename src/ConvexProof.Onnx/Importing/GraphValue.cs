@@ -26,14 +26,14 @@ internal abstract class GraphValue
 /// whose last dimension is the feature count (the other dimensions are batch dimensions).</summary>
 internal abstract class TracedValue : GraphValue
 {
-    private protected TracedValue(long?[] dims, Affine expr)
+    private protected TracedValue(long?[] dims, AffineMap expr)
     {
         Dims = dims;
         Expr = expr;
     }
 
     public long?[] Dims { get; }
-    public Affine Expr { get; }
+    public AffineMap Expr { get; }
     public int Features => Expr.Rows;
     public override long?[] Shape => Dims;
     public override int Rank => Dims.Length;
@@ -46,14 +46,14 @@ internal abstract class TracedValue : GraphValue
 
 /// <summary>The graph input or a ReLU layer's output (or a concatenation, reshape or transpose of
 /// those): rows of the sources themselves, so a matrix product reads it directly.</summary>
-internal sealed class SourceValue(long?[] dims, Affine expr) : TracedValue(dims, expr)
+internal sealed class SourceValue(long?[] dims, AffineMap expr) : TracedValue(dims, expr)
 {
     public override TracedValue WithDims(long?[] dims) => new SourceValue(dims, Expr);
 }
 
 /// <summary>The result of arithmetic (Gemm, MatMul, Add, Mul, …): a matrix product of it first
 /// makes it an identity layer of its own (<see cref="LayerChain.Readable"/>).</summary>
-internal sealed class ComputedValue(long?[] dims, Affine expr) : TracedValue(dims, expr)
+internal sealed class ComputedValue(long?[] dims, AffineMap expr) : TracedValue(dims, expr)
 {
     /// <summary>The identity layer made of this value, once made (so two consumers share it).</summary>
     public int? IdentityLayer { get; set; }

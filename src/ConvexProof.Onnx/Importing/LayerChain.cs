@@ -6,11 +6,11 @@ namespace ConvexProof.Onnx.Importing;
 /// <summary>
 /// The layers found so far, in graph order: each Relu makes a ReLU layer, each matrix product of a
 /// <see cref="ComputedValue"/> an identity layer, and the graph output the last identity layer.
-/// Layer k is source k of <see cref="Affine"/> (source 0 is the graph input).
+/// Layer k is source k of <see cref="AffineMap"/> (source 0 is the graph input).
 /// </summary>
 internal sealed class LayerChain(string file)
 {
-    private sealed record PendingLayer(Affine Pre, Activation Activation, string Place);
+    private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place);
 
     private readonly List<PendingLayer> _layers = [];
 
@@ -18,12 +18,12 @@ internal sealed class LayerChain(string file)
     public SourceValue AddRelu(TracedValue value, string place)
     {
         _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place));
-        return new SourceValue(value.Dims, Affine.Source(_layers.Count, value.Features));
+        return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
     }
 
     /// <summary>The affine expression a matrix product multiplies: the value itself, or the identity
     /// layer made of it when it is the result of arithmetic (made once, then shared).</summary>
-    public Affine Readable(TracedValue value, string place)
+    public AffineMap Readable(TracedValue value, string place)
     {
         if (value is not ComputedValue computed) return value.Expr;
         if (computed.IdentityLayer is null)
@@ -31,12 +31,12 @@ internal sealed class LayerChain(string file)
             _layers.Add(new PendingLayer(computed.Expr, Activation.Identity, place));
             computed.IdentityLayer = _layers.Count;
         }
-        return Affine.Source(computed.IdentityLayer.Value, computed.Features);
+        return AffineMap.Source(computed.IdentityLayer.Value, computed.Features);
     }
 
     /// <summary>The network: these layers, then <paramref name="output"/> as the last (identity)
     /// layer. Each layer may read the previous layer and, through a skip, the input.</summary>
-    public Network Build(int inputDim, Affine output, string place)
+    public Network Build(int inputDim, AffineMap output, string place)
     {
         var pendings = _layers.Append(new PendingLayer(output, Activation.Identity, place)).ToList();
         var layers = new List<Layer>();
@@ -51,7 +51,7 @@ internal sealed class LayerChain(string file)
                         ? "internal error: a layer reads a later layer"
                         : $"{(k == pendings.Count - 1 ? "the output layer" : $"hidden layer {k + 1}")} reads hidden layer {source} directly, not only the previous layer {k}; a ConvexProof network feeds each layer from the previous layer and, through skip connections, from the input");
             int inputs = widths[k];
-            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w : Affine.ZeroMatrix(pre.Rows, inputs);
+            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w : AffineMap.ZeroMatrix(pre.Rows, inputs);
             Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s : null;
             layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation));
             widths.Add(pre.Rows);

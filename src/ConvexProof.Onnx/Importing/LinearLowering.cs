@@ -38,7 +38,7 @@ internal static class LinearLowering
             {
                 if (tracedC.Features != outputs) throw node.Error($"C has {tracedC.Features} features, expected {outputs}");
                 var scaled = beta == Rational.One ? tracedC.Expr : tracedC.Expr.ScaleRows(Enumerable.Repeat(beta, outputs).ToArray());
-                return new ComputedValue(dims, Affine.Add(product, scaled));
+                return new ComputedValue(dims, AffineMap.Add(product, scaled));
             });
     }
 

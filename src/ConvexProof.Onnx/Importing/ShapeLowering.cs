@@ -123,7 +123,7 @@ internal static class ShapeLowering
         int features = node.Width(parts.Sum(p => (long)p.Features));
         var dims = parts[0].Dims.ToArray();
         dims[^1] = features;
-        var expr = Affine.Stack(parts.Select(p => p.Expr).ToList());
+        var expr = AffineMap.Stack(parts.Select(p => p.Expr).ToList());
         return parts.Any(p => p is ComputedValue) ? new ComputedValue(dims, expr) : new SourceValue(dims, expr);
     }
 
