@@ -88,32 +88,30 @@ public static class OnnxWriter
         Rational[][] weights, Rational[]? bias, string output, string weightName, string? biasName)
     {
         int rows = weights.Length, columns = rows == 0 ? 0 : weights[0].Length;
+        graph.Initializer.Add(options.UseMatMul
+            ? Tensor(weightName, [columns, rows], Transposed(weights, columns), type, options.RawData)
+            : Tensor(weightName, [rows, columns], weights.SelectMany(r => r).ToArray(), type, options.RawData));
+        if (bias is not null) graph.Initializer.Add(Tensor(biasName!, [rows], bias, type, options.RawData));
         if (options.UseMatMul)
         {
-            // MatMul wants [in, out]: the transpose of W.
-            var transposed = new Rational[columns * rows];
-            for (int i = 0; i < rows; i++)
-                for (int j = 0; j < columns; j++) transposed[j * rows + i] = weights[i][j];
-            graph.Initializer.Add(Tensor(weightName, [columns, rows], transposed, type, options.RawData));
             string product = bias is null ? output : $"{name}.matmul";
             graph.Node.Add(Node("MatMul", $"{name}.matmul", [input, weightName], product));
-            if (bias is not null)
-            {
-                graph.Initializer.Add(Tensor(biasName!, [rows], bias, type, options.RawData));
-                graph.Node.Add(Node("Add", $"{name}.bias_add", [product, biasName!], output));
-            }
+            if (bias is not null) graph.Node.Add(Node("Add", $"{name}.bias_add", [product, biasName!], output));
             return;
         }
-        graph.Initializer.Add(Tensor(weightName, [rows, columns], weights.SelectMany(r => r).ToArray(), type, options.RawData));
-        var inputs = new List<string> { input, weightName };
-        if (bias is not null)
-        {
-            graph.Initializer.Add(Tensor(biasName!, [rows], bias, type, options.RawData));
-            inputs.Add(biasName!);
-        }
-        var gemm = Node("Gemm", name, inputs, output);
+        var gemm = Node("Gemm", name, bias is null ? [input, weightName] : [input, weightName, biasName!], output);
         gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
         graph.Node.Add(gemm);
+    }
+
+    /// <summary>Wᵀ in row-major order, as MatMul wants it ([in, out]).</summary>
+    private static Rational[] Transposed(Rational[][] weights, int columns)
+    {
+        int rows = weights.Length;
+        var transposed = new Rational[columns * rows];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) transposed[j * rows + i] = weights[i][j];
+        return transposed;
     }
 
     private static NodeProto Node(string op, string name, IEnumerable<string> inputs, string output)
@@ -144,26 +142,26 @@ public static class OnnxWriter
         if (type == DataType.Float)
         {
             var floats = values.Select((v, i) => ExactFloat(v, name, i)).ToArray();
-            if (raw)
-            {
-                var bytes = new byte[floats.Length * 4];
-                for (int i = 0; i < floats.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), floats[i]);
-                tensor.RawData = ByteString.CopyFrom(bytes);
-            }
+            if (raw) tensor.RawData = LittleEndian(floats, sizeof(float), BinaryPrimitives.WriteSingleLittleEndian);
             else tensor.FloatData.AddRange(floats);
         }
         else
         {
             var doubles = values.Select((v, i) => ExactDouble(v, name, i)).ToArray();
-            if (raw)
-            {
-                var bytes = new byte[doubles.Length * 8];
-                for (int i = 0; i < doubles.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * 8), doubles[i]);
-                tensor.RawData = ByteString.CopyFrom(bytes);
-            }
+            if (raw) tensor.RawData = LittleEndian(doubles, sizeof(double), BinaryPrimitives.WriteDoubleLittleEndian);
             else tensor.DoubleData.AddRange(doubles);
         }
         return tensor;
+    }
+
+    private delegate void WriteLittleEndian<T>(Span<byte> destination, T value);
+
+    /// <summary>raw_data: the values one after another, <paramref name="width"/> little-endian bytes each.</summary>
+    private static ByteString LittleEndian<T>(T[] values, int width, WriteLittleEndian<T> write)
+    {
+        var bytes = new byte[values.Length * width];
+        for (int i = 0; i < values.Length; i++) write(bytes.AsSpan(i * width), values[i]);
+        return ByteString.CopyFrom(bytes);
     }
 
     /// <summary>The float32 equal to <paramref name="value"/>; throws when there is none.</summary>

@@ -441,4 +441,68 @@ public class ImporterTests
             """);
         AssertEqual(expected, Import(bytes));
     }
+
+    [Theory]
+    [InlineData(new long[] { 2147483647, 2147483647, 2147483647, 0 }, "cannot reshape [1, 2] to [2147483647, 2147483647, 2147483647, 0]")]
+    [InlineData(new long[] { -1, 2147483647, 2147483647, 2147483647 }, "cannot infer the -1 dimension")]
+    public void Constant_shapes_whose_size_overflows_are_input_errors(long[] shape, string problem)
+    {
+        // A weight reshaped to a shape with more entries than a long can count (allowzero keeps the 0).
+        var bytes = new ModelBuilder()
+            .Input("x", null, 2).Output("y", null, 1)
+            .Floats("W", [1, 2], [1, 1]).Int64s("shape", [shape.Length], shape)
+            .Node("Reshape", "reshape", ["W", "shape"], "Wr", I("allowzero", 1))
+            .Node("Gemm", "fc", ["x", "Wr"], "y", I("transB", 1))
+            .Bytes();
+        Assert.Equal($"test.onnx: node 'reshape' (Reshape): {problem}", ImportError(bytes).Message);
+    }
+
+    [Fact]
+    public void Empty_constants_with_huge_dimensions_do_not_overflow()
+    {
+        // Zero entries, but the dimensions before the 0 multiply past long.MaxValue.
+        var empty = new Onnx.Proto.TensorProto { Name = "E", DataType = 1, Dims = { 4611686018427387904, 4, 0 } };
+        var bytes = new ModelBuilder()
+            .Input("x", null, 2).Output("y", null, 1)
+            .Floats("W", [1, 2], [1, 1]).Tensor(empty)
+            .Node("Add", "add", ["E", "E"], "E2")
+            .Node("Flatten", "flat", ["E2"], "E3", I("axis", 2))
+            .Node("Add", "shift", ["x", "E3"], "s")
+            .Node("Gemm", "fc", ["s", "W"], "y", I("transB", 1))
+            .Bytes();
+        Assert.Contains("node 'shift' (Add): the constant has shape [9223372036854775807, 0]", ImportError(bytes).Message);
+    }
+
+    [Fact]
+    public void Unsupported_operator_message_lists_every_registered_operator()
+    {
+        var bytes = new ModelBuilder()
+            .Input("x", null, 1).Output("y", null, 1)
+            .Node("LeakyRelu", "act", ["x"], "y")
+            .Bytes();
+        Assert.Equal("test.onnx: node 'act' (LeakyRelu): unsupported operator LeakyRelu (supported: Gemm, MatMul, Add, Sub, Mul, Div, "
+                     + "Neg, Relu, Clip, Identity, Flatten, Reshape, Concat, Transpose, Constant)", ImportError(bytes).Message);
+    }
+
+    [Fact]
+    public void Two_products_of_one_computed_value_share_its_identity_layer()
+    {
+        // g = Gemm(x) is arithmetic: both products of it (one through an Identity node) read one identity layer.
+        var bytes = new ModelBuilder()
+            .Input("x", null, 2).Output("y", null, 1)
+            .Floats("W0", [2, 2], [1, 2, 3, 4]).Floats("b0", [2], [5, 6])
+            .Floats("W1", [1, 2], [1, -1]).Floats("W2", [1, 2], [0.5f, 2])
+            .Node("Gemm", "fc0", ["x", "W0", "b0"], "g", I("transB", 1))
+            .Node("Identity", "alias", ["g"], "gi")
+            .Node("Gemm", "fc1", ["g", "W1"], "a", I("transB", 1))
+            .Node("Gemm", "fc2", ["gi", "W2"], "b", I("transB", 1))
+            .Node("Add", "sum", ["a", "b"], "y")
+            .Bytes();
+        var expected = Parse("""
+            { "input_dim": 2, "layers": [
+              { "weights": [[1, 2], [3, 4]], "bias": [5, 6], "activation": "identity" },
+              { "weights": [[1.5, 1]], "bias": [0], "activation": "identity" } ] }
+            """);
+        AssertEqual(expected, Import(bytes));
+    }
 }

@@ -1,10 +1,10 @@
 using ConvexProof.Numbers;
 
-namespace ConvexProof.Onnx;
+namespace ConvexProof.Onnx.Importing;
 
 /// <summary>A tensor whose value is known when the model is read (an initializer, a Constant node or
 /// something computed only from those), with exact entries in row-major order.</summary>
-internal sealed class ConstTensor
+internal sealed class ConstTensor : GraphValue
 {
     public ConstTensor(long[] dims, Rational[] data)
     {
@@ -14,12 +14,18 @@ internal sealed class ConstTensor
 
     public long[] Dims { get; }
     public Rational[] Data { get; }
-    public int Rank => Dims.Length;
+    public override int Rank => Dims.Length;
+    public override long?[] Shape => Dims.Select(d => (long?)d).ToArray();
 
-    public static long ElementCount(IReadOnlyList<long> dims)
+    public override T Match<T>(Func<ConstTensor, T> constant, Func<TracedValue, T> traced) => constant(this);
+
+    /// <summary>The number of entries of a shape (dimensions ≥ 0); long.MaxValue when it does not
+    /// fit in a long, which is more than any tensor that was read can hold.</summary>
+    public static long ElementCount(IEnumerable<long> dims)
     {
+        if (dims.Contains(0)) return 0;
         long n = 1;
-        foreach (var d in dims) n = checked(n * d);
+        foreach (var d in dims) n = n > long.MaxValue / d ? long.MaxValue : n * d;
         return n;
     }
 
@@ -30,6 +36,9 @@ internal sealed class ConstTensor
 
     /// <summary>Entry (i, j) of a 2-D tensor.</summary>
     public Rational At(long i, long j) => Data[i * Dims[1] + j];
+
+    /// <summary>Every entry mapped by <paramref name="f"/>, same shape.</summary>
+    public ConstTensor Select(Func<Rational, Rational> f) => new(Dims, Data.Select(f).ToArray());
 
     /// <summary>The same entries with another shape of equal size.</summary>
     public ConstTensor Reshaped(long[] dims) => new(dims, Data);

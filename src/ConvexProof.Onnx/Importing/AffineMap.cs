@@ -1,6 +1,6 @@
 using ConvexProof.Numbers;
 
-namespace ConvexProof.Onnx;
+namespace ConvexProof.Onnx.Importing;
 
 /// <summary>
 /// An exact affine function of the network's "sources": source 0 is the graph input x, source k ≥ 1
@@ -8,9 +8,9 @@ namespace ConvexProof.Onnx;
 /// Σ_s Terms[s][i] · source_s + Bias[i]. A source that is present in <see cref="Terms"/> is a
 /// structural dependency even if its matrix happens to be zero (so a zero skip stays a skip).
 /// </summary>
-internal sealed class Affine
+internal sealed class AffineMap
 {
-    public Affine(SortedDictionary<int, Rational[][]> terms, Rational[] bias)
+    public AffineMap(SortedDictionary<int, Rational[][]> terms, Rational[] bias)
     {
         Terms = terms;
         Bias = bias;
@@ -20,7 +20,7 @@ internal sealed class Affine
     public Rational[] Bias { get; }
     public int Rows => Bias.Length;
 
-    public static Affine Source(int source, int width)
+    public static AffineMap Source(int source, int width)
     {
         var m = new Rational[width][];
         for (int i = 0; i < width; i++)
@@ -28,10 +28,10 @@ internal sealed class Affine
             m[i] = Zeros(width);
             m[i][i] = Rational.One;
         }
-        return new Affine(new SortedDictionary<int, Rational[][]> { [source] = m }, Zeros(width));
+        return new AffineMap(new SortedDictionary<int, Rational[][]> { [source] = m }, Zeros(width));
     }
 
-    public static Affine Constant(Rational[] values) => new([], (Rational[])values.Clone());
+    public static AffineMap Constant(Rational[] values) => new([], (Rational[])values.Clone());
 
     public static Rational[] Zeros(int n)
     {
@@ -47,20 +47,8 @@ internal sealed class Affine
         return m;
     }
 
-    /// <summary>True when this is exactly the identity on one source, with zero bias.</summary>
-    public bool IsIdentityOf(int source)
-    {
-        if (Terms.Count != 1 || !Terms.TryGetValue(source, out var m)) return false;
-        for (int i = 0; i < Rows; i++)
-        {
-            if (!Bias[i].IsZero || m[i].Length != Rows) return false;
-            for (int j = 0; j < Rows; j++) if (m[i][j] != (i == j ? Rational.One : Rational.Zero)) return false;
-        }
-        return true;
-    }
-
     /// <summary>W · this, for W with <see cref="Rows"/> columns.</summary>
-    public Affine Map(Rational[][] w)
+    public AffineMap Map(Rational[][] w)
     {
         int outRows = w.Length;
         var terms = new SortedDictionary<int, Rational[][]>();
@@ -83,24 +71,24 @@ internal sealed class Affine
         for (int i = 0; i < outRows; i++)
             for (int j = 0; j < Rows; j++)
                 if (!w[i][j].IsZero && !Bias[j].IsZero) bias[i] += w[i][j] * Bias[j];
-        return new Affine(terms, bias);
+        return new AffineMap(terms, bias);
     }
 
     /// <summary>Row i multiplied by c[i].</summary>
-    public Affine ScaleRows(Rational[] c)
+    public AffineMap ScaleRows(Rational[] c)
     {
         var terms = new SortedDictionary<int, Rational[][]>();
         foreach (var (source, m) in Terms)
             terms[source] = m.Select((row, i) => row.Select(v => v * c[i]).ToArray()).ToArray();
-        return new Affine(terms, Bias.Select((b, i) => b * c[i]).ToArray());
+        return new AffineMap(terms, Bias.Select((b, i) => b * c[i]).ToArray());
     }
 
-    public Affine Shift(Rational[] c) => new(Terms, Bias.Select((b, i) => b + c[i]).ToArray());
+    public AffineMap Shift(Rational[] c) => new(Terms, Bias.Select((b, i) => b + c[i]).ToArray());
 
-    public Affine Negate() => ScaleRows(Enumerable.Repeat(Rational.MinusOne, Rows).ToArray());
+    public AffineMap Negate() => ScaleRows(Enumerable.Repeat(Rational.MinusOne, Rows).ToArray());
 
     /// <summary>a + b (same number of rows).</summary>
-    public static Affine Add(Affine a, Affine b)
+    public static AffineMap Add(AffineMap a, AffineMap b)
     {
         var terms = new SortedDictionary<int, Rational[][]>();
         foreach (var (source, m) in a.Terms) terms[source] = m.Select(r => (Rational[])r.Clone()).ToArray();
@@ -114,11 +102,11 @@ internal sealed class Affine
             for (int i = 0; i < m.Length; i++)
                 for (int k = 0; k < m[i].Length; k++) sum[i][k] += m[i][k];
         }
-        return new Affine(terms, a.Bias.Select((v, i) => v + b.Bias[i]).ToArray());
+        return new AffineMap(terms, a.Bias.Select((v, i) => v + b.Bias[i]).ToArray());
     }
 
     /// <summary>The rows of the parts one after another (a concatenation of features).</summary>
-    public static Affine Stack(IReadOnlyList<Affine> parts)
+    public static AffineMap Stack(IReadOnlyList<AffineMap> parts)
     {
         var widths = new SortedDictionary<int, int>();
         foreach (var part in parts)
@@ -135,6 +123,6 @@ internal sealed class Affine
             }
             terms[source] = [.. rows];
         }
-        return new Affine(terms, parts.SelectMany(p => p.Bias).ToArray());
+        return new AffineMap(terms, parts.SelectMany(p => p.Bias).ToArray());
     }
 }

@@ -3,7 +3,7 @@ using ConvexProof.Numbers;
 using ConvexProof.Onnx.Proto;
 using DataType = ConvexProof.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace ConvexProof.Onnx;
+namespace ConvexProof.Onnx.Importing;
 
 /// <summary>
 /// Turns a TensorProto into exact rationals. Every floating-point entry becomes the exact value of

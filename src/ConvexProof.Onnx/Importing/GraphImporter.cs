@@ -1,0 +1,139 @@
+using ConvexProof.Networks;
+using ConvexProof.Onnx.Proto;
+using static ConvexProof.Onnx.Importing.MessageText;
+using DataType = ConvexProof.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace ConvexProof.Onnx.Importing;
+
+/// <summary>
+/// Walks one ONNX graph: checks its opsets, its one input and one output, decodes the initializers
+/// the output depends on, lowers the nodes the output depends on in graph order (through
+/// <see cref="Operators"/>) and hands the output to <see cref="LayerChain"/>.
+/// </summary>
+internal sealed class GraphImporter
+{
+    private readonly string _file;
+    private readonly ModelProto _model;
+    private readonly GraphProto _graph;
+    private readonly ValueEnvironment _values = new();
+    private readonly LayerChain _layers;
+
+    public GraphImporter(string file, ModelProto model)
+    {
+        _file = file;
+        _model = model;
+        _graph = model.Graph;
+        _layers = new LayerChain(file);
+    }
+
+    private InputException Error(string place, string problem) => new(_file, place, problem);
+
+    public Network Run()
+    {
+        CheckOpsets();
+        if (_graph.Output.Count != 1)
+            throw Error("graph", _graph.Output.Count == 0
+                ? "the graph has no output"
+                : $"the graph has {_graph.Output.Count} outputs ({string.Join(", ", _graph.Output.Select(o => Quote(o.Name)))}); a ConvexProof network has exactly one output");
+        var output = _graph.Output[0];
+        var (needed, wanted) = NeededNodes(output.Name);
+
+        // Initializers the output does not depend on (optimizer state, step counters, …) are not decoded.
+        var initializerNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var init in _graph.Initializer)
+        {
+            string place = $"initializer {Quote(init.Name)}";
+            if (init.Name.Length == 0) throw Error("initializer", "an initializer has no name");
+            if (!initializerNames.Add(init.Name)) throw Error(place, "the name is used twice");
+            if (wanted.Contains(init.Name)) _values.Define(init.Name, TensorDecoder.Decode(init, p => Error(place, p)));
+        }
+        if (_graph.SparseInitializer.Count > 0)
+            throw Error("graph", "sparse initializers are not supported; save the model with dense weights");
+
+        var inputs = _graph.Input.Where(i => !initializerNames.Contains(i.Name)).ToList();
+        if (inputs.Count != 1)
+            throw Error("graph", inputs.Count == 0
+                ? "the graph has no input (besides initializers)"
+                : $"the graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => Quote(i.Name)))}); a ConvexProof network takes one input vector");
+        int inputDim = ReadInput(inputs[0]);
+
+        for (int n = 0; n < _graph.Node.Count; n++)
+            if (needed[n]) Lower(_graph.Node[n], n);
+
+        string outputPlace = $"output {Quote(output.Name)}";
+        var result = _values.Find(output.Name) ?? throw Error(outputPlace, "no node computes the graph output");
+        return _layers.Build(inputDim, GraphOutput.PerSample(result, output, Error), outputPlace);
+    }
+
+    private void CheckOpsets()
+    {
+        foreach (var opset in _model.OpsetImport)
+            if (opset.Domain is "" or "ai.onnx" && opset.Version is > 0 and < 6)
+                throw Error("model", $"operator set version {opset.Version} is too old (6 or later is supported); re-export the model");
+    }
+
+    /// <summary>Defines the graph input (source 0) and returns its dimension d.</summary>
+    private int ReadInput(ValueInfoProto input)
+    {
+        string place = $"input {Quote(input.Name)}";
+        var tensorType = input.Type?.TensorType
+            ?? throw Error(place, "the graph input is not a tensor");
+        if ((DataType)tensorType.ElemType is not (DataType.Float or DataType.Double or DataType.Float16 or DataType.Bfloat16))
+            throw Error(place, $"the graph input has element type {TensorDecoder.TypeName(tensorType.ElemType)}; expected a floating-point type");
+        if (tensorType.Shape is null || tensorType.Shape.Dim.Count == 0)
+            throw Error(place, "the graph input has no shape, so its size is unknown; export it with a shape such as [batch, d]");
+        var dims = tensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : (long?)null).ToArray();
+        var last = dims[^1];
+        if (last is not long d || d < 1)
+            throw Error(place, $"the last dimension of the input shape {ConstTensor.ShapeText(dims)} must be a known size ≥ 1 (the input dimension d)");
+        if (d > NetworkReader.MaxInputDim)
+            throw Error(place, $"input dimension {d} is larger than {NetworkReader.MaxInputDim}");
+        for (int k = 1; k < dims.Length - 1; k++)
+            if (dims[k] != 1)
+                throw Error(place, $"input shape {ConstTensor.ShapeText(dims)}: only the first dimension may be a batch dimension (others must be 1)");
+        _values.Define(input.Name, new SourceValue(dims, AffineMap.Source(0, (int)d)));
+        return (int)d;
+    }
+
+    /// <summary>Nodes and value names the output depends on (others, for example unused branches, are ignored).</summary>
+    private (bool[] Nodes, HashSet<string> Names) NeededNodes(string outputName)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal) { outputName };
+        var needed = new bool[_graph.Node.Count];
+        for (int n = _graph.Node.Count - 1; n >= 0; n--)
+        {
+            var node = _graph.Node[n];
+            if (!node.Output.Any(wanted.Contains)) continue;
+            needed[n] = true;
+            foreach (var i in node.Input) if (i.Length > 0) wanted.Add(i);
+        }
+        return (needed, wanted);
+    }
+
+    /// <summary>Checks what every operator shares (domain, attributes, one output, input count),
+    /// then defines the node's output as its operator's lowering computes it.</summary>
+    private void Lower(NodeProto node, int index)
+    {
+        string op = Short(node.OpType, 40);
+        string place = node.Name.Length > 0 ? $"node {Quote(node.Name)} ({op})" : $"node #{index} ({op})";
+        if (node.Domain is not ("" or "ai.onnx"))
+            throw Error(place, $"operator {op} of domain {Quote(node.Domain)} is not supported (only standard ONNX operators are)");
+        var spec = Operators.Find(node.OpType)
+            ?? throw Error(place, $"unsupported operator {op} (supported: {Operators.Names})");
+        foreach (var attribute in node.Attribute)
+        {
+            if (Array.IndexOf(spec.Attributes, attribute.Name) < 0)
+                throw Error(place, $"attribute {Quote(attribute.Name)} of {op} is not supported");
+            if (attribute.RefAttrName.Length > 0)
+                throw Error(place, $"attribute {Quote(attribute.Name)} refers to a function attribute; only plain graphs are supported");
+        }
+        if (node.Output.Count != 1 || node.Output[0].Length == 0)
+            throw Error(place, $"expected exactly one output, found {node.Output.Count}");
+        var context = new NodeContext(_file, node, place, _values, _layers);
+        context.CheckArity(spec.MinInputs, spec.MaxInputs);
+        var result = spec.Lower(context);
+        string outName = node.Output[0];
+        if (!_values.TryDefine(outName, result))
+            throw Error(place, $"its output {Quote(outName)} is already defined (by the input, an initializer or another node)");
+    }
+}

@@ -1,0 +1,61 @@
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Onnx.Importing;
+
+/// <summary>
+/// The layers found so far, in graph order: each Relu makes a ReLU layer, each matrix product of a
+/// <see cref="ComputedValue"/> an identity layer, and the graph output the last identity layer.
+/// Layer k is source k of <see cref="AffineMap"/> (source 0 is the graph input).
+/// </summary>
+internal sealed class LayerChain(string file)
+{
+    private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place);
+
+    private readonly List<PendingLayer> _layers = [];
+
+    /// <summary>A ReLU layer of <paramref name="value"/>; its output is a new source.</summary>
+    public SourceValue AddRelu(TracedValue value, string place)
+    {
+        _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place));
+        return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
+    }
+
+    /// <summary>The affine expression a matrix product multiplies: the value itself, or the identity
+    /// layer made of it when it is the result of arithmetic (made once, then shared).</summary>
+    public AffineMap Readable(TracedValue value, string place)
+    {
+        if (value is not ComputedValue computed) return value.Expr;
+        if (computed.IdentityLayer is null)
+        {
+            _layers.Add(new PendingLayer(computed.Expr, Activation.Identity, place));
+            computed.IdentityLayer = _layers.Count;
+        }
+        return AffineMap.Source(computed.IdentityLayer.Value, computed.Features);
+    }
+
+    /// <summary>The network: these layers, then <paramref name="output"/> as the last (identity)
+    /// layer. Each layer may read the previous layer and, through a skip, the input.</summary>
+    public Network Build(int inputDim, AffineMap output, string place)
+    {
+        var pendings = _layers.Append(new PendingLayer(output, Activation.Identity, place)).ToList();
+        var layers = new List<Layer>();
+        var widths = new List<int> { inputDim };
+        for (int k = 0; k < pendings.Count; k++)
+        {
+            var pending = pendings[k];
+            var pre = pending.Pre;
+            foreach (var source in pre.Terms.Keys)
+                if (source != 0 && source != k)
+                    throw new InputException(file, pending.Place, source > k
+                        ? "internal error: a layer reads a later layer"
+                        : $"{(k == pendings.Count - 1 ? "the output layer" : $"hidden layer {k + 1}")} reads hidden layer {source} directly, not only the previous layer {k}; a ConvexProof network feeds each layer from the previous layer and, through skip connections, from the input");
+            int inputs = widths[k];
+            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w : AffineMap.ZeroMatrix(pre.Rows, inputs);
+            Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s : null;
+            layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation));
+            widths.Add(pre.Rows);
+        }
+        return new Network(inputDim, layers);
+    }
+}

@@ -1,0 +1,74 @@
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+using ConvexProof.Onnx.Proto;
+using static ConvexProof.Onnx.Importing.MessageText;
+using AttrType = ConvexProof.Onnx.Proto.AttributeProto.Types.AttributeType;
+
+namespace ConvexProof.Onnx.Importing;
+
+/// <summary>What a lowering sees of one node: its inputs (as <see cref="GraphValue"/>s), its
+/// attributes, the layer chain, and errors that name the node.</summary>
+internal sealed class NodeContext(string file, NodeProto node, string place, ValueEnvironment values, LayerChain layers)
+{
+    public NodeProto Node => node;
+
+    /// <summary>"node 'name' (Op)" or "node #index (Op)", for messages.</summary>
+    public string Place => place;
+
+    public LayerChain Layers => layers;
+
+    public InputException Error(string problem) => new(file, place, problem);
+
+    /// <summary>Checks the number of inputs, not counting absent optional inputs at the end.</summary>
+    public void CheckArity(int min, int max)
+    {
+        int count = node.Input.Count;
+        while (count > 0 && node.Input[count - 1].Length == 0) count--;
+        if (count < min || count > max)
+            throw Error(min == max
+                ? $"expected {min} input{(min == 1 ? "" : "s")}, found {count}"
+                : $"expected {min} to {max} inputs, found {count}");
+    }
+
+    /// <summary>Input i (null when optional and absent).</summary>
+    public GraphValue? Optional(int i)
+    {
+        if (i >= node.Input.Count || node.Input[i].Length == 0) return null;
+        string name = node.Input[i];
+        return values.Find(name)
+            ?? throw Error($"input {Quote(name)} is not defined before this node (not an input, an initializer or an earlier node's output)");
+    }
+
+    public GraphValue Input(int i) => Optional(i) ?? throw Error($"input {i + 1} is missing");
+
+    public ConstTensor ConstInput(int i, string role) => Input(i).Match(
+        constant: c => c,
+        traced: _ => throw Error($"the {role} (input {Quote(node.Input[i])}) must be a constant (an initializer or a Constant node), not a value computed from the graph input"));
+
+    public AttributeProto? Attribute(string name) => node.Attribute.FirstOrDefault(a => a.Name == name);
+
+    public long Int(string name, long fallback)
+    {
+        var a = Attribute(name);
+        if (a is null) return fallback;
+        if (a.Type is not (AttrType.Int or AttrType.Undefined)) throw Error($"attribute '{name}' must be an integer");
+        return a.I;
+    }
+
+    public Rational Float(string name, Rational fallback)
+    {
+        var a = Attribute(name);
+        if (a is null) return fallback;
+        if (a.Type is not (AttrType.Float or AttrType.Undefined)) throw Error($"attribute '{name}' must be a float");
+        if (!float.IsFinite(a.F)) throw Error($"attribute '{name}' is not finite");
+        return Rational.FromDouble(a.F);
+    }
+
+    /// <summary>A layer width computed by this node, checked against the limits of net.json.</summary>
+    public int Width(long width)
+    {
+        if (width < 1) throw Error("a layer needs at least one unit");
+        if (width > NetworkReader.MaxWidth) throw Error($"more than {NetworkReader.MaxWidth} units");
+        return (int)width;
+    }
+}
