@@ -225,7 +225,7 @@ internal sealed class RegionCheck
     private Rational Combination(FarkasTerm[] terms, int i)
     {
         var sum = Rational.Zero;
-        foreach (var (j, lambda) in terms) sum += lambda * Coefficient(j, i);
+        foreach (var (j, lambda) in terms) sum += lambda * Row(j).Coefficient(i);
         return sum;
     }
 
@@ -343,9 +343,6 @@ internal sealed class RegionCheck
         return new IntegerRow(_maps.Integer(unit), _pattern[k] == '1' ? 1 : -1, _maps.Scale(unit));
     }
 
-    /// <summary>Coefficient i of constraint k: i &lt; d the gradient, i = d the constant.</summary>
-    private Rational Coefficient(int k, int i) => Row(k).Coefficient(i);
-
     /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X): σ·X·c_k(x) = Sign·Σ Z_i·(ξ, X)_i, with σ, X &gt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SignAt(int k, Integer[] x)
@@ -357,8 +354,9 @@ internal sealed class RegionCheck
     /// <summary>c_k(x), for messages.</summary>
     private Rational Value(int k, Rational[] x)
     {
-        var value = Coefficient(k, _d);
-        for (int i = 0; i < _d; i++) value += Coefficient(k, i) * x[i];
+        var row = Row(k);
+        var value = row.Coefficient(_d);
+        for (int i = 0; i < _d; i++) value += row.Coefficient(i) * x[i];
         return value;
     }
 }
