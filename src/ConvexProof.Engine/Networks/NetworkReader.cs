@@ -203,9 +203,9 @@ public static class NetworkReader
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in obj.EnumerateObject())
             {
-                if (!seen.Add(property.Name)) throw Error($"{path}.{property.Name}", "the key appears twice");
-                if (Array.IndexOf(allowed, property.Name) < 0)
-                    throw Error($"{path}.{property.Name}", $"unknown key (expected one of: {string.Join(", ", allowed)})");
+                string at = $"{path}.{ExactNumberParser.Shorten(property.Name)}";
+                if (!seen.Add(property.Name)) throw Error(at, "the key appears twice");
+                if (Array.IndexOf(allowed, property.Name) < 0) throw Error(at, $"unknown key (expected one of: {string.Join(", ", allowed)})");
             }
             foreach (var key in required)
                 if (!seen.Contains(key)) throw Error($"{path}.{key}", "missing required key");
