@@ -44,7 +44,7 @@ internal static class CertificateJson
         {
             int i = 0;
             while (i < keys.Utf8.Length && !property.NameEquals(keys.Utf8[i])) i++;
-            if (i == keys.Utf8.Length) throw Bad(at.Then($".{Cut(property.Name)}"), $"unknown key (expected: {string.Join(", ", keys.Names)})");
+            if (i == keys.Utf8.Length) throw Bad(at.Then($".{NetNumber.Shorten(property.Name)}"), $"unknown key (expected: {string.Join(", ", keys.Names)})");
             if ((seen & (1 << i)) != 0) throw Bad(at.Then($".{property.Name}"), "the key appears twice");
             seen |= 1 << i;
         }
@@ -123,13 +123,11 @@ internal static class CertificateJson
 
     public static string Describe(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => $"\"{Cut(e.GetString()!)}\"",
-        JsonValueKind.Number => Cut(e.GetRawText()),
+        JsonValueKind.String => $"\"{NetNumber.Shorten(e.GetString()!)}\"",
+        JsonValueKind.Number => NetNumber.Shorten(e.GetRawText()),
         JsonValueKind.Array => $"an array of {e.GetArrayLength()}",
         JsonValueKind.Object => "an object",
         JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
         _ => "null",
     };
-
-    private static string Cut(string s) => s.Length <= 40 ? s : s[..37] + "...";
 }
