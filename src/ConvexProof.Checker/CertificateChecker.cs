@@ -90,8 +90,8 @@ public static class CertificateChecker
         }
         var patterns = ReadPatterns(regions, network.NeuronCount);
         var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
-        var totals = CheckRegions(ctx, regions);
-        var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), totals.Realised);
+        var (totals, realised) = CheckRegions(ctx, regions);
+        var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), realised);
 
         int violations = conditions.Negative + totals.NegativeJumps;
         if ((violations == 0) != (verdict == "convex"))
@@ -196,11 +196,8 @@ public static class CertificateChecker
                 yield return r;
     }
 
-    private sealed record Totals(int Facets, int Boundary, int Redundant, int Flat, int Dismissed, int Degenerate, int NegativeJumps,
-        List<(int Region, RealisedCondition Condition)> Realised);
-
     /// <summary>All region checks, in parallel; the reported failure is the one of the lowest region index.</summary>
-    private static Totals CheckRegions(CheckContext ctx, JsonElement[] regions)
+    private static (RegionOutcome Totals, List<RealisedCondition> Realised) CheckRegions(CheckContext ctx, JsonElement[] regions)
     {
         var outcomes = new RegionOutcome?[regions.Length];
         var failures = new string?[regions.Length];
@@ -223,15 +220,6 @@ public static class CertificateChecker
             }
         }
         if (firstFailure != int.MaxValue) throw new InvalidCertificateException(failures[firstFailure]!);
-        var realised = new List<(int, RealisedCondition)>();
-        int facets = 0, boundary = 0, redundant = 0, flat = 0, dismissed = 0, degenerate = 0, negativeJumps = 0;
-        for (int r = 0; r < regions.Length; r++)
-        {
-            var o = outcomes[r]!;
-            (facets, boundary, redundant, flat) = (facets + o.Facets, boundary + o.Boundary, redundant + o.Redundant, flat + o.Flat);
-            (dismissed, degenerate, negativeJumps) = (dismissed + o.Dismissed, degenerate + o.Degenerate, negativeJumps + o.NegativeJumps);
-            foreach (var c in o.Conditions) realised.Add((r, c));
-        }
-        return new Totals(facets, boundary, redundant, flat, dismissed, degenerate, negativeJumps, realised);
+        return (outcomes.Aggregate((a, b) => a! + b!)!, [.. outcomes.SelectMany(o => o!.Conditions)]);
     }
 }
