@@ -69,15 +69,15 @@ internal sealed class NetworkFile
         var dim = root.GetProperty("input_dim");
         if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out int d) || d < 1 || d > MaxInputDim)
             throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
-        var layersElement = root.GetProperty("layers");
-        if (layersElement.ValueKind != JsonValueKind.Array || layersElement.GetArrayLength() == 0)
-            throw Bad("$.layers", "expected a non-empty array of layers");
-        int count = layersElement.GetArrayLength(), width = d;
+        // Arrays are enumerated, never indexed: JsonElement's indexer scans, so indexing rows is quadratic.
+        var layerItems = Items(root.GetProperty("layers"), "$.layers");
+        if (layerItems.Length == 0) throw Bad("$.layers", "expected a non-empty array of layers");
+        int count = layerItems.Length, width = d;
         var layers = new Layer[count];
         for (int l = 0; l < count; l++)
         {
             string at = $"$.layers[{l}]";
-            var element = layersElement[l];
+            var element = layerItems[l];
             Keys(element, at, LayerKeys);
             var bias = Vector(element.GetProperty("bias"), $"{at}.bias", null);
             if (bias.Length == 0 || bias.Length > MaxWidth) throw Bad($"{at}.bias", $"a layer needs 1 to {MaxWidth} units");
@@ -97,21 +97,21 @@ internal sealed class NetworkFile
 
     private Rational[][] Matrix(JsonElement element, string at, int rows, int columns)
     {
-        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != rows)
-            throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
+        var items = Items(element, at);
+        if (items.Length != rows) throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
         var result = new Rational[rows][];
-        for (int r = 0; r < rows; r++) result[r] = Vector(element[r], $"{at}[{r}]", columns);
+        for (int r = 0; r < rows; r++) result[r] = Vector(items[r], $"{at}[{r}]", columns);
         return result;
     }
 
     private Rational[] Vector(JsonElement element, string at, int? length)
     {
-        if (element.ValueKind != JsonValueKind.Array) throw Bad(at, "expected an array of numbers");
-        if (length is int n && element.GetArrayLength() != n) throw Bad(at, $"expected {n} entries, found {element.GetArrayLength()}");
-        var result = new Rational[element.GetArrayLength()];
+        var items = Items(element, at);
+        if (length is int n && items.Length != n) throw Bad(at, $"expected {n} entries, found {items.Length}");
+        var result = new Rational[items.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            var item = element[i];
+            var item = items[i];
             string? text = item.ValueKind switch
             {
                 JsonValueKind.Number => item.GetRawText(),

@@ -99,6 +99,20 @@ public class HostileInputTests
         finally { File.Delete(net); }
     }
 
+    [Fact]
+    public void AWideLayerIsReadInLinearTime()
+    {
+        // 100 000 units: indexing the rows of a JSON array one by one would be quadratic (21 s here).
+        string net = Fixture.Temp(Net([.. Enumerable.Repeat("\"-123/4567\"", 100_000)]));
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            Assert.Equal(64, CertificateChecker.NetworkSha256(net).Length);
+            Assert.True(clock.Elapsed < Budget, $"reading and hashing took {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+        finally { File.Delete(net); }
+    }
+
     /// <summary>The canonical text by the slow, obviously right route (BigInteger.ToString of the reduced value).</summary>
     private static string Canonical(string number)
     {

@@ -90,6 +90,15 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void AWideLayerIsReadInLinearTime()
+    {
+        var clock = Stopwatch.StartNew();
+        var network = NetworkReader.Parse(Encoding.UTF8.GetBytes(Net([.. Enumerable.Repeat("\"-123/4567\"", 100_000)])), "wide.json");
+        Assert.Equal(64, NetworkHash.Sha256(network).Length);
+        Assert.True(clock.Elapsed < Budget, $"reading and hashing took {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
     public void UnreadableFilesAreSaidPlainly()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"convexproof-hostile-{Guid.NewGuid():N}");
