@@ -283,11 +283,11 @@ public class CertifyCommandTests
     [Fact]
     public void OverallExitCodePriority()
     {
-        Assert.Equal(0, Commands.CertifyCommand.OverallExitCode([0, 0]));
-        Assert.Equal(1, Commands.CertifyCommand.OverallExitCode([0, 1]));
-        Assert.Equal(3, Commands.CertifyCommand.OverallExitCode([1, 3, 0]));
-        Assert.Equal(2, Commands.CertifyCommand.OverallExitCode([3, 1, 2, 0]));
-        Assert.Equal("a.cert.json", Commands.CertifyCommand.CertificateName("dir/a.json"));
-        Assert.Equal("model.onnx.cert.json", Commands.CertifyCommand.CertificateName("model.onnx"));
+        Assert.Equal(0, Commands.BatchCertification.OverallExitCode([0, 0]));
+        Assert.Equal(1, Commands.BatchCertification.OverallExitCode([0, 1]));
+        Assert.Equal(3, Commands.BatchCertification.OverallExitCode([1, 3, 0]));
+        Assert.Equal(2, Commands.BatchCertification.OverallExitCode([3, 1, 2, 0]));
+        Assert.Equal("a.cert.json", Commands.BatchCertification.CertificateName("dir/a.json"));
+        Assert.Equal("model.onnx.cert.json", Commands.BatchCertification.CertificateName("model.onnx"));
     }
 }
