@@ -30,7 +30,22 @@ public static class InputFiles
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (File.Exists(folder)) return $"{folder} is a file, not a directory";
         if (!Directory.Exists(folder)) return $"no such directory {folder}";
-        return null;
+        return CreateProblem(folder);
+    }
+
+    /// <summary>Why no file can be created in <paramref name="folder"/> (tried with a file that deletes itself), or null.</summary>
+    public static string? CreateProblem(string folder)
+    {
+        string probe = Path.Combine(folder, $".convexproof.{Environment.ProcessId}.{Guid.NewGuid():N}.probe");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Describe(e);
+        }
     }
 
     /// <summary>An I/O failure as the CLI says it.</summary>

@@ -77,14 +77,7 @@ public static class BatchCertification
             throw new UsageException($"--out-dir {outDir}: cannot create the directory ({InputFiles.Describe(e)})");
         }
         // A folder that exists but cannot be written to fails every network the same way: say it once, up front.
-        string probe = Path.Combine(outDir, $".convexproof.{Environment.ProcessId}.probe");
-        try
-        {
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--out-dir {outDir}: cannot write in the directory ({InputFiles.Describe(e)})");
-        }
+        if (InputFiles.CreateProblem(outDir) is string problem)
+            throw new UsageException($"--out-dir {outDir}: cannot write in the directory ({problem})");
     }
 }
