@@ -20,8 +20,8 @@ public sealed class PlotCommand : ICommand
     private readonly Option<string> _view = CommandOptions.Text("--view", "LO:HI[,...]",
         "the window to draw, on any domain (default: the box; on R^d a window around the bulk of the vertices or breakpoints, " +
         "unbounded regions cut at its edge); 'all': on R^d a window that contains every vertex, breakpoint and interior point");
-    private readonly Option<int?> _maxRegions = CommandOptions.MaxRegions("stop after N regions (the partial plot is written; exit 3)");
-    private readonly Option<TimeSpan?> _timeout = CommandOptions.Seconds("--timeout", "stop after S seconds (the partial plot is written; exit 3)");
+    private readonly Option<string> _maxRegions = CommandOptions.MaxRegions("stop after N regions (the partial plot is written; exit 3)");
+    private readonly Option<string> _timeout = CommandOptions.Seconds("--timeout", "stop after S seconds (the partial plot is written; exit 3)");
     private readonly Option<bool> _quiet = CommandOptions.Quiet("no progress display and no summary line");
     private readonly Option<bool> _progress = CommandOptions.Progress();
 
@@ -58,7 +58,7 @@ public sealed class PlotCommand : ICommand
         string netPath = parsed.GetValue(_net)!;
         string outPath = parsed.GetValue(_out) ?? throw new UsageException("plot needs --out PLOT.svg (where to write the picture)");
         AtomicFile.RequireWritable(outPath);
-        var limits = new ExplorationLimits(parsed.GetValue(_maxRegions) ?? int.MaxValue, parsed.GetValue(_timeout));
+        var limits = new ExplorationLimits(CommandOptions.CountOf(parsed, _maxRegions) ?? int.MaxValue, CommandOptions.SecondsOf(parsed, _timeout));
         bool quiet = parsed.GetValue(_quiet);
         BoxOption.CheckSyntax(parsed.GetValue(_box));
         string? viewText = parsed.GetValue(_view);

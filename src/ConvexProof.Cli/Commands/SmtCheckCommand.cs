@@ -16,7 +16,7 @@ public sealed class SmtCheckCommand : ICommand
 {
     private readonly Argument<string> _net = CommandOptions.File("NET", "the network (net.json)");
     private readonly Option<string> _box = CommandOptions.Box("decide on the box");
-    private readonly Option<TimeSpan?> _timeout = CommandOptions.Seconds("--timeout", "give up after S seconds (exit 3, undecided); default: no limit");
+    private readonly Option<string> _timeout = CommandOptions.Seconds("--timeout", "give up after S seconds (exit 3, undecided); default: no limit");
     private readonly Option<string> _z3 = CommandOptions.Z3();
     private readonly Option<string> _query = CommandOptions.Text("--query", "Q", "midpoint (x, y), local (kink m, direction t) or both at once (default)");
     private readonly Option<bool> _quiet = CommandOptions.Quiet("do not print the solver and the time on stderr");
@@ -51,7 +51,7 @@ public sealed class SmtCheckCommand : ICommand
         BoxOption.CheckSyntax(parsed.GetValue(_box));
         var network = NetworkReader.ReadFile(parsed.GetValue(_net)!);
         var domain = BoxOption.Parse(parsed.GetValue(_box), network.InputDim);
-        var options = new SmtOptions { SolverPath = z3, Timeout = parsed.GetValue(_timeout), Query = query };
+        var options = new SmtOptions { SolverPath = z3, Timeout = CommandOptions.SecondsOf(parsed, _timeout), Query = query };
 
         SmtVerdict verdict;
         try

@@ -17,35 +17,48 @@ public static class CommandOptions
     public static Option<string> Text(string name, string valueName, string description) =>
         new(name) { Description = description, HelpName = valueName };
 
-    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static Option<int?> Count(string name, string valueName, int min, int max, string description) => new(name)
+    /// <summary>
+    /// A whole number from <paramref name="min"/> to <paramref name="max"/>; read it with
+    /// <see cref="CountOf"/>. (Numbers are options of strings checked here: an option of a value
+    /// type would be compiled at start-up, as ReadyToRun cannot precompile the library's generics for it.)
+    /// </summary>
+    public static Option<string> Count(string name, string valueName, int min, int max, string description)
     {
-        Description = description,
-        HelpName = valueName,
-        CustomParser = result =>
+        var option = Text(name, valueName, description);
+        option.Validators.Add(result =>
         {
-            string text = result.Tokens[0].Value;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max) return v;
-            result.AddError($"option {name} takes a whole number from {min} to {max}, not '{text}'");
-            return null;
-        },
-    };
+            if (result.Tokens.Count == 1 && ParseCount(result.Tokens[0].Value, min, max) is null)
+                result.AddError($"option {name} takes a whole number from {min} to {max}, not '{result.Tokens[0].Value}'");
+        });
+        return option;
+    }
 
-    /// <summary>A positive, finite number of seconds.</summary>
-    public static Option<TimeSpan?> Seconds(string name, string description) => new(name)
+    public static int? CountOf(ParseResult parsed, Option<string> option) =>
+        parsed.GetValue(option) is string text ? ParseCount(text, int.MinValue, int.MaxValue) : null;
+
+    private static int? ParseCount(string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max ? v : null;
+
+    /// <summary>A positive, finite number of seconds; read it with <see cref="SecondsOf"/>.</summary>
+    public static Option<string> Seconds(string name, string description)
     {
-        Description = description,
-        HelpName = "S",
-        CustomParser = result =>
+        var option = Text(name, "S", description);
+        option.Validators.Add(result =>
         {
-            string text = result.Tokens[0].Value;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && !double.IsInfinity(v)
-                && v <= TimeSpan.MaxValue.TotalSeconds / 2)
-                return TimeSpan.FromSeconds(v);
-            result.AddError($"option {name} takes a positive number of seconds, not '{text}'");
-            return null;
-        },
-    };
+            if (result.Tokens.Count == 1 && ParseSeconds(result.Tokens[0].Value) is null)
+                result.AddError($"option {name} takes a positive number of seconds, not '{result.Tokens[0].Value}'");
+        });
+        return option;
+    }
+
+    public static TimeSpan? SecondsOf(ParseResult parsed, Option<string> option) =>
+        parsed.GetValue(option) is string text ? ParseSeconds(text) : null;
+
+    private static TimeSpan? ParseSeconds(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && !double.IsInfinity(v)
+            && v <= TimeSpan.MaxValue.TotalSeconds / 2
+            ? TimeSpan.FromSeconds(v)
+            : null;
 
     public static Option<string> Box(string description) =>
         Text("--box", "LO:HI", description + " ([LO,HI]^d; LO1:HI1,LO2:HI2,... gives one interval per coordinate; exact numbers: 0.1, -3/4, 0x1p-3)");
@@ -58,7 +71,7 @@ public static class CommandOptions
 
     public static Option<string> Z3() => Text("--z3", "PATH", "the z3 binary (default: z3 on PATH)");
 
-    public static Option<int?> MaxRegions(string description) => Count("--max-regions", "N", 1, int.MaxValue, description);
+    public static Option<string> MaxRegions(string description) => Count("--max-regions", "N", 1, int.MaxValue, description);
 
     /// <summary>A positional argument holding file names (completed by the shell as files).</summary>
     public static Argument<string> File(string name, string description) => new(name) { Description = description };

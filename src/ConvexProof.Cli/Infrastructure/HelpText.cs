@@ -29,12 +29,12 @@ public sealed class HelpText(RootCommand root, IReadOnlyList<ICommand> commands,
             if (more.Length > 0) text.Append('\n').Append(more).Append('\n');
         }
 
-        var arguments = command.Arguments.Where(a => !a.Hidden).Select(a => (a.Name, a.Description ?? "")).ToList();
+        var arguments = command.Arguments.Where(a => !a.Hidden).Select(a => new Row(a.Name, a.Description ?? "")).ToList();
         Section(text, "arguments:", arguments);
         var options = command.Options.Concat(ReferenceEquals(command, root) ? [] : root.Options.Where(o => o.Recursive))
-            .Where(o => !o.Hidden).Select(o => (Label(o), o.Description ?? "")).ToList();
+            .Where(o => !o.Hidden).Select(o => new Row(Label(o), o.Description ?? "")).ToList();
         Section(text, "options:", options);
-        Section(text, "commands:", [.. command.Subcommands.Where(c => !c.Hidden).Select(c => (c.Name, c.Description?.Split('\n')[0] ?? ""))]);
+        Section(text, "commands:", [.. command.Subcommands.Where(c => !c.Hidden).Select(c => new Row(c.Name, c.Description?.Split('\n')[0] ?? ""))]);
 
         string epilogue = icommand?.Epilogue ?? (ReferenceEquals(command, root) ? rootEpilogue : "");
         if (epilogue.Length > 0) text.Append('\n').Append(epilogue.TrimEnd('\n')).Append('\n');
@@ -49,7 +49,7 @@ public sealed class HelpText(RootCommand root, IReadOnlyList<ICommand> commands,
         return option.Arity.MaximumNumberOfValues == 0 ? label : $"{label} {option.HelpName ?? "VALUE"}";
     }
 
-    private static void Section(StringBuilder text, string title, IReadOnlyList<(string Label, string Description)> rows)
+    private static void Section(StringBuilder text, string title, IReadOnlyList<Row> rows)
     {
         if (rows.Count == 0) return;
         text.Append('\n').Append(title).Append('\n');
@@ -84,4 +84,7 @@ public sealed class HelpText(RootCommand root, IReadOnlyList<ICommand> commands,
         if (line.Length > 0) lines.Add(line.ToString());
         return lines;
     }
+
+    /// <summary>One line of a section: the label and its description (a class: no value-type generics to compile at start-up).</summary>
+    private sealed record Row(string Label, string Description);
 }

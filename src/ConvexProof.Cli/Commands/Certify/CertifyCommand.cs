@@ -22,11 +22,11 @@ public sealed class CertifyCommand : ICommand
     private readonly Option<bool> _allViolations = CommandOptions.Flag("--all-violations",
         "explore every region and report every violated condition (a full not_convex certificate); by default exploration stops at the " +
         "first exactly verified violation and writes a refutation-only certificate");
-    private readonly Option<int?> _maxRegions = CommandOptions.MaxRegions("stop after N regions (exit 3, undecided, unless a violation was found)");
-    private readonly Option<TimeSpan?> _timeout = CommandOptions.Seconds("--timeout",
+    private readonly Option<string> _maxRegions = CommandOptions.MaxRegions("stop after N regions (exit 3, undecided, unless a violation was found)");
+    private readonly Option<string> _timeout = CommandOptions.Seconds("--timeout",
         "stop after S seconds (exit 3, undecided, unless a violation was found); in batch mode the limits apply to each network");
     private readonly Option<bool> _json = CommandOptions.Json("print a JSON summary instead of the human one (one object per line in batch mode; schema in docs/cli.md)");
-    private readonly Option<int?> _threads = CommandOptions.Count("--threads", "N", 1, 1024, "threads for region analysis (default: all cores; the certificate is the same)");
+    private readonly Option<string> _threads = CommandOptions.Count("--threads", "N", 1, 1024, "threads for region analysis (default: all cores; the certificate is the same)");
     private readonly Option<bool> _noSmt = CommandOptions.Flag("--no-smt", "do not ask Z3 to confirm degenerate frontiers independently");
     private readonly Option<string> _z3 = CommandOptions.Z3();
     private readonly Option<bool> _quiet = CommandOptions.Quiet("no progress display (and, in batch mode, no closing tally on stderr)");
@@ -65,12 +65,12 @@ public sealed class CertifyCommand : ICommand
         bool quiet = parsed.GetValue(_quiet);
         var settings = new CertifySettings(
             parsed.GetValue(_box),
-            new ExplorationLimits(parsed.GetValue(_maxRegions) ?? int.MaxValue, parsed.GetValue(_timeout)),
+            new ExplorationLimits(CommandOptions.CountOf(parsed, _maxRegions) ?? int.MaxValue, CommandOptions.SecondsOf(parsed, _timeout)),
             parsed.GetValue(_json),
             quiet,
             ProgressDisplay.Create(context.Error, quiet, parsed.GetValue(_progress)),
             parsed.GetValue(_noSmt) ? null : new SmtOptions { SolverPath = parsed.GetValue(_z3), Timeout = TimeSpan.FromSeconds(10) },
-            parsed.GetValue(_threads) ?? Environment.ProcessorCount,
+            CommandOptions.CountOf(parsed, _threads) ?? Environment.ProcessorCount,
             parsed.GetValue(_allViolations),
             context.Error);
         BoxOption.CheckSyntax(settings.Box); // syntax errors are usage errors, before any work
