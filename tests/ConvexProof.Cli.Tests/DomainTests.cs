@@ -11,19 +11,22 @@ namespace ConvexProof.Cli.Tests;
 /// </summary>
 public class DomainTests
 {
-    private static JsonElement Json(Cli.Run r)
+    private static JsonElement Json(Cli.Run r) => r.Json();
+
+    /// <summary>The ICNN certified on [-1, 1]^2 and on R^2.</summary>
+    private static (string Net, string Box, string All) CertifyOnBoxAndEverywhere(TempFolder dir)
     {
-        using var doc = JsonDocument.Parse(Assert.Single(r.OutLines));
-        return doc.RootElement.Clone();
+        string net = dir.Write("icnn.json", TestNets.Icnn), box = dir.File("box.cert.json"), all = dir.File("all.cert.json");
+        Assert.Equal(0, Cli.Invoke("certify", net, "--out", box, "--box", "-1:1", "--quiet").Code);
+        Assert.Equal(0, Cli.Invoke("certify", net, "--out", all, "--quiet").Code);
+        return (net, box, all);
     }
 
     [Fact]
     public void CheckStatesTheProvedDomain()
     {
         using var dir = new TempFolder();
-        string net = dir.Write("icnn.json", TestNets.Icnn), box = dir.File("box.cert.json"), all = dir.File("all.cert.json");
-        Assert.Equal(0, Cli.Invoke("certify", net, "--out", box, "--box", "-1:1", "--quiet").Code);
-        Assert.Equal(0, Cli.Invoke("certify", net, "--out", all, "--quiet").Code);
+        var (net, box, all) = CertifyOnBoxAndEverywhere(dir);
 
         var text = Cli.Invoke("check", net, box, "--quiet");
         Assert.Equal(0, text.Code);
@@ -42,9 +45,7 @@ public class DomainTests
     public void DomainRdRefusesAConvexityProofOnABox()
     {
         using var dir = new TempFolder();
-        string net = dir.Write("icnn.json", TestNets.Icnn), box = dir.File("box.cert.json"), all = dir.File("all.cert.json");
-        Assert.Equal(0, Cli.Invoke("certify", net, "--out", box, "--box", "-1:1", "--quiet").Code);
-        Assert.Equal(0, Cli.Invoke("certify", net, "--out", all, "--quiet").Code);
+        var (net, box, all) = CertifyOnBoxAndEverywhere(dir);
 
         var refused = Cli.Invoke("check", net, box, "--domain", "R^d", "--quiet");
         Assert.Equal(1, refused.Code);

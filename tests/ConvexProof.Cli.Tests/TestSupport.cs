@@ -9,6 +9,13 @@ internal static class Cli
     {
         public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>The one JSON object printed on stdout (--json).</summary>
+        public System.Text.Json.JsonElement Json()
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(Assert.Single(OutLines));
+            return doc.RootElement.Clone();
+        }
     }
 
     public static Run Invoke(params string[] args)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using System.Text.Json;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Networks;
 
@@ -91,8 +90,7 @@ public sealed class InfoCommand : ICommand
 
     public static string ToJson(string path, string sha, NetworkInfo info)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonLine.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", JsonSchema);
@@ -138,7 +136,6 @@ public sealed class InfoCommand : ICommand
             w.WriteString("formula", NetworkInfo.RegionBoundFormula);
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }

@@ -20,6 +20,10 @@ public static class DomainText
         bool equal = lower.Count > 1 && lower.All(l => l == lower[0]) && upper.All(u => u == upper[0]);
         return equal
             ? $"[{lower[0]}, {upper[0]}]^{lower.Count}"
-            : string.Join(" × ", lower.Select((l, i) => $"[{l}, {upper[i]}]"));
+            : Intervals(lower, upper);
     }
+
+    /// <summary>Every interval, "[0, 1] × [-1, 1]" (also how the checker states a box).</summary>
+    public static string Intervals(IReadOnlyList<string> lower, IReadOnlyList<string> upper) =>
+        string.Join(" × ", lower.Select((l, i) => $"[{l}, {upper[i]}]"));
 }

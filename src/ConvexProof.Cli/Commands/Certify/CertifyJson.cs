@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Convexity;
 using ConvexProof.Networks;
 
@@ -18,8 +17,7 @@ public static class CertifyJson
     /// <summary>The --json summary of one network: one line, schema in docs/cli.md.</summary>
     public static string Of(CertifyOutcome o)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonLine.Write(w =>
         {
             var r = o.Result;
             w.WriteStartObject();
@@ -43,15 +41,8 @@ public static class CertifyJson
             else
             {
                 w.WriteStartObject();
-                w.WriteStartArray("box");
-                for (int i = 0; i < r.Domain.Dimension; i++)
-                {
-                    w.WriteStartArray();
-                    w.WriteStringValue(r.Domain.Lower![i].ToString());
-                    w.WriteStringValue(r.Domain.Upper![i].ToString());
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
+                w.WritePropertyName("box");
+                JsonLine.WriteBox(w, [.. r.Domain.Lower!.Select(v => v.ToString())], [.. r.Domain.Upper!.Select(v => v.ToString())]);
                 w.WriteEndObject();
             }
             if (r is null) w.WriteNull("complete"); else w.WriteBoolean("complete", r.Complete);
@@ -138,7 +129,6 @@ public static class CertifyJson
                 w.WriteEndObject();
             }
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }

@@ -15,7 +15,7 @@ public sealed record CertificateDomain(int Dimension, IReadOnlyList<string>? Low
     public override string ToString() => IsBox ? DomainText.OfBox(Lower!, Upper!) : DomainText.Everywhere(Dimension);
 
     /// <summary>The checker's way of writing the box: every interval, joined by " × ".</summary>
-    public string CheckerText => IsBox ? string.Join(" × ", Lower!.Select((l, i) => $"[{l}, {Upper![i]}]")) : ToString();
+    public string CheckerText => IsBox ? DomainText.Intervals(Lower!, Upper!) : ToString();
 
     /// <summary>
     /// Reads the top-level "domain" of a certificate the checker has accepted (it comes right after

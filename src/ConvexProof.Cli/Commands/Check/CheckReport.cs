@@ -1,6 +1,5 @@
-using System.Text;
-using System.Text.Json;
 using ConvexProof.Checker;
+using ConvexProof.Cli.Infrastructure;
 
 namespace ConvexProof.Cli.Commands;
 
@@ -24,8 +23,7 @@ public sealed class CheckReport(string network, string certificate)
 
     public string Json(int code, TimeSpan elapsed, CheckResult? result = null, CertificateDomain? domain = null, CheckerInputException? error = null)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonLine.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", JsonSchema);
@@ -36,18 +34,7 @@ public sealed class CheckReport(string network, string certificate)
             if (result?.Verdict is string verdict) w.WriteString("verdict", verdict); else w.WriteNull("verdict");
             if (domain is null) w.WriteNull("domain"); else w.WriteString("domain", domain.ToString());
             w.WritePropertyName("box");
-            if (domain is { IsBox: true })
-            {
-                w.WriteStartArray();
-                for (int i = 0; i < domain.Dimension; i++)
-                {
-                    w.WriteStartArray();
-                    w.WriteStringValue(domain.Lower![i]);
-                    w.WriteStringValue(domain.Upper![i]);
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
-            }
+            if (domain is { IsBox: true }) JsonLine.WriteBox(w, domain.Lower!, domain.Upper!);
             else w.WriteNullValue();
             if (result is { Statement: not null }) w.WriteString("statement", Text(result, domain)); else w.WriteNull("statement");
             if (result?.Reason is string reason) w.WriteString("reason", reason); else w.WriteNull("reason");
@@ -62,7 +49,6 @@ public sealed class CheckReport(string network, string certificate)
                 w.WriteEndObject();
             }
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }
