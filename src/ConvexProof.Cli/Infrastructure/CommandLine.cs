@@ -8,8 +8,8 @@ namespace ConvexProof.Cli.Infrastructure;
 /// <summary>
 /// The whole command line as System.CommandLine sees it: the root (with --help/-h, --version/-V,
 /// the global --debug, the [suggest] directive for completion), one subcommand per
-/// <see cref="ICommand"/>, POSIX bundling and @response files. <see cref="Parse"/> reports the first
-/// usage error as one line in the CLI's words (the library's own report spans several lines).
+/// <see cref="ICommand"/>, POSIX bundling and @response files. <see cref="FirstError"/> reports the
+/// first usage error as one line in the CLI's words (the library's own report spans several lines).
 /// </summary>
 public sealed class CommandLine
 {
@@ -27,7 +27,7 @@ public sealed class CommandLine
         _root.Options.Add(Debug);
         _root.Options.Add(Version);
         foreach (var command in commands) _root.Subcommands.Add(command.Definition);
-        HelpCommand.Arguments.Add(HelpTopic);
+        HelpCommand.Arguments.Add(_helpTopic);
         _root.Subcommands.Add(HelpCommand);
         _root.Subcommands.Add(VersionCommand);
         _help = new HelpText(_root, commands, RootEpilogue);
@@ -44,7 +44,7 @@ public sealed class CommandLine
 
     private Command VersionCommand { get; } = new("version", "print the versions") { Hidden = true };
 
-    private readonly Argument<string?> HelpTopic = new("COMMAND") { Arity = ArgumentArity.ZeroOrOne };
+    private readonly Argument<string?> _helpTopic = new("COMMAND") { Arity = ArgumentArity.ZeroOrOne };
 
     public ParseResult Parse(IReadOnlyList<string> args) =>
         _root.Parse(args, new ParserConfiguration { EnablePosixBundling = true, ResponseFileTokenReplacer = ResponseFiles.TryExpand });
@@ -55,7 +55,7 @@ public sealed class CommandLine
         foreach (var command in _commands) command.Definition.SetAction(parsed => command.Run(parsed, context));
         HelpCommand.SetAction(parsed =>
         {
-            string? topic = parsed.GetValue(HelpTopic);
+            string? topic = parsed.GetValue(_helpTopic);
             var command = topic is null ? _root : _root.Subcommands.FirstOrDefault(c => c.Name == topic && !c.Hidden)
                 ?? throw new UsageException(UnknownCommand(topic));
             context.Out.Write(HelpOf(command));

@@ -26,6 +26,7 @@ public sealed class CheckCommand : ICommand
 
     public CheckCommand()
     {
+        _domain.CompletionSources.Add(Everywhere);
         Definition = new Command("check", "re-verify a certificate with the independent checker")
         {
             _net, _cert, _box, _domain, _json, _quiet,
