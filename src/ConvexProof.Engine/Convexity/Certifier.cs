@@ -164,7 +164,7 @@ public static class Certifier
             if (_values.TryGetValue(unit, out var known)) return known;
             if (!_scaledTried)
             {
-                _scaled = scaled.KinkValues(pattern);
+                _scaled = ScaledKinkValues.ForPattern(scaled, pattern);
                 _scaledTried = true;
             }
             Rational value;

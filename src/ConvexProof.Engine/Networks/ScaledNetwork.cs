@@ -57,11 +57,11 @@ public abstract class ScaledNetwork
         };
     }
 
-    /// <summary>The local maps of a pattern in this integer network, or null on 64-bit overflow.</summary>
-    public abstract Regions.IntegerRegionMaps? MapsForPattern(string pattern);
-
-    /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
-    public abstract Func<int, Rational>? KinkValues(string pattern);
+    /// <summary>
+    /// Runs <paramref name="operation"/> on this network with its concrete integer type, so code in
+    /// later folders (region maps, kink values) is written once, generic over the integer type.
+    /// </summary>
+    public abstract TResult Apply<TResult>(IScaledNetworkOperation<TResult> operation);
 
     private static (BigInteger[] D, BigInteger[] S, BigInteger[] T) Scales(Network network)
     {
@@ -198,12 +198,11 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
         return true;
     }
 
-    public override Regions.IntegerRegionMaps? MapsForPattern(string pattern) => Regions.IntegerRegionMaps<T>.ForPattern(this, pattern);
+    public override TResult Apply<TResult>(IScaledNetworkOperation<TResult> operation) => operation.Apply(this);
+}
 
-    public override Func<int, Rational>? KinkValues(string pattern)
-    {
-        var scaled = Convexity.ScaledKinkValues.Backward(this, pattern);
-        if (scaled is null) return null;
-        return k => new Rational(BigInteger.CreateTruncating(scaled[k]), DownstreamScale[Network.Neurons[k].Layer]);
-    }
+/// <summary>An operation on a <see cref="ScaledNetwork"/> written once for every integer type (see <see cref="ScaledNetwork.Apply{TResult}"/>).</summary>
+public interface IScaledNetworkOperation<out TResult>
+{
+    TResult Apply<T>(ScaledNetwork<T> network) where T : struct, IBinaryInteger<T>, ISignedNumber<T>;
 }

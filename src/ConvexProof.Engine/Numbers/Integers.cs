@@ -33,7 +33,7 @@ public static class Integers
 
     public static Rational ToRational<T>(T v) where T : struct, IBinaryInteger<T> => ToBig(v);
 
-    /// <summary>v as a double, within 4u relatively (u = 2^-53), as <see cref="Geometry.SignFilter"/> assumes.</summary>
+    /// <summary>v as a double, within 4u relatively (u = 2^-53), as the sign filter of the geometry layer assumes.</summary>
     public static double ToDouble<T>(T v) where T : struct, IBinaryInteger<T>
     {
         if (typeof(T) == typeof(long)) return (long)(object)v;

@@ -17,6 +17,15 @@ public abstract class IntegerRegionMaps
 
     public string Pattern { get; }
 
+    /// <summary>The local maps of a pattern in an integer network of any integer type, or null on 64-bit overflow.</summary>
+    public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
+
+    private sealed class OfPattern(string pattern) : IScaledNetworkOperation<IntegerRegionMaps?>
+    {
+        public IntegerRegionMaps? Apply<T>(ScaledNetwork<T> network) where T : struct, IBinaryInteger<T>, ISignedNumber<T> =>
+            IntegerRegionMaps<T>.ForPattern(network, pattern);
+    }
+
     /// <summary>The region's facets, redundancies and bounds (<see cref="FastFacetFinder"/>), or null when the numbers do not fit.</summary>
     public abstract RegionGeometry? Analyse(Domain domain, Rational[] interior, AnalysisControl? control = null);
 

@@ -100,7 +100,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             return;
         }
         var (startMaps, startPoint) = first;
-        var start = new RegionMaps(Network, startMaps.Pattern, scaled.MapsForPattern(startMaps.Pattern), startMaps);
+        var start = new RegionMaps(Network, startMaps.Pattern, IntegerRegionMaps.ForPattern(scaled, startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
         var level = new List<(RegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
@@ -247,7 +247,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             if (switching.Length > 1)
             {
                 var u = Outward(maps, facet.Constraint);
-                jump = Convexity.KinkValues.GradientJump(maps.Exact.Output, next.Exact.Output, u);
+                jump = Affine.GradientJump(maps.Exact.Output, next.Exact.Output, u);
             }
             list.Add((facet, next, nextPoint, switching, jump));
         }
@@ -281,7 +281,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
         // No integer maps, or their numbers overflowed: rationals.
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
-        var result = new RegionMaps(Network, exact.Pattern, scaled.MapsForPattern(exact.Pattern), exact);
+        var result = new RegionMaps(Network, exact.Pattern, IntegerRegionMaps.ForPattern(scaled, exact.Pattern), exact);
         return (result, known(result.Pattern) ? null : InteriorBeyond(exact, w, uExact));
     }
 
