@@ -53,7 +53,7 @@ public static class KinkValues
     }
 }
 
-/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in checked integer arithmetic.</summary>
+/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in integer arithmetic that reports overflow.</summary>
 public static class ScaledKinkValues
 {
     /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
@@ -70,7 +70,7 @@ public static class ScaledKinkValues
     }
 
     /// <summary>
-    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null on 64-bit overflow.
+    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null when a value does not fit T.
     /// </summary>
     public static T[]? Backward<T>(ScaledNetwork<T> net, string pattern) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
@@ -78,30 +78,23 @@ public static class ScaledKinkValues
         var values = new T[network.NeuronCount];
         var layers = network.Layers;
         T[] g = [T.One];
-        try
+        for (int l = layers.Count - 2; l >= 0; l--)
         {
-            for (int l = layers.Count - 2; l >= 0; l--)
+            var above = layers[l + 1];
+            var weights = net.Weights[l + 1];
+            var current = new T[layers[l].Outputs];
+            for (int i = 0; i < above.Outputs; i++)
             {
-                var above = layers[l + 1];
-                var weights = net.Weights[l + 1];
-                var current = new T[layers[l].Outputs];
-                for (int i = 0; i < above.Outputs; i++)
-                {
-                    bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
-                    if (!passes || T.IsZero(g[i])) continue;
-                    var row = weights[i];
-                    T gi = g[i];
-                    for (int j = 0; j < current.Length; j++)
-                        if (!T.IsZero(row[j])) current[j] = checked(current[j] + row[j] * gi);
-                }
-                if (layers[l].Activation == Activation.Relu)
-                    for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
-                g = current;
+                bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
+                if (!passes || T.IsZero(g[i])) continue;
+                var row = weights[i];
+                T gi = g[i];
+                for (int j = 0; j < current.Length; j++)
+                    if (!T.IsZero(row[j]) && !Integers.TryMultiplyAdd(current[j], row[j], gi, out current[j])) return null;
             }
-        }
-        catch (OverflowException)
-        {
-            return null;
+            if (layers[l].Activation == Activation.Relu)
+                for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
+            g = current;
         }
         return values;
     }

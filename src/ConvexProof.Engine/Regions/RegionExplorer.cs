@@ -229,7 +229,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
     private Analysed Analyse(ScaledNetwork scaled, RegionMaps maps, Rational[] point, Func<string, bool> known, AnalysisControl control)
     {
         var geometry = maps.Fast?.Analyse(Domain, point, control)
-            ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point, control);
+            ?? RationalFacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point, control);
         var list = new List<(FacetInfo, RegionMaps?, Rational[]?, int[], Rational?)>();
         foreach (var facet in geometry.Facets)
         {
