@@ -70,10 +70,9 @@ public static class Certifier
         // reads them), and there also decide the early stop.
         var screened = new ConcurrentDictionary<string, RegionKinks>(StringComparer.Ordinal);
         TimeSpan? timeToVerdict = null;
-        var explorer = new RegionExplorer(network, domain)
+        var explorer = new RegionExplorer(scaled, domain)
         {
             Parallelism = options.Parallelism,
-            Scaled = scaled,
             // The test sees the region's own pattern (c = ⟨a, Φ^{k→}⟩ uses its downstream units), so a
             // violation stops exploration when the region carrying it is analysed, not after its level.
             StopAfter = (maps, crossings) =>

@@ -29,6 +29,12 @@ public abstract class IntegerRegionMaps
     /// <summary>The region's facets, redundancies and bounds (<see cref="IntegerFacetFinder"/>), or null when the numbers do not fit.</summary>
     public abstract RegionGeometry? Analyse(Domain domain, Rational[] interior, AnalysisControl? control = null);
 
+    /// <summary>The true constraints c_k (numbered as in <see cref="RegionConstraints"/>) for the given k as rationals, or null when the rows do not fit.</summary>
+    public abstract Rational[][]? ExactConstraints(Domain domain, IReadOnlyList<int> constraints);
+
+    /// <summary>f on the region as rationals.</summary>
+    public abstract Rational[] ExactOutput { get; }
+
     /// <summary>True when some unit's local map is identically zero here.</summary>
     public abstract bool HasZeroRow { get; }
 
@@ -100,6 +106,15 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
 
     public override RegionGeometry? Analyse(Domain domain, Rational[] interior, AnalysisControl? control = null) =>
         IntegerFacetFinder.Analyse(this, domain, interior, control);
+
+    public override Rational[][]? ExactConstraints(Domain domain, IReadOnlyList<int> constraints)
+    {
+        if (Constraints(domain) is not var (rows, scales, _)) return null;
+        return [.. constraints.Select(k => rows[k].Select(v => new Rational(Integers.ToBig(v), scales[k])).ToArray())];
+    }
+
+    /// <summary>S_L·f divided by S_L (the last layer's scale).</summary>
+    public override Rational[] ExactOutput => [.. Output.Select(v => new Rational(Integers.ToBig(v), Net.LayerScale[^1]))];
 
     public override bool HasZeroRow
     {

@@ -31,16 +31,18 @@ public sealed record ExplorationLimits(int MaxRegions = int.MaxValue, TimeSpan? 
 /// point; crossing each facet (exact symbolic perturbation at its witness) gives the neighbour.
 /// Regions are numbered in discovery order, which makes the output deterministic.
 /// </summary>
-public sealed class RegionExplorer(Network network, Domain domain)
+/// <param name="scaled">The integer copy of the network (the caller makes it once and shares it with the kink values).</param>
+/// <param name="domain">Where the regions are enumerated.</param>
+public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
 {
-    public Network Network { get; } = network;
+    public Network Network => Scaled.Network;
     public Domain Domain { get; } = domain;
+
+    /// <summary>The integer copy of the network for the integer path.</summary>
+    public ScaledNetwork Scaled { get; } = scaled;
 
     /// <summary>Why exploration stopped early, or null when every region was visited.</summary>
     public string? StopReason { get; private set; }
-
-    /// <summary>The integer copy of the network for the fast path (made here when not given).</summary>
-    public ScaledNetwork? Scaled { get; init; }
 
     /// <summary>Threads used for one breadth-first level (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
@@ -87,11 +89,10 @@ public sealed class RegionExplorer(Network network, Domain domain)
             $"time limit reached ({limits.Timeout!.Value.TotalSeconds:0.#} s; {done} regions explored, {queued} still queued)";
         bool TimeUp() => stop.IsCancellationRequested && !cancel.IsCancellationRequested;
 
-        ScaledNetwork scaled;
+        var scaled = Scaled;
         (LocalAffineMaps Maps, Rational[] Point) first;
         try
         {
-            scaled = Scaled ?? ScaledNetwork.Create(Network);
             first = StartPoint(stop.Token);
         }
         catch (OperationCanceledException) when (TimeUp())
