@@ -19,7 +19,7 @@ public sealed record CertifyOptions
     /// <summary>Keep every region in the result (false: memory does not grow with the regions found).</summary>
     public bool KeepRegions { get; init; } = true;
 
-    /// <summary>The narrowest integer type of the fast path (results do not depend on it; wider is only slower).</summary>
+    /// <summary>The narrowest integer type of the integer path (results do not depend on it; wider is only slower).</summary>
     public IntegerWidth IntegerWidth { get; init; } = IntegerWidth.Narrowest;
 
     /// <summary>Threads for region analysis (results do not depend on it).</summary>
@@ -122,7 +122,7 @@ public static class Certifier
                 if (firstViolation is null)
                 {
                     firstViolation = new Violation(region.Index, facet.Facet.Constraint, facet.Switching, value, facet.IsDegenerate);
-                    counterexample = CounterexampleBuilder.Build(network, domain, maps.Exact, facet);
+                    counterexample = CounterexampleBuilder.Build(network, domain, maps.Rational, facet);
                     timeToVerdict = clock.Elapsed;
                 }
             }

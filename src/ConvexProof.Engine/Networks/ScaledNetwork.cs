@@ -35,7 +35,8 @@ public abstract class ScaledNetwork
     public BigInteger[] DownstreamScale { get; }
 
     /// <summary>
-    /// The integer copy: 64-bit when its parameters fit, arbitrary-precision otherwise (never null).
+    /// The integer copy in the narrowest type that serves: 64-bit when its parameters fit, 128-bit
+    /// when no local map can outgrow it, BigInteger otherwise (never null).
     /// </summary>
     public static ScaledNetwork Create(Network network) => Create(network, IntegerWidth.Narrowest);
 

@@ -8,7 +8,7 @@ namespace ConvexProof.Regions;
 
 /// <summary>
 /// The local affine maps of one region in the integer network (<see cref="ScaledNetwork"/>):
-/// row k = [g', h'] with z'_k = S_l·z_k, and the output row S_L·f. This is the fast path's view of a
+/// row k = [g', h'] with z'_k = S_l·z_k, and the output row S_L·f. This is the integer path's view of a
 /// region; <see cref="IntegerRegionMaps{T}"/> holds the rows in one integer type.
 /// </summary>
 public abstract class IntegerRegionMaps
@@ -17,7 +17,7 @@ public abstract class IntegerRegionMaps
 
     public string Pattern { get; }
 
-    /// <summary>The local maps of a pattern in an integer network of any integer type, or null on 64-bit overflow.</summary>
+    /// <summary>The local maps of a pattern in an integer network of any integer type, or null when they do not fit its type (64-bit only).</summary>
     public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
 
     private sealed class OfPattern(string pattern) : IScaledNetworkOperation<IntegerRegionMaps?>
@@ -40,7 +40,7 @@ public abstract class IntegerRegionMaps
 
     /// <summary>
     /// The region beyond the facet of constraint k at witness w (exact symbolic perturbation along
-    /// the outward integer normal), or null on 64-bit overflow.
+    /// the outward integer normal), or null when a number does not fit the integer type.
     /// </summary>
     public abstract IntegerRegionMaps? Beyond(int k, Rational[] w);
 

@@ -12,10 +12,10 @@ public sealed class RegionConstraints
 {
     public RegionConstraints(LocalAffineMaps maps, Domain domain)
     {
-        int n = maps.Neurons.Length, d = domain.Dimension;
+        int n = maps.PreActivations.Length, d = domain.Dimension;
         NeuronCount = n;
         var all = new Rational[n + domain.FaceCount][];
-        for (int k = 0; k < n; k++) all[k] = maps.Pattern[k] == '1' ? maps.Neurons[k] : Affine.Negate(maps.Neurons[k]);
+        for (int k = 0; k < n; k++) all[k] = maps.Pattern[k] == '1' ? maps.PreActivations[k] : Affine.Negate(maps.PreActivations[k]);
         for (int f = 0; f < domain.FaceCount; f++)
         {
             var row = domain.FaceRow(f, out var scale);

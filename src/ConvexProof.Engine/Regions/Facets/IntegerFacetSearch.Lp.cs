@@ -91,7 +91,7 @@ internal sealed partial class IntegerFacetSearch<T>
         }
         var rhs = new ApproxNumber[D];
         for (int i = 0; i < D; i++) rhs[i] = new(Integers.ToDouble(target[i]) / targetNorm);
-        return (Simplex<ApproxNumber>.Solve(m, rhs, cost, Cancel), reps);
+        return (TableauSimplex<ApproxNumber>.Solve(m, rhs, cost, Cancel), reps);
     }
 
     /// <summary>
