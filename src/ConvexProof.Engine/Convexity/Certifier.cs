@@ -22,6 +22,13 @@ public sealed record CertifyOptions
     /// <summary>The narrowest integer type of the integer path (results do not depend on it; wider is only slower).</summary>
     public IntegerWidth IntegerWidth { get; init; } = IntegerWidth.Narrowest;
 
+    /// <summary>
+    /// Decide every region and kink value in rationals only (<see cref="RationalFacetFinder"/>, the
+    /// rational forward and backward passes), never building integer maps: the fallback path on
+    /// purpose, for tests. The verdict is the same; the certificate proves no bounding boxes.
+    /// </summary>
+    public bool RationalOnly { get; init; }
+
     /// <summary>Threads for region analysis (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -73,11 +80,12 @@ public static class Certifier
         var explorer = new RegionExplorer(scaled, domain)
         {
             Parallelism = options.Parallelism,
+            RationalOnly = options.RationalOnly,
             // The test sees the region's own pattern (c = ⟨a, Φ^{k→}⟩ uses its downstream units), so a
             // violation stops exploration when the region carrying it is analysed, not after its level.
             StopAfter = (maps, crossings) =>
             {
-                var kinks = new RegionKinks(network, scaled, maps.Pattern);
+                var kinks = new RegionKinks(network, options.RationalOnly ? null : scaled, maps.Pattern);
                 screened[maps.Pattern] = kinks;
                 bool violated = false;
                 foreach (var f in crossings)
@@ -95,7 +103,7 @@ public static class Certifier
             flat += region.Geometry.Flat.Count;
             dismissed += region.Geometry.Dismissed;
             NoteConstantUnits(network, region, constant);
-            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, scaled, region.Pattern);
+            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, options.RationalOnly ? null : scaled, region.Pattern);
             foreach (var facet in region.Facets)
             {
                 if (facet.Boundary) { boundary++; continue; }
@@ -148,10 +156,10 @@ public static class Certifier
 
     /// <summary>
     /// The condition values c_k of one region's pattern, from one backward pass (on the
-    /// integer-scaled network when it does not overflow, exact rationals otherwise), computed on
+    /// integer-scaled network when given and it does not overflow, exact rationals otherwise), computed on
     /// first use and kept per unit (one reduced rational each).
     /// </summary>
-    private sealed class RegionKinks(Network network, ScaledNetwork scaled, string pattern)
+    private sealed class RegionKinks(Network network, ScaledNetwork? scaled, string pattern)
     {
         private Func<int, Rational>? _scaled;
         private Rational[]? _exact;
@@ -163,7 +171,7 @@ public static class Certifier
             if (_values.TryGetValue(unit, out var known)) return known;
             if (!_scaledTried)
             {
-                _scaled = ScaledKinkValues.ForPattern(scaled, pattern);
+                _scaled = scaled is null ? null : ScaledKinkValues.ForPattern(scaled, pattern);
                 _scaledTried = true;
             }
             Rational value;

@@ -44,6 +44,9 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     /// <summary>Why exploration stopped early, or null when every region was visited.</summary>
     public string? StopReason { get; private set; }
 
+    /// <summary>Build no integer maps: every region goes through the rational path (tests of the fallback).</summary>
+    public bool RationalOnly { get; init; }
+
     /// <summary>Threads used for one breadth-first level (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -89,7 +92,6 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             $"time limit reached ({limits.Timeout!.Value.TotalSeconds:0.#} s; {done} regions explored, {queued} still queued)";
         bool TimeUp() => stop.IsCancellationRequested && !cancel.IsCancellationRequested;
 
-        var scaled = Scaled;
         (LocalAffineMaps Maps, Rational[] Point) first;
         try
         {
@@ -101,7 +103,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             return;
         }
         var (startMaps, startPoint) = first;
-        var start = new PairedRegionMaps(Network, startMaps.Pattern, IntegerRegionMaps.ForPattern(scaled, startMaps.Pattern), startMaps);
+        var start = new PairedRegionMaps(Network, startMaps.Pattern, IntegerMaps(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
         var level = new List<(PairedRegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
@@ -133,7 +135,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             var work = Task.Run(() => Parallel.For(0, take, options, (i, state) =>
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
-                results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey, control);
+                results[i] = Analyse(level[i].Maps, level[i].Point, known.ContainsKey, control);
                 // Break (not Stop): the regions before this one are still analysed, so the lowest hit wins.
                 if (stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings())) state.Break();
             }));
@@ -227,7 +229,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     }
 
     /// <summary>One region: its facets, and what lies across each (thread-safe: reads shared state only).</summary>
-    private Analysed Analyse(ScaledNetwork scaled, PairedRegionMaps maps, Rational[] point, Func<string, bool> known, AnalysisControl control)
+    private Analysed Analyse(PairedRegionMaps maps, Rational[] point, Func<string, bool> known, AnalysisControl control)
     {
         var geometry = maps.Integer?.Analyse(Domain, point, control)
             ?? RationalFacetFinder.Analyse(new RegionConstraints(maps.Rational, Domain), point, control);
@@ -240,7 +242,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
                 list.Add((facet, null, null, [], null));
                 continue;
             }
-            var (next, nextPoint) = Cross(scaled, maps, facet, known);
+            var (next, nextPoint) = Cross(maps, facet, known);
             var switching = Differences(maps.Pattern, next.Pattern);
             if (switching.Length == 0)
                 throw new InvalidOperationException("internal error: crossing a facet changes no unit");
@@ -259,7 +261,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     /// The region beyond a facet (exact symbolic perturbation at its witness along the outward
     /// normal) and, when it is new, a strict interior point of it.
     /// </summary>
-    private (PairedRegionMaps Next, Rational[]? Point) Cross(ScaledNetwork scaled, PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
+    private (PairedRegionMaps Next, Rational[]? Point) Cross(PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
     {
         var w = facet.Witness;
         if (facet.SameHyperplane.Length == 0 && !HasFlatUnit(maps))
@@ -282,9 +284,12 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         // No integer maps, or their numbers do not fit: rationals.
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
-        var result = new PairedRegionMaps(Network, exact.Pattern, IntegerRegionMaps.ForPattern(scaled, exact.Pattern), exact);
+        var result = new PairedRegionMaps(Network, exact.Pattern, IntegerMaps(exact.Pattern), exact);
         return (result, known(result.Pattern) ? null : InteriorBeyond(exact, w, uExact));
     }
+
+    /// <summary>The integer maps of a pattern, or null (they do not fit, or <see cref="RationalOnly"/>).</summary>
+    private IntegerRegionMaps? IntegerMaps(string pattern) => RationalOnly ? null : IntegerRegionMaps.ForPattern(Scaled, pattern);
 
     private static bool HasFlatUnit(PairedRegionMaps maps)
     {
