@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ConvexProof.Certificates;
 using ConvexProof.Convexity;
 using ConvexProof.Geometry;
@@ -18,10 +17,8 @@ public class RationalPathTests
     public static IEnumerable<object[]> Cases()
     {
         var folder = Path.Combine(ExampleCertificateTests.RepositoryRoot(), "certificates");
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "manifest.json")));
-        foreach (var e in doc.RootElement.EnumerateArray())
-            yield return [File.ReadAllText(Path.Combine(folder, e.GetProperty("net").GetString()!)),
-                e.GetProperty("box").GetString() ?? "", e.GetProperty("verdict").GetString()!];
+        foreach (var example in ExampleCertificateTests.Manifest()) // net, box, cert, verdict
+            yield return [File.ReadAllText(Path.Combine(folder, (string)example[0])), example[1], example[3]];
         // Many regions, a concave line through some of them, on a box.
         yield return [Nets.HingeGridWithOneConcaveLine, "-6:6", "not_convex"];
     }
