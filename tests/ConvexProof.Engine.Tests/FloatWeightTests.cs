@@ -10,7 +10,7 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Tests;
 
 /// <summary>
-/// The integer fast path on float32 weights: the double filter never decides a wrong sign, the
+/// The integer path on float32 weights: the double filter never decides a wrong sign, the
 /// fraction-free solve is exact, and the 64-bit, 128-bit and BigInteger tiers write the same
 /// certificate (only their speed differs).
 /// </summary>
