@@ -26,17 +26,30 @@ public sealed class Domain
     /// the denominator of its bound: c = x_i − lo_i for f = 2i and c = hi_i − x_i for f = 2i + 1
     /// (numbered after the ReLU units, as in docs/formats.md). The one definition of the box faces:
     /// the rational constraints divide by q, the integer ones keep the row and q as its scale.
+    /// Made once per domain (every region's constraints include them).
     /// </summary>
-    public BigInteger[] FaceRow(int f, out BigInteger scale)
+    public ReadOnlySpan<BigInteger> FaceRow(int f, out BigInteger scale)
     {
-        int i = f / 2;
-        var row = new BigInteger[Dimension + 1];
-        var bound = f % 2 == 0 ? Lower![i] : Upper![i];
-        int sign = f % 2 == 0 ? 1 : -1;
-        row[i] = sign * bound.Denominator;
-        row[Dimension] = -sign * bound.Numerator;
-        scale = bound.Denominator;
+        var (row, q) = (_faces ??= Faces())[f];
+        scale = q;
         return row;
+    }
+
+    private (BigInteger[] Row, BigInteger Scale)[]? _faces;
+
+    private (BigInteger[] Row, BigInteger Scale)[] Faces()
+    {
+        var faces = new (BigInteger[], BigInteger)[FaceCount];
+        for (int f = 0; f < faces.Length; f++)
+        {
+            int i = f / 2, sign = f % 2 == 0 ? 1 : -1;
+            var bound = f % 2 == 0 ? Lower![i] : Upper![i];
+            var row = new BigInteger[Dimension + 1];
+            row[i] = sign * bound.Denominator;
+            row[Dimension] = -sign * bound.Numerator;
+            faces[f] = (row, bound.Denominator);
+        }
+        return faces;
     }
 
     public static Domain Everywhere(int dimension) => new(dimension, null, null);

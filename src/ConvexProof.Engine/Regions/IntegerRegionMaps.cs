@@ -232,7 +232,7 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
             var face = domain.FaceRow(f, out scales[n + f]);
             var row = rows[n + f] = new T[face.Length];
             for (int i = 0; i < face.Length; i++)
-                if (!Integers.TryFrom(face[i], out row[i])) return null;
+                if (!face[i].IsZero && !Integers.TryFrom(face[i], out row[i])) return null;
         }
         return rows;
     }

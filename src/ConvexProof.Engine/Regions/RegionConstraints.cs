@@ -20,7 +20,7 @@ public sealed class RegionConstraints
         {
             var row = domain.FaceRow(f, out var scale);
             var face = new Rational[d + 1];
-            for (int i = 0; i <= d; i++) face[i] = new Rational(row[i], scale);
+            for (int i = 0; i <= d; i++) face[i] = row[i].IsZero ? Rational.Zero : new Rational(row[i], scale);
             all[n + f] = face;
         }
         All = all;
