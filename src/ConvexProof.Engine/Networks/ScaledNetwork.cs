@@ -155,6 +155,13 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
     /// <summary>Every scaled weight W' fits in 64 bits (so products with 128-bit maps need one hardware multiplication).</summary>
     public bool WeightsFit64 { get; private init; }
 
+    /// <summary>
+    /// Σ_j |W'_uj| per unit, [layer][out], in double (rounded to nearest: for fan-in n within a
+    /// relative n·2^-53 of the exact sum): with the largest entry H of a layer's input maps,
+    /// Σ_j |W'_uj|·H + |b'_u| bounds every partial sum of the unit's forward pass.
+    /// </summary>
+    public double[][] WeightRowNorms { get; private init; } = [];
+
     internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t, bool boundedMaps = false)
     {
         int layers = network.Layers.Count;
@@ -183,7 +190,8 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
         // Only the 128-bit forward pass has a 64-bit-weight shortcut to enable.
         bool fit64 = typeof(T) == typeof(Int128)
             && weights.All(layer => layer.All(row => row.All(w => Integers.ToBig(w) > long.MinValue && Integers.ToBig(w) <= long.MaxValue)));
-        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64 };
+        var norms = weights.Select(layer => layer.Select(row => row.Sum(w => Math.Abs(Integers.ToDouble(w)))).ToArray()).ToArray();
+        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64, WeightRowNorms = norms };
     }
 
     /// <summary>values·scale as integers of type T; false when one does not fit.</summary>

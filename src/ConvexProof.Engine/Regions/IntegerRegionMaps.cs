@@ -243,6 +243,19 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         return true;
     }
 
+    /// <summary>2^62: half the 64-bit range, the margin that absorbs the rounding of the double bound.</summary>
+    private const double SafeSum64 = 4611686018427387904.0;
+
+    /// <summary>The largest |entry| of a layer's input maps (null maps are zero), in double.</summary>
+    private static double LargestMagnitude(T[]?[] maps)
+    {
+        double max = 0;
+        foreach (var map in maps)
+            if (map is not null)
+                foreach (var v in map) max = Math.Max(max, Math.Abs(Integers.ToDouble(v)));
+        return max;
+    }
+
     /// <summary>
     /// The forward pass; <paramref name="isOn"/> decides each unit's state from its row (null: the
     /// decision needs numbers that do not fit). Null when a number does not fit T.
@@ -285,10 +298,15 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                 continue;
             }
             same = false;
+            double inputBound = bounded ? 0 : LargestMagnitude(h);
             for (int u = 0; u < layer.Outputs; u++)
             {
                 var z = new T[d + 1];
                 z[d] = net.Bias[l][u];
+                // 64-bit maps: when the bound on every partial sum of this unit stays below 2^62
+                // (double rounding is far inside that margin), the sums cannot overflow and need no checks.
+                bool provenSafe = bounded || (typeof(T) == typeof(long)
+                    && net.WeightRowNorms[l][u] * inputBound + Math.Abs(Integers.ToDouble(z[d])) < SafeSum64);
                 var row = weights[u];
                 for (int j = 0; j < row.Length; j++)
                 {
@@ -303,7 +321,7 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                         var hh = Unsafe.As<T[], Int128[]>(ref hj);
                         for (int i = 0; i <= d; i++) zz[i] += Integers.MultiplyLow(w64, hh[i]);
                     }
-                    else if (bounded) for (int i = 0; i <= d; i++) z[i] = unchecked(z[i] + w * hj[i]);
+                    else if (provenSafe) for (int i = 0; i <= d; i++) z[i] = unchecked(z[i] + w * hj[i]);
                     else
                     {
                         for (int i = 0; i <= d; i++)
