@@ -11,21 +11,21 @@ public class SignalTests
 {
     private const int SigInt = 2, SigTerm = 15;
 
-    private static string SlowNetwork()
-    {
-        string path = Path.Combine(Repository.Root(), "..", "shared", "bench", "d2_64x64x64.json");
-        Assert.True(File.Exists(path), $"the signal tests need {path} (the shared benchmark networks)");
-        return path;
-    }
+    /// <summary>2 → 300 → 1, convex: about 45 000 regions, several seconds of full enumeration
+    /// (generated, so the test needs nothing outside the repository).</summary>
+    private static string SlowNetwork(TempFolder folder) =>
+        folder.Write("slow.json", RobustnessTests.RandomNetwork(2, 300, 7, convexOutput: true));
 
     [Theory]
     [InlineData(SigTerm, 143)]
     [InlineData(SigInt, 130)]
     public async Task ASignalRemovesTheTemporaryFileAndExits128PlusTheSignal(int signal, int expected)
     {
+        using var inputs = new TempFolder();
+        string network = SlowNetwork(inputs);
         using var dir = new TempFolder();
         string cert = dir.File("d2.cert.json");
-        using var process = CliProcess.Start("certify", SlowNetwork(), "--out", cert, "--all-violations", "--quiet");
+        using var process = CliProcess.Start("certify", network, "--out", cert, "--all-violations", "--quiet");
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
 
