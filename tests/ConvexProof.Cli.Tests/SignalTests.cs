@@ -49,4 +49,53 @@ public class SignalTests
         Assert.Empty(dir.Files()); // no temporary file, no certificate
         Assert.DoesNotContain("internal error", await stderr);
     }
+
+    [Fact]
+    public void ASignalAlsoStopsTheSmtSolver()
+    {
+        using var inputs = new TempFolder();
+        // 4 → 24 → 24 → 1 with mixed signs: a midpoint query z3 does not answer in a few seconds.
+        string network = inputs.Write("hard.json", RobustnessTests.RandomNetwork(4, 48, 11, convexOutput: false));
+        using var process = CliProcess.Start("smt-check", network, "--box", "-10:10", "--timeout", "120");
+        _ = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+
+        var clock = Stopwatch.StartNew();
+        int[] solvers;
+        while ((solvers = Children(process.Id)).Length == 0)
+        {
+            Assert.False(process.HasExited, $"smt-check ended before it could be stopped (exit {(process.HasExited ? process.ExitCode : 0)})");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "no z3 process appeared within 30 s");
+            Thread.Sleep(20);
+        }
+        Thread.Sleep(500); // z3 is busy with the query
+        Assert.False(process.HasExited, "smt-check ended before it could be stopped: the test needs a harder query");
+
+        CliProcess.Signal(process, SigTerm);
+        bool exited = process.WaitForExit(2_000);
+        if (!exited) process.Kill(entireProcessTree: true);
+        Assert.True(exited, "smt-check still running 2 s after SIGTERM");
+        Assert.Equal(143, process.ExitCode);
+        foreach (int pid in solvers)
+            Assert.False(Directory.Exists($"/proc/{pid}") && !IsZombie(pid), $"z3 (pid {pid}) outlived convexproof");
+    }
+
+    /// <summary>The process ids of a process's children (Linux: /proc/PID/task/*/children).</summary>
+    private static int[] Children(int pid)
+    {
+        try
+        {
+            return [.. Directory.GetDirectories($"/proc/{pid}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(int.Parse)];
+        }
+        catch (IOException) { return []; }
+        catch (UnauthorizedAccessException) { return []; }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] == "Z"; }
+        catch (IOException) { return true; }
+    }
 }
