@@ -51,8 +51,8 @@ internal sealed class LayerChain(string file)
                         ? "internal error: a layer reads a later layer"
                         : $"{(k == pendings.Count - 1 ? "the output layer" : $"hidden layer {k + 1}")} reads hidden layer {source} directly, not only the previous layer {k}; a ConvexProof network feeds each layer from the previous layer and, through skip connections, from the input");
             int inputs = widths[k];
-            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w : AffineMap.ZeroMatrix(pre.Rows, inputs);
-            Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s : null;
+            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w.ToDense() : AffineMap.ZeroMatrix(pre.Rows, inputs);
+            Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s.ToDense() : null;
             layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation));
             widths.Add(pre.Rows);
         }
