@@ -71,6 +71,60 @@ def leaky_mlp():
     return nn.Sequential(nn.Linear(2, 8), nn.LeakyReLU(0.2), nn.Linear(8, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1)), (1, 2)
 
 
+class OpsConvMix(nn.Module):
+    """Conv with stride, padding, dilation and groups; BatchNorm2d after a ReLU (not fused into the
+    Conv by the exporter); ConvTranspose with output_padding and groups; AvgPool with ceil_mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, stride=2, padding=1, dilation=2, groups=2)
+        self.bn = nn.BatchNorm2d(4)
+        self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.pool = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
+        self.out = nn.Linear(18, 1)
+        with torch.no_grad():
+            self.bn.running_mean.copy_(torch.randn(4) * 0.3)
+            self.bn.running_var.copy_(torch.rand(4) + 0.5)
+            self.bn.weight.copy_(torch.randn(4))
+
+    def forward(self, x):
+        h = self.bn(F.relu(self.conv(x)))
+        return self.out(torch.flatten(self.pool(F.relu(self.up(h))), 1))
+
+
+class OpsPadPool(nn.Module):
+    """Input normalisation (Sub, Div), reflect padding, a Conv followed by BatchNorm2d (fused by the
+    exporter), constant and edge padding, AvgPool counting the padding, a global average pool."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 2)
+        self.bn = nn.BatchNorm2d(2)
+        self.pool = nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=True)
+        self.out = nn.Linear(2, 1)
+        with torch.no_grad():
+            self.bn.running_var.copy_(torch.rand(2) + 0.5)
+
+    def forward(self, x):
+        h = F.pad((x - 0.5) / 0.25, (1, 2, 0, 1), mode="reflect")
+        h = F.relu(self.bn(self.conv(h)))
+        h = F.pad(self.pool(F.pad(h, (1, 0, 0, 1), value=0.5)), (0, 1, 1, 0), mode="replicate")
+        return self.out(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1))
+
+
+class OpsConv1d(nn.Module):
+    """Conv1d, Unsqueeze/Squeeze and a Reshape to [-1, features]."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(3, 4, 3, stride=2, padding=1)
+        self.out = nn.Linear(16, 1)
+
+    def forward(self, x):
+        h = F.relu(self.conv(x)).unsqueeze(-1).squeeze(-1)
+        return self.out(h.reshape(-1, 16))
+
+
 MODELS = {
     "bn_mlp": bn_mlp,
     "conv_pool_4x4": lambda: conv_pool(4, 3),
@@ -78,6 +132,9 @@ MODELS = {
     "conv_icnn_4x4": lambda: (ConvIcnn(4, F.relu), (1, 1, 4, 4)),
     "conv_icnn_8x8": lambda: (ConvIcnn(8, F.relu), (1, 1, 8, 8)),
     "conv_not_convex_4x4": conv_not_convex,
+    "ops_conv_mix": lambda: (OpsConvMix(), (1, 2, 6, 6)),
+    "ops_pad_pool": lambda: (OpsPadPool(), (1, 1, 5, 5)),
+    "ops_conv1d": lambda: (OpsConv1d(), (1, 3, 7)),
     "leaky_mlp": leaky_mlp,
     "conv_leaky_icnn_8x8": lambda: (ConvIcnn(8, lambda t: F.leaky_relu(t, 0.2)), (1, 1, 8, 8)),
 }

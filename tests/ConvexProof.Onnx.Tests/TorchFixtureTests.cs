@@ -38,7 +38,8 @@ internal sealed record TorchSamples(string Name, long[] InputShape, string Torch
 public class TorchFixtureTests
 {
     private static readonly string[] SupportedNames =
-        ["bn_mlp", "conv_pool_4x4", "conv_pool_8x8", "conv_icnn_4x4", "conv_icnn_8x8", "conv_not_convex_4x4"];
+        ["bn_mlp", "conv_pool_4x4", "conv_pool_8x8", "conv_icnn_4x4", "conv_icnn_8x8", "conv_not_convex_4x4",
+         "ops_conv_mix", "ops_pad_pool", "ops_conv1d"];
 
     private static readonly string[] LeakyNames = ["leaky_mlp", "conv_leaky_icnn_8x8"];
 

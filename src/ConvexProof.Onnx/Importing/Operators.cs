@@ -48,10 +48,13 @@ internal static class Operators
         new("Squeeze", 1, 2, ["axes"], ShapeLowering.Squeeze),
         new("Unsqueeze", 1, 2, ["axes"], ShapeLowering.Unsqueeze),
         new("Pad", 1, 4, ["mode", "pads", "value"], ShapeLowering.Pad),
+        new("Slice", 1, 5, ["starts", "ends", "axes"], ShapeLowering.Slice),
         // Concat counts its own inputs (it needs at least one).
         new("Concat", 0, int.MaxValue, ["axis"], ShapeLowering.Concat),
         new("Transpose", 1, 1, ["perm"], ShapeLowering.Transpose),
         new("Constant", 0, 0, ["value", "value_float", "value_floats", "value_int", "value_ints"], ConstantLowering.Constant),
+        new("ConstantOfShape", 1, 1, ["value"], ConstantLowering.ConstantOfShape),
+        new("Cast", 1, 1, ["to", "saturate"], ConstantLowering.Cast),
         new("MaxPool", 1, 1, [.. PoolAttributes, "storage_order"], PoolingLowering.MaxPool, Listed: false),
         new("GlobalMaxPool", 1, 1, [], PoolingLowering.MaxPool, Listed: false),
         new("LeakyRelu", 1, 1, ["alpha"], ActivationLowering.LeakyRelu, Listed: false),

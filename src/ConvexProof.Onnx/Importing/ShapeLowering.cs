@@ -1,3 +1,4 @@
+using System.Numerics;
 using ConvexProof.Numbers;
 using static ConvexProof.Onnx.Importing.MessageText;
 
@@ -5,7 +6,7 @@ namespace ConvexProof.Onnx.Importing;
 
 /// <summary>
 /// Operators that move entries without arithmetic: Identity, Flatten, Reshape, Squeeze, Unsqueeze,
-/// Concat, Transpose. A traced value is one sample's tensor (its batch dimension has size 1), so a
+/// Concat, Transpose, Slice, Pad. A traced value is one sample's tensor (its batch dimension has size 1), so a
 /// change of shape keeps its rows and a rearrangement permutes them; constants are rearranged the
 /// same way.
 /// </summary>
@@ -243,6 +244,61 @@ internal static class ShapeLowering
                 var padded = t.Rearranged(outDims, index);
                 return fill.IsZero ? padded : new ComputedValue(outDims, padded.Expr.Shift(index.Select(i => i < 0 ? fill : Rational.Zero).ToArray()));
             });
+    }
+
+    /// <summary>Slice (starts, ends, axes, steps: inputs since opset 10, attributes before), with
+    /// ONNX's clamping of out-of-range bounds and negative steps.</summary>
+    public static GraphValue Slice(NodeContext node)
+    {
+        var input = node.Input(0);
+        long[] dims = input.Shape;
+        int rank = dims.Length;
+        long[] Bounds(int i, string name, bool required)
+        {
+            if (node.Ints(name) is { } attribute) return attribute;
+            if (node.Optional(i) is null)
+                return required ? throw node.Error($"the {name} are missing") : [];
+            return node.ConstInput(i, name).Data.Select(v => v.IsInteger
+                ? (long)BigInteger.Clamp(v.Numerator, long.MinValue / 4, long.MaxValue / 4)
+                : throw node.Error($"{name} entry {v} is not an integer")).ToArray();
+        }
+        var starts = Bounds(1, "starts", true);
+        var ends = Bounds(2, "ends", true);
+        var axes = Bounds(3, "axes", false);
+        var steps = Bounds(4, "steps", false);
+        if (axes.Length == 0) axes = Enumerable.Range(0, starts.Length).Select(a => (long)a).ToArray();
+        if (steps.Length == 0) steps = Enumerable.Repeat(1L, starts.Length).ToArray();
+        if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+            throw node.Error("starts, ends, axes and steps have different lengths");
+        var first = new long[rank];
+        var step = Enumerable.Repeat(1L, rank).ToArray();
+        var outDims = dims.ToArray();
+        var seen = new bool[rank];
+        for (int i = 0; i < starts.Length; i++)
+        {
+            long a = axes[i] < 0 ? axes[i] + rank : axes[i];
+            if (a < 0 || a >= rank || seen[a]) throw node.Error($"axis {axes[i]} is out of range or repeated");
+            seen[a] = true;
+            long n = dims[a], s = steps[i];
+            if (s == 0) throw node.Error("a step is 0");
+            long start = starts[i] < 0 ? starts[i] + n : starts[i], end = ends[i] < 0 ? ends[i] + n : ends[i];
+            if (s > 0) { start = Math.Clamp(start, 0, n); end = Math.Clamp(end, 0, n); }
+            else { start = Math.Clamp(start, 0, n - 1); end = Math.Clamp(end, -1, n - 1); }
+            first[a] = start;
+            step[a] = s;
+            outDims[a] = s > 0 ? Math.Max(0, (end - start + s - 1) / s) : Math.Max(0, (start - end + -s - 1) / -s);
+        }
+        var strides = ConstTensor.Strides(dims);
+        var index = new int[ConstTensor.ElementCount(outDims)];
+        TensorIndexing.ForEach(outDims, (at, flat) =>
+        {
+            long source = 0;
+            for (int k = 0; k < rank; k++) source += (first[k] + at[k] * step[k]) * strides[k];
+            index[flat] = (int)source;
+        });
+        return input.Match<GraphValue>(
+            constant: c => new ConstTensor(outDims, index.Select(i => c.Data[i]).ToArray()),
+            traced: t => IsIdentity(index) ? t.WithDims(outDims) : t.Rearranged(outDims, index));
     }
 
     private static bool BigIntegerFits(Rational v) => v.Numerator >= int.MinValue && v.Numerator <= int.MaxValue;
