@@ -18,6 +18,13 @@ internal sealed class GraphImporter
     private readonly ValueEnvironment _values = new();
     private readonly LayerChain _layers;
     private GraphFacts _facts = new(null, false);
+    private readonly List<string> _lowered = [];
+
+    /// <summary>The operator of every node lowered so far that computes from the graph input, in graph order.</summary>
+    public IReadOnlyList<string> Lowered => _lowered;
+
+    /// <summary>How many nodes computed constants (folded exactly, not part of the network).</summary>
+    public int Folded { get; private set; }
 
     public GraphImporter(string file, ModelProto model)
     {
@@ -137,6 +144,8 @@ internal sealed class GraphImporter
         var context = new NodeContext(_file, node, place, _values, _layers, _facts);
         context.CheckArity(spec.MinInputs, spec.MaxInputs);
         var result = spec.Lower(context);
+        if (result is TracedValue) _lowered.Add(spec.Name);
+        else Folded++;
         string outName = node.Output[0];
         if (!_values.TryDefine(outName, result))
             throw Error(place, $"its output {Quote(outName)} is already defined (by the input, an initializer or another node)");
