@@ -53,6 +53,18 @@ def bn_mlp():
     return model, (1, 3)
 
 
+def bn_1d():
+    """BatchNorm1d alone: torch computes fma(x, alpha, beta), so its float32 output is the exact
+    value of the imported network rounded once (the test checks it to the last bit)."""
+    model = nn.BatchNorm1d(1)
+    with torch.no_grad():
+        model.running_mean.fill_(0.3)
+        model.running_var.fill_(1.7)
+        model.weight.fill_(0.7)   # with these values fl(b − fl(mean·α)) differs from fma(−mean, α, b)
+        model.bias.fill_(0.2)
+    return model, (1, 1)
+
+
 def conv_pool(side, kernel):
     conv = nn.Conv2d(1, 2, kernel, stride=2 if side == 8 else 1)
     out = (side - kernel) // conv.stride[0] + 1
@@ -133,6 +145,7 @@ class OpsConv1d(nn.Module):
 
 MODELS = {
     "bn_mlp": bn_mlp,
+    "bn_1d": bn_1d,
     "conv_pool_4x4": lambda: conv_pool(4, 3),
     "conv_pool_8x8": lambda: conv_pool(8, 3),
     "conv_icnn_4x4": lambda: (ConvIcnn(4, F.relu), (1, 1, 4, 4)),

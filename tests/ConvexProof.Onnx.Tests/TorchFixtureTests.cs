@@ -38,7 +38,7 @@ internal sealed record TorchSamples(string Name, long[] InputShape, string Torch
 public class TorchFixtureTests
 {
     private static readonly string[] SupportedNames =
-        ["bn_mlp", "conv_pool_4x4", "conv_pool_8x8", "conv_icnn_4x4", "conv_icnn_8x8", "conv_not_convex_4x4",
+        ["bn_mlp", "bn_1d", "conv_pool_4x4", "conv_pool_8x8", "conv_icnn_4x4", "conv_icnn_8x8", "conv_not_convex_4x4",
          "conv_28x28", "ops_conv_mix", "ops_pad_pool", "ops_conv1d"];
 
     private static readonly string[] LeakyNames = ["leaky_mlp", "conv_leaky_icnn_8x8"];
@@ -107,6 +107,21 @@ public class TorchFixtureTests
             h = next;
         }
         return h[0];
+    }
+
+    [Fact]
+    public void Folded_batch_norm_has_torchs_float32_coefficients_to_the_last_bit()
+    {
+        // torch evaluates BatchNorm1d as fma(x, α, β) with float32 α and β: if the importer's α and
+        // β are torch's, its exact value rounds to torch's output (|error| ≤ half an ulp) everywhere.
+        var samples = TorchSamples.Read("bn_1d");
+        var network = OnnxImporter.ReadFile(samples.ModelPath);
+        foreach (var (x, y) in samples.Points)
+        {
+            float f = (float)y.ToDouble();
+            var halfUlp = (Rational.FromDouble(MathF.BitIncrement(MathF.Abs(f))) - Rational.FromDouble(MathF.Abs(f))) / 2;
+            Assert.True((network.Evaluate(x) - y).Abs() <= halfUlp, $"at x = {x[0]}: {network.Evaluate(x)} does not round to torch's {y}");
+        }
     }
 
     [Theory]

@@ -6,9 +6,10 @@ namespace ConvexProof.Onnx.Importing;
 /// BatchNormalization in inference mode: y = (x − mean)/√(var + ε)·scale + B per channel (axis 1),
 /// folded into the value as y = α·x + β. The square root makes α irrational in general, so α and β
 /// are computed in float32 (float64 for a float64 model) exactly as PyTorch's CPU inference
-/// kernel computes them — inv = 1/√(var + ε), α = inv·scale, β = B − mean·α, each operation
-/// rounded once — and then used exactly: the imported network is the exported computation with
-/// those coefficients (docs/pytorch.md).
+/// kernel computes them — inv = fl(1/fl(√fl(var + ε))), α = fl(inv·scale), β = fl(B − mean·α)
+/// with one rounding (a fused multiply-add) — and then used exactly: the imported network is the
+/// exported computation with those coefficients (docs/pytorch.md; PyTorch then rounds
+/// fma(x, α, β) once more per entry, which is float evaluation error, not a different network).
 /// </summary>
 internal static class NormalizationLowering
 {
@@ -41,14 +42,14 @@ internal static class NormalizationLowering
             {
                 double inv = 1.0 / Math.Sqrt(variance.ToDouble() + epsilon);
                 double a = inv * scale.ToDouble();
-                (alpha[c], beta[c]) = (Rational.FromDouble(a), Rational.FromDouble(shift.ToDouble() - mean.ToDouble() * a));
+                (alpha[c], beta[c]) = (Rational.FromDouble(a), Rational.FromDouble(Math.FusedMultiplyAdd(-mean.ToDouble(), a, shift.ToDouble())));
             }
             else
             {
                 float inv = 1f / MathF.Sqrt((float)variance.ToDouble() + epsilon);
                 float a = inv * (float)scale.ToDouble();
-                float product = (float)mean.ToDouble() * a;
-                (alpha[c], beta[c]) = (Rational.FromDouble(a), Rational.FromDouble((float)shift.ToDouble() - product));
+                float b = MathF.FusedMultiplyAdd(-(float)mean.ToDouble(), a, (float)shift.ToDouble());
+                (alpha[c], beta[c]) = (Rational.FromDouble(a), Rational.FromDouble(b));
             }
         }
         long inner = ConstTensor.ElementCount(input.Shape[2..]);
