@@ -206,6 +206,22 @@ public class OperatorLoweringTests
     }
 
     [Fact]
+    public void A_convolution_whose_dense_layer_would_be_too_large_is_refused_before_it_is_built()
+    {
+        // 10 channels of a 1×1 convolution on 100×100: 10⁵ rows × 10⁴ columns = 10⁹ dense weights.
+        var bytes = new ModelBuilder().Input("x", null, 1, 100, 100).Output("y", null, 1)
+            .Floats("W", [10, 1, 1, 1], Enumerable.Repeat(1f, 10).ToArray())
+            .Floats("ones", [100_000, 1], Enumerable.Repeat(1f, 100_000).ToArray())
+            .Node("Conv", "conv", ["x", "W"], "c")
+            .Node("Relu", "relu", ["c"], "h")
+            .Node("Flatten", "flat", ["h"], "f")
+            .Node("MatMul", "sum", ["f", "ones"], "y")
+            .Bytes();
+        Assert.Equal("test.onnx: node 'relu' (Relu): the dense network would have more than 20000000 parameters (ConvexProof's layers are dense matrices, a convolution's zeros included)",
+            ImportError(bytes).Message);
+    }
+
+    [Fact]
     public void A_28x28_convolutional_model_imports_in_seconds()
     {
         var watch = Stopwatch.StartNew();

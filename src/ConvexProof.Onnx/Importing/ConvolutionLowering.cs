@@ -25,6 +25,7 @@ internal static class ConvolutionLowering
         var outDims = new long[] { batch, outChannels }.Concat(g.Output).ToArray();
         int outCount = node.Width(ConstTensor.ElementCount(outDims));
         long inPlane = ConstTensor.ElementCount(spatial), outPlane = ConstTensor.ElementCount(g.Output), kernelSize = ConstTensor.ElementCount(kernel);
+        CheckWork(node, outCount, groupChannels * kernelSize);
         var inStrides = ConstTensor.Strides(spatial);
         var rows = new SparseRow[outCount];
         var columns = new List<int>();
@@ -84,6 +85,7 @@ internal static class ConvolutionLowering
         var outDims = new long[] { batch, outChannels }.Concat(output).ToArray();
         int outCount = node.Width(ConstTensor.ElementCount(outDims));
         long inPlane = ConstTensor.ElementCount(spatial), outPlane = ConstTensor.ElementCount(output), kernelSize = ConstTensor.ElementCount(kernel);
+        CheckWork(node, input.Features, outPerGroup * kernelSize);
         var outStrides = ConstTensor.Strides(output);
         var columns = new List<int>[outCount];
         var values = new List<Rational>[outCount];
@@ -158,6 +160,13 @@ internal static class ConvolutionLowering
             if (output[i] < 1) throw node.Error($"the pads leave no output along spatial axis {i}");
         }
         return (begin, output);
+    }
+
+    /// <summary>Refuses an operator whose windows would visit more than <see cref="LayerChain.MaxDenseParameters"/> weights.</summary>
+    private static void CheckWork(NodeContext node, long outputs, long weightsPerOutput)
+    {
+        if (weightsPerOutput > 0 && outputs > LayerChain.MaxDenseParameters / weightsPerOutput)
+            throw node.Error($"the convolution would visit more than {LayerChain.MaxDenseParameters} weights");
     }
 
     /// <summary>The traced input [N, C, spatial…], the constant weight, the bias (zeros when absent) and the group count.</summary>

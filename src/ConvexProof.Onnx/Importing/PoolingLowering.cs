@@ -20,6 +20,9 @@ internal static class PoolingLowering
         var outDims = new long[] { batch, channels }.Concat(g.Output).ToArray();
         int outCount = node.Width(ConstTensor.ElementCount(outDims));
         long inPlane = ConstTensor.ElementCount(spatial);
+        long window = ConstTensor.ElementCount(kernel);
+        if (window > 0 && outCount > LayerChain.MaxDenseParameters / window)
+            throw node.Error($"the pooling would visit more than {LayerChain.MaxDenseParameters} entries");
         var inStrides = ConstTensor.Strides(spatial);
         var rows = new SparseRow[outCount];
         var columns = new List<int>();
