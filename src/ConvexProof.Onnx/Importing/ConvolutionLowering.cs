@@ -179,9 +179,9 @@ internal static class ConvolutionLowering
         if (input.Rank < 3) throw node.Error($"the input must be [batch, channels, spatial…], found shape {ConstTensor.ShapeText(input.Dims)}");
         if (weight.Rank != input.Rank) throw node.Error($"the weight has shape {ConstTensor.ShapeText(weight.Dims)}, expected rank {input.Rank} like the input {ConstTensor.ShapeText(input.Dims)}");
         long group = node.Int("group", 1);
-        if (group < 1) throw node.Error($"group {group} is not positive");
-        long outChannels = op == "Conv" ? weight.Dims[0] : weight.Dims[1] * group;
-        var bias = AffineMap.Zeros((int)Math.Min(outChannels, int.MaxValue));
+        if (group < 1 || group > input.Dims[1]) throw node.Error($"group {group} is not between 1 and the {input.Dims[1]} input channels");
+        long outChannels = node.Width(op == "Conv" ? weight.Dims[0] : weight.Dims[1] * group);
+        var bias = AffineMap.Zeros((int)outChannels);
         if (node.Optional(2) is not null)
         {
             var b = node.ConstInput(2, "bias");
