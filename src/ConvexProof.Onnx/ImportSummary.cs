@@ -3,9 +3,30 @@ using ConvexProof.Networks;
 
 namespace ConvexProof.Onnx;
 
+/// <summary>A network read from an ONNX model, with the operator of every node it was lowered from
+/// (in graph order) and the number of nodes that only computed constants (folded exactly).</summary>
+public sealed record ImportedModel(Network Network, IReadOnlyList<string> LoweredOperators, int FoldedNodes);
+
 /// <summary>The one-line description `convexproof import` prints.</summary>
 public static class ImportSummary
 {
+    /// <summary>What was lowered, then the dense network it became: for example
+    /// "Conv ×2, Relu ×2, Flatten, Gemm (2 constant nodes folded) → 3 layers, widths 784 → 676 relu → 144 relu → 1, 628293 parameters, 820 ReLU units"
+    /// (the parameters are those of the dense layers: every weight of a lowered convolution, zeros included).</summary>
+    public static string Describe(ImportedModel model)
+    {
+        var counts = new List<(string Op, int Count)>();
+        foreach (var op in model.LoweredOperators)
+        {
+            int i = counts.FindIndex(c => c.Op == op);
+            if (i < 0) counts.Add((op, 1));
+            else counts[i] = (op, counts[i].Count + 1);
+        }
+        string lowered = counts.Count == 0 ? "no nodes" : string.Join(", ", counts.Select(c => c.Count == 1 ? c.Op : $"{c.Op} ×{c.Count.ToString(CultureInfo.InvariantCulture)}"));
+        string folded = model.FoldedNodes == 0 ? "" : $" ({model.FoldedNodes.ToString(CultureInfo.InvariantCulture)} constant node{(model.FoldedNodes == 1 ? "" : "s")} folded)";
+        return $"{lowered}{folded} → {Describe(model.Network)}";
+    }
+
     /// <summary>For example "3 layers, widths 2 → 16 relu → 16 relu → 1, 2 skip connections, 337 parameters, 32 ReLU units".</summary>
     public static string Describe(Network network)
     {

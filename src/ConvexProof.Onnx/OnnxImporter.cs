@@ -8,14 +8,19 @@ namespace ConvexProof.Onnx;
 /// <summary>
 /// Reads an ONNX model of a ReLU network into a <see cref="Network"/> with exact parameters.
 /// <para>
-/// Supported operators (default domain): Gemm (alpha, beta, transB; transA only on constants),
-/// MatMul, Add, Sub, Mul and Div by constants, Neg, Relu (and Clip with min 0, no max), Flatten,
-/// Reshape, Identity, Concat (on the feature axis), Transpose and Constant. Constant subexpressions
-/// (initializers, Constant nodes, Transpose or Clip of a weight, …) are folded exactly. Nodes the
-/// output does not depend on are ignored. Every other value is tracked as an exact affine
-/// function of the graph input and of the hidden layers' outputs: each Relu makes a ReLU layer, a
-/// Gemm/MatMul that consumes the result of arithmetic (not a Relu, the input or a concatenation of
-/// those) makes an identity layer of it first, and the graph output is the last identity layer. A
+/// Supported operators (default domain): Gemm, MatMul, Conv and ConvTranspose (by constant
+/// weights), Add, Sub, Mul and Div by constants, Neg, BatchNormalization (inference mode),
+/// AveragePool, GlobalAveragePool, Relu (and Clip with min 0, no max), Flatten, Reshape, Squeeze,
+/// Unsqueeze, Pad, Slice, Concat, Transpose, Identity, and Constant, ConstantOfShape and Cast.
+/// MaxPool and LeakyRelu are recognised and rejected with their reason. The graph is lowered for
+/// one sample: the first of two or more input dimensions is the batch and has size 1, and every
+/// value computed from the input is a tensor of known shape whose entries are tracked as exact
+/// affine functions of the graph input and of the hidden layers' outputs (sparse: a convolution
+/// costs time in its nonzero weights). Constant subexpressions (initializers, Constant nodes,
+/// Transpose or Clip of a weight, …) are folded exactly. Nodes the output does not depend on are
+/// ignored. Each Relu makes a ReLU layer, a matrix product (Gemm, MatMul, Conv, ConvTranspose)
+/// that consumes the result of arithmetic (not a Relu, the input or a rearrangement of those)
+/// makes an identity layer of it first, and the graph output is the last identity layer. A
 /// layer may read the previous layer and the graph input (a skip connection, as in input-convex
 /// networks: Add of two Gemms, or Concat of [hidden, input] followed by a Gemm); anything else is
 /// rejected.
@@ -38,7 +43,10 @@ public static class OnnxImporter
     /// <summary>Largest .onnx file read.</summary>
     public const long MaxFileBytes = 1L << 30;
 
-    public static Network ReadFile(string path)
+    public static Network ReadFile(string path) => Import(path).Network;
+
+    /// <summary>The network and what it was lowered from (for <see cref="ImportSummary.Describe(ImportedModel)"/>).</summary>
+    public static ImportedModel Import(string path)
     {
         byte[] bytes;
         try
@@ -52,10 +60,12 @@ public static class OnnxImporter
         {
             throw InputException.Unreadable(path, "file", e);
         }
-        return Parse(bytes, path);
+        return ParseModel(bytes, path);
     }
 
-    public static Network Parse(ReadOnlySpan<byte> bytes, string fileName)
+    public static Network Parse(ReadOnlySpan<byte> bytes, string fileName) => ParseModel(bytes, fileName).Network;
+
+    public static ImportedModel ParseModel(ReadOnlySpan<byte> bytes, string fileName)
     {
         ModelProto model;
         try
@@ -68,7 +78,9 @@ public static class OnnxImporter
         }
         if (model.Graph is null || (model.Graph.Node.Count == 0 && model.Graph.Input.Count == 0 && model.Graph.Output.Count == 0))
             throw new InputException(fileName, "file", $"not an ONNX model (it has no graph){Hint(bytes)}");
-        return new GraphImporter(fileName, model).Run();
+        var importer = new GraphImporter(fileName, model);
+        var network = importer.Run();
+        return new ImportedModel(network, importer.Lowered, importer.Folded);
     }
 
     private static string Hint(ReadOnlySpan<byte> bytes)

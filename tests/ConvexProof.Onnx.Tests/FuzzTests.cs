@@ -10,7 +10,9 @@ namespace ConvexProof.Onnx.Tests;
 public class FuzzTests
 {
     private static readonly string[] Ops =
-        ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg", "Relu", "Identity", "Flatten", "Reshape", "Concat", "Transpose", "Constant"];
+        ["Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg", "Relu", "Identity", "Flatten", "Reshape", "Concat", "Transpose", "Constant",
+         "Conv", "ConvTranspose", "BatchNormalization", "AveragePool", "GlobalAveragePool", "Squeeze", "Unsqueeze", "Pad", "Slice",
+         "Cast", "ConstantOfShape", "MaxPool", "LeakyRelu"];
 
     [Fact]
     public void Structured_mutations_never_crash()
@@ -21,6 +23,10 @@ public class FuzzTests
             OnnxWriter.ToModel(net, new OnnxWriterOptions()),
             OnnxWriter.ToModel(net, new OnnxWriterOptions { UseMatMul = true, RawData = false }),
             OnnxWriter.ToModel(net, new OnnxWriterOptions { ElementType = OnnxElementType.Float64 }),
+            // Convolutional models exported by torch (pads, groups, ConvTranspose, pooling, BatchNorm, Slice, Pad).
+            ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TorchSamples.Folder, "conv_icnn_4x4.onnx"))),
+            ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TorchSamples.Folder, "ops_conv_mix.onnx"))),
+            ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TorchSamples.Folder, "ops_pad_pool.onnx"))),
         };
         var random = new Random(2024);
         int imported = 0;
@@ -72,7 +78,8 @@ public class FuzzTests
             case 3 when g.Node.Count > 0:
             {
                 var n = g.Node[random.Next(g.Node.Count)];
-                string[] names = ["alpha", "beta", "transA", "transB", "axis", "perm", "allowzero", "value_float", "value_ints"];
+                string[] names = ["alpha", "beta", "transA", "transB", "axis", "perm", "allowzero", "value_float", "value_ints",
+                                  "pads", "strides", "dilations", "group", "kernel_shape", "auto_pad", "mode", "axes", "epsilon", "output_shape"];
                 var a = new AttributeProto { Name = names[random.Next(names.Length)] };
                 switch (random.Next(4))
                 {

@@ -134,6 +134,7 @@ internal sealed class ModelBuilder
 
     public static AttributeProto F(string name, float value) => new() { Name = name, Type = AttrType.Float, F = value };
     public static AttributeProto I(string name, long value) => new() { Name = name, Type = AttrType.Int, I = value };
+    public static AttributeProto Str(string name, string value) => new() { Name = name, Type = AttrType.String, S = ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Ints(string name, params long[] values)
     {

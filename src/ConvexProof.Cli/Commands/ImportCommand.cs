@@ -14,14 +14,17 @@ public sealed class ImportCommand : ICommand
     public ImportCommand()
     {
         _out.Aliases.Add("-o");
-        Definition = new Command("import", "convert an ONNX model (Gemm/MatMul/Add/Relu, skips) to net.json, exactly") { _model, _out, _quiet };
+        Definition = new Command("import", "convert an ONNX model (dense, conv, pooling, batch norm, ReLU) to net.json, exactly") { _model, _out, _quiet };
         Definition.Description += """
 
-            Reads a ReLU network exported to ONNX (for example by torch.onnx.export) and writes it as net.json.
-            Every float32/float64 weight is written as its exact value (hex floats such as "0x1.99999ap-4").
-            Supported: Gemm, MatMul, Add, Sub, Mul/Div by constants, Neg, Relu, Clip(min 0), Flatten, Reshape,
-            Identity, Concat, Transpose, Constant; skip connections from the input (Add of two Gemms, or
-            Concat of [hidden, input]). One input [batch, d], one output [batch, 1]. See docs/pytorch.md.
+            Reads a ReLU network exported to ONNX (for example by torch.onnx.export) and writes it as net.json,
+            lowered to dense layers for one sample. Every float32/float64 weight is written as its exact value
+            (hex floats such as "0x1.99999ap-4"). Supported: Gemm, MatMul, Conv, ConvTranspose, Add, Sub,
+            Mul/Div by constants, Neg, BatchNormalization (inference, folded as PyTorch computes it),
+            AveragePool, GlobalAveragePool, Relu, Clip(min 0), Flatten, Reshape, Squeeze, Unsqueeze, Pad,
+            Slice, Concat, Transpose, Identity, Constant; skip connections from the input (Add of two
+            products, or Concat of [hidden, input]). MaxPool and LeakyRelu are refused with their reason.
+            It prints the operators it lowered and the dense network they became. See docs/pytorch.md.
             """;
     }
 
@@ -36,9 +39,9 @@ public sealed class ImportCommand : ICommand
         string output = parsed.GetValue(_out) ?? throw new UsageException("import needs --out NET.json");
         AtomicFile.RequireWritable(output);
         if (InputFiles.Problem(model) is string problem) throw new UsageException($"{model}: {problem}");
-        var network = OnnxImporter.ReadFile(model);
-        AtomicFile.WriteText(output, ExactText.NetworkJson(network));
-        if (!parsed.GetValue(_quiet)) context.Out.WriteLine($"imported {model} → {output}: {ImportSummary.Describe(network)}");
+        var imported = OnnxImporter.Import(model);
+        AtomicFile.WriteText(output, ExactText.NetworkJson(imported.Network));
+        if (!parsed.GetValue(_quiet)) context.Out.WriteLine($"imported {model} → {output}: {ImportSummary.Describe(imported)}");
         return ExitCodes.Ok;
     }
 }

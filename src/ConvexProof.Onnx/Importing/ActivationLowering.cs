@@ -2,7 +2,8 @@ using ConvexProof.Numbers;
 
 namespace ConvexProof.Onnx.Importing;
 
-/// <summary>Activations: Relu, and Clip where it is a ReLU (or folds a constant).</summary>
+/// <summary>Activations: Relu, Clip where it is a ReLU (or folds a constant), and LeakyRelu
+/// (recognised, with its slope read exactly, but not yet a layer the engine has).</summary>
 internal static class ActivationLowering
 {
     public static GraphValue Relu(NodeContext node) => node.Input(0).Match<GraphValue>(
@@ -34,5 +35,24 @@ internal static class ActivationLowering
             traced: t => min is Rational m && m.IsZero && max is null
                 ? node.Layers.AddRelu(t, node.Place)
                 : throw node.Error("Clip of a value computed from the graph input is supported only as a ReLU (min 0, no max)"));
+    }
+
+    /// <summary>The networks ConvexProof decides have no leaky-ReLU layers yet: the slope is read
+    /// (and checked) so that adding them is a change here only, but the node is rejected.</summary>
+    public static GraphValue LeakyRelu(NodeContext node)
+    {
+        var alpha = LeakySlope(node);
+        return node.Input(0).Match<GraphValue>(
+            constant: c => c.Select(v => v.Sign < 0 ? v * alpha : v),
+            traced: _ => throw node.Error($"leaky ReLU is not supported yet (alpha = {ExactText.Format(alpha)}); only ReLU layers are"));
+    }
+
+    /// <summary>The exact float32 slope α of LeakyRelu (ONNX's default 0.01f), which must lie in [0, 1).</summary>
+    public static Rational LeakySlope(NodeContext node)
+    {
+        var alpha = node.Float("alpha", Rational.FromDouble(0.01f));
+        if (alpha.Sign < 0 || alpha >= Rational.One)
+            throw node.Error($"the slope alpha = {ExactText.Format(alpha)} is not in [0, 1), so the activation is not a leaky ReLU");
+        return alpha;
     }
 }

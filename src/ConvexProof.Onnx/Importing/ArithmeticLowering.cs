@@ -19,16 +19,10 @@ internal static class ArithmeticLowering
 
     private static GraphValue AddOrSubtract(NodeContext node, bool subtract) => Combine(node,
         constants: (a, b) => Broadcasting.Fold(node, a, b, subtract ? (x, y) => x - y : (x, y) => x + y),
-        traced: (a, b) =>
-        {
-            if (a.Features != b.Features)
-                throw node.Error($"adds values of {a.Features} and {b.Features} features");
-            var dims = a.Rank >= b.Rank ? a.Dims : b.Dims;
-            return new ComputedValue(dims, AffineMap.Add(a.Expr, subtract ? b.Expr.Negate() : b.Expr));
-        },
+        traced: (a, b) => new ComputedValue(Broadcasting.SameEntries(a, b, node), AffineMap.Add(a.Expr, subtract ? b.Expr.Negate() : b.Expr)),
         mixed: (value, constant, valueFirst) =>
         {
-            var vector = Broadcasting.PerFeature(constant, value.Features, node, "constant");
+            var vector = Broadcasting.Over(constant, value, node, "constant");
             var dims = Broadcasting.Dims(value, constant);
             if (!subtract) return new ComputedValue(dims, value.Expr.Shift(vector));
             return valueFirst
@@ -44,7 +38,7 @@ internal static class ArithmeticLowering
         mixed: (value, constant, valueFirst) =>
         {
             if (divide && !valueFirst) throw node.Error("division by a value computed from the graph input is not supported");
-            var vector = Broadcasting.PerFeature(constant, value.Features, node, "constant");
+            var vector = Broadcasting.Over(constant, value, node, "constant");
             if (divide)
                 vector = vector.Select(v => v.IsZero ? throw node.Error("division by zero") : v.Reciprocal()).ToArray();
             return new ComputedValue(Broadcasting.Dims(value, constant), value.Expr.ScaleRows(vector));

@@ -15,7 +15,7 @@ internal sealed class ConstTensor : GraphValue
     public long[] Dims { get; }
     public Rational[] Data { get; }
     public override int Rank => Dims.Length;
-    public override long?[] Shape => Dims.Select(d => (long?)d).ToArray();
+    public override long[] Shape => Dims;
 
     public override T Match<T>(Func<ConstTensor, T> constant, Func<TracedValue, T> traced) => constant(this);
 

@@ -17,6 +17,14 @@ internal sealed class GraphImporter
     private readonly GraphProto _graph;
     private readonly ValueEnvironment _values = new();
     private readonly LayerChain _layers;
+    private GraphFacts _facts = new(null, false);
+    private readonly List<string> _lowered = [];
+
+    /// <summary>The operator of every node lowered so far that computes from the graph input, in graph order.</summary>
+    public IReadOnlyList<string> Lowered => _lowered;
+
+    /// <summary>How many nodes computed constants (folded exactly, not part of the network).</summary>
+    public int Folded { get; private set; }
 
     public GraphImporter(string file, ModelProto model)
     {
@@ -83,15 +91,19 @@ internal sealed class GraphImporter
         if (tensorType.Shape is null || tensorType.Shape.Dim.Count == 0)
             throw Error(place, "the graph input has no shape, so its size is unknown; export it with a shape such as [batch, d]");
         var dims = tensorType.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : (long?)null).ToArray();
-        var last = dims[^1];
-        if (last is not long d || d < 1)
+        if (dims[^1] is not long last || last < 1)
             throw Error(place, $"the last dimension of the input shape {ConstTensor.ShapeText(dims)} must be a known size ≥ 1 (the input dimension d)");
+        // The first of two or more dimensions is the batch: the network is the graph applied to
+        // one sample, so that dimension has size 1 whatever its declared size.
+        var sample = dims.Select((v, k) => k == 0 && dims.Length > 1 ? 1 : v).ToArray();
+        if (sample.Any(v => v is not long size || size < 1))
+            throw Error(place, $"input shape {ConstTensor.ShapeText(dims)}: every dimension but the first (the batch) must be a known size ≥ 1");
+        var shape = sample.Select(v => v!.Value).ToArray();
+        long d = ConstTensor.ElementCount(shape);
         if (d > NetworkReader.MaxInputDim)
-            throw Error(place, $"input dimension {d} is larger than {NetworkReader.MaxInputDim}");
-        for (int k = 1; k < dims.Length - 1; k++)
-            if (dims[k] != 1)
-                throw Error(place, $"input shape {ConstTensor.ShapeText(dims)}: only the first dimension may be a batch dimension (others must be 1)");
-        _values.Define(input.Name, new SourceValue(dims, AffineMap.Source(0, (int)d)));
+            throw Error(place, $"input dimension {d} {(shape.Length > 2 ? $"(shape {ConstTensor.ShapeText(dims)}) " : "")}is larger than {NetworkReader.MaxInputDim}");
+        _facts = new GraphFacts(dims.Length > 1 ? dims[0] : null, (DataType)tensorType.ElemType == DataType.Double);
+        _values.Define(input.Name, new SourceValue(shape, AffineMap.Source(0, (int)d)));
         return (int)d;
     }
 
@@ -129,9 +141,11 @@ internal sealed class GraphImporter
         }
         if (node.Output.Count != 1 || node.Output[0].Length == 0)
             throw Error(place, $"expected exactly one output, found {node.Output.Count}");
-        var context = new NodeContext(_file, node, place, _values, _layers);
+        var context = new NodeContext(_file, node, place, _values, _layers, _facts);
         context.CheckArity(spec.MinInputs, spec.MaxInputs);
         var result = spec.Lower(context);
+        if (result is TracedValue) _lowered.Add(spec.Name);
+        else Folded++;
         string outName = node.Output[0];
         if (!_values.TryDefine(outName, result))
             throw Error(place, $"its output {Quote(outName)} is already defined (by the input, an initializer or another node)");

@@ -14,6 +14,9 @@ internal sealed class LayerChain(string file)
 
     private readonly List<PendingLayer> _layers = [];
 
+    /// <summary>The most dense weights and biases a network may have (a 28×28 convolutional model has about 6·10⁵).</summary>
+    public const long MaxDenseParameters = TensorDecoder.MaxElements;
+
     /// <summary>A ReLU layer of <paramref name="value"/>; its output is a new source.</summary>
     public SourceValue AddRelu(TracedValue value, string place)
     {
@@ -39,6 +42,16 @@ internal sealed class LayerChain(string file)
     public Network Build(int inputDim, AffineMap output, string place)
     {
         var pendings = _layers.Append(new PendingLayer(output, Activation.Identity, place)).ToList();
+        // The layers are dense (a convolution's zeros included): refuse before allocating them.
+        long dense = 0, previous = inputDim;
+        for (int k = 0; k < pendings.Count; k++)
+        {
+            var pending = pendings[k];
+            dense += pending.Pre.Rows * (previous + (k > 0 && pending.Pre.Terms.ContainsKey(0) ? inputDim : 0) + 1L);
+            previous = pending.Pre.Rows;
+            if (dense > MaxDenseParameters)
+                throw new InputException(file, pending.Place, $"the dense network would have more than {MaxDenseParameters} parameters (ConvexProof's layers are dense matrices, a convolution's zeros included)");
+        }
         var layers = new List<Layer>();
         var widths = new List<int> { inputDim };
         for (int k = 0; k < pendings.Count; k++)
@@ -51,8 +64,8 @@ internal sealed class LayerChain(string file)
                         ? "internal error: a layer reads a later layer"
                         : $"{(k == pendings.Count - 1 ? "the output layer" : $"hidden layer {k + 1}")} reads hidden layer {source} directly, not only the previous layer {k}; a ConvexProof network feeds each layer from the previous layer and, through skip connections, from the input");
             int inputs = widths[k];
-            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w : AffineMap.ZeroMatrix(pre.Rows, inputs);
-            Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s : null;
+            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w.ToDense() : AffineMap.ZeroMatrix(pre.Rows, inputs);
+            Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s.ToDense() : null;
             layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation));
             widths.Add(pre.Rows);
         }

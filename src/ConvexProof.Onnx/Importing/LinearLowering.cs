@@ -5,7 +5,7 @@ namespace ConvexProof.Onnx.Importing;
 /// <summary>Matrix products by constant weights: Gemm and MatMul.</summary>
 internal static class LinearLowering
 {
-    /// <summary>Y = alpha·A·B' + beta·C (B' = B or Bᵀ); A is traced, B constant, C constant or traced.</summary>
+    /// <summary>Y = alpha·A'·B' + beta·C (A' = A or Aᵀ, B' = B or Bᵀ); A is traced, B constant, C constant or traced.</summary>
     public static GraphValue Gemm(NodeContext node)
     {
         var a = node.Input(0);
@@ -20,29 +20,32 @@ internal static class LinearLowering
         var input = a.Match(
             constant: _ => throw node.Error("input A is a constant; the first input of Gemm must depend on the graph input"),
             traced: t => t);
-        if (transA) throw node.Error("transA=1 on a value computed from the graph input is not supported");
         if (input.Rank != 2) throw node.Error($"input A must be 2-D [batch, features], found shape {ConstTensor.ShapeText(input.Dims)}");
-        if (w.Dims[1] != input.Features)
-            throw node.Error($"B has shape {ConstTensor.ShapeText(b.Dims)}{(transB ? " (transB=1)" : "")}, which does not fit an input of {input.Features} features");
+        if (transA) input = ShapeLowering.Permuted(input, [1, 0]);
+        if (w.Dims[1] != input.Dims[1])
+            throw node.Error($"B has shape {ConstTensor.ShapeText(b.Dims)}{(transB ? " (transB=1)" : "")}, which does not fit an input of {input.Dims[1]} features");
         int outputs = node.Width(w.Dims[0]);
-        var product = node.Layers.Readable(input, node.Place).Map(Rows(w, alpha));
-        var dims = new long?[] { input.Dims[0], outputs };
+        var dims = new long[] { input.Dims[0], outputs };
+        node.Width(ConstTensor.ElementCount(dims));
+        var product = node.Layers.Readable(input, node.Place).Apply(RowBlocks(Rows(w, alpha), (int)input.Dims[0]));
         if (c is null || beta.IsZero) return new ComputedValue(dims, product);
         return c.Match<GraphValue>(
             constant: constC =>
             {
-                var bias = Broadcasting.PerFeature(constC, outputs, node, "C");
+                var bias = Broadcasting.To(constC, dims)
+                    ?? throw node.Error($"the C has shape {ConstTensor.ShapeText(constC.Dims)}, which does not broadcast to the output shape {ConstTensor.ShapeText(dims)}");
                 return new ComputedValue(dims, product.Shift(bias.Select(v => v * beta).ToArray()));
             },
             traced: tracedC =>
             {
-                if (tracedC.Features != outputs) throw node.Error($"C has {tracedC.Features} features, expected {outputs}");
-                var scaled = beta == Rational.One ? tracedC.Expr : tracedC.Expr.ScaleRows(Enumerable.Repeat(beta, outputs).ToArray());
+                if (tracedC.Features != product.Rows || ConstTensor.BroadcastShape(tracedC.Dims, dims) is null)
+                    throw node.Error($"C has shape {ConstTensor.ShapeText(tracedC.Dims)}, expected {ConstTensor.ShapeText(dims)}");
+                var scaled = beta == Rational.One ? tracedC.Expr : tracedC.Expr.ScaleRows(Enumerable.Repeat(beta, product.Rows).ToArray());
                 return new ComputedValue(dims, AffineMap.Add(product, scaled));
             });
     }
 
-    /// <summary>(traced value) × (constant matrix [in, out]).</summary>
+    /// <summary>(traced value [..., K]) × (constant matrix [K, N]).</summary>
     public static GraphValue MatMul(NodeContext node)
     {
         var input = node.Input(0).Match(
@@ -50,13 +53,28 @@ internal static class LinearLowering
             traced: t => t);
         var b = node.ConstInput(1, "second input");
         if (b.Rank != 2) throw node.Error($"the second input must be a matrix [in, out], found shape {ConstTensor.ShapeText(b.Dims)}");
-        if (b.Dims[0] != input.Features)
-            throw node.Error($"the matrix has shape {ConstTensor.ShapeText(b.Dims)}, which does not fit an input of {input.Features} features");
+        if (input.Rank == 0 || b.Dims[0] != input.Dims[^1])
+            throw node.Error($"the matrix has shape {ConstTensor.ShapeText(b.Dims)}, which does not fit an input of {(input.Rank == 0 ? 1 : input.Dims[^1])} features");
         int outputs = node.Width(b.Dims[1]);
-        var product = node.Layers.Readable(input, node.Place).Map(Rows(b.Transposed([1, 0]), Rational.One));
         var dims = input.Dims.ToArray();
         dims[^1] = outputs;
+        node.Width(ConstTensor.ElementCount(dims));
+        int blocks = (int)(input.Features / b.Dims[0]);
+        var product = node.Layers.Readable(input, node.Place).Apply(RowBlocks(Rows(b.Transposed([1, 0]), Rational.One), blocks));
         return new ComputedValue(dims, product);
+    }
+
+    /// <summary>The operator that multiplies each of <paramref name="blocks"/> consecutive groups of
+    /// K entries by W (N × K): output entry (block, n) is Σ_k W[n][k] · entry (block, k).</summary>
+    private static SparseMatrix RowBlocks(Rational[][] w, int blocks)
+    {
+        int inputs = w.Length == 0 ? 0 : w[0].Length;
+        var block = w.Select(SparseRow.FromDense).ToArray();
+        var rows = new SparseRow[blocks * w.Length];
+        for (int m = 0; m < blocks; m++)
+            for (int n = 0; n < w.Length; n++)
+                rows[m * w.Length + n] = m == 0 ? block[n] : new SparseRow(block[n].Columns.Select(k => k + m * inputs).ToArray(), block[n].Values);
+        return new SparseMatrix(blocks * inputs, rows);
     }
 
     /// <summary>The rows of a 2-D constant, each entry times <paramref name="scale"/>.</summary>

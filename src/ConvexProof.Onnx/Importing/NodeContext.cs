@@ -8,9 +8,15 @@ namespace ConvexProof.Onnx.Importing;
 
 /// <summary>What a lowering sees of one node: its inputs (as <see cref="GraphValue"/>s), its
 /// attributes, the layer chain, and errors that name the node.</summary>
-internal sealed class NodeContext(string file, NodeProto node, string place, ValueEnvironment values, LayerChain layers)
+internal sealed class NodeContext(string file, NodeProto node, string place, ValueEnvironment values, LayerChain layers, GraphFacts facts)
 {
     public NodeProto Node => node;
+
+    /// <summary>The graph input's declared batch size, when the model fixes it.</summary>
+    public long? DeclaredBatch => facts.DeclaredBatch;
+
+    /// <summary>Whether the graph input is float64 (a runtime then computes in double, not float32).</summary>
+    public bool ComputesInDouble => facts.InputIsDouble;
 
     /// <summary>"node 'name' (Op)" or "node #index (Op)", for messages.</summary>
     public string Place => place;
@@ -55,6 +61,33 @@ internal sealed class NodeContext(string file, NodeProto node, string place, Val
         return a.I;
     }
 
+    /// <summary>The integers of an attribute (null when absent).</summary>
+    public long[]? Ints(string name)
+    {
+        var a = Attribute(name);
+        if (a is null) return null;
+        if (a.Type is not (AttrType.Ints or AttrType.Undefined)) throw Error($"attribute '{name}' must be a list of integers");
+        return [.. a.Ints];
+    }
+
+    public string String(string name, string fallback)
+    {
+        var a = Attribute(name);
+        if (a is null) return fallback;
+        if (a.Type is not (AttrType.String or AttrType.Undefined)) throw Error($"attribute '{name}' must be a string");
+        return a.S.ToStringUtf8();
+    }
+
+    /// <summary>A float32 attribute as the float itself (for computing as a runtime does).</summary>
+    public float RawFloat(string name, float fallback)
+    {
+        var a = Attribute(name);
+        if (a is null) return fallback;
+        if (a.Type is not (AttrType.Float or AttrType.Undefined)) throw Error($"attribute '{name}' must be a float");
+        if (!float.IsFinite(a.F)) throw Error($"attribute '{name}' is not finite");
+        return a.F;
+    }
+
     public Rational Float(string name, Rational fallback)
     {
         var a = Attribute(name);
@@ -72,3 +105,6 @@ internal sealed class NodeContext(string file, NodeProto node, string place, Val
         return (int)width;
     }
 }
+
+/// <summary>What the lowerings may need to know about the graph as a whole.</summary>
+internal sealed record GraphFacts(long? DeclaredBatch, bool InputIsDouble);
