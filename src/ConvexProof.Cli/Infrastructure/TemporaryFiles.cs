@@ -11,6 +11,7 @@ public static class TemporaryFiles
     private static readonly Lock Gate = new();
     private static readonly HashSet<string> Open = new(StringComparer.Ordinal);
     private static bool _stopping;
+    private static volatile bool _signalled;
 
     /// <summary>Creates (or truncates) a temporary file and remembers it until <see cref="Forget"/>.</summary>
     public static FileStream Create(string path)
@@ -57,11 +58,23 @@ public static class TemporaryFiles
             registrations.Add(PosixSignalRegistration.Create(signal, context =>
             {
                 context.Cancel = true; // the default would end the process before the files are gone
+                _signalled = true;
                 DeleteAll();
                 Console.Error.Flush();
                 Environment.Exit(code);
             }));
         return new Registrations(registrations);
+    }
+
+    /// <summary>
+    /// The exit code of a run that has finished, unless a signal is ending the process: then the
+    /// signal's exit is awaited. Stopping kills a busy z3, and the run may notice that first and
+    /// return "undecided" (3) while Environment.Exit(143) is still under way; its code must win.
+    /// </summary>
+    public static int Finish(int code)
+    {
+        if (_signalled) Thread.Sleep(Timeout.Infinite);
+        return code;
     }
 
     private sealed class Registrations(List<PosixSignalRegistration> list) : IDisposable
