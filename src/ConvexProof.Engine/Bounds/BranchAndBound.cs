@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Bounds;
+
+/// <summary>Limits and choices of <see cref="BranchAndBound"/>.</summary>
+public sealed record BranchAndBoundOptions
+{
+    /// <summary>Stop (undecided) when this many nodes have been bounded.</summary>
+    public int MaxLeaves { get; init; } = 100_000;
+
+    /// <summary>Stop (undecided) after this long; null: no time limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Up to this input dimension a failing leaf is split by bisecting its widest coordinate; above
+    /// it by an unstable unit's sign (box bisection in many dimensions shrinks nothing quickly).
+    /// </summary>
+    public int LowDimension { get; init; } = 8;
+}
+
+/// <summary>How a branch-and-bound run ended.</summary>
+public sealed record BranchAndBoundResult(SplitNode Root, bool Certified, int Nodes, Refutation? Refutation, string? StopReason)
+{
+    /// <summary>The certified fraction of the box's volume (1 when certified).</summary>
+    public Rational CertifiedFraction => Root.CertifiedFraction();
+}
+
+/// <summary>
+/// Branch and bound on a box: bound a node (interval forward pass, interval backward pass); if a
+/// condition lower bound is negative, split it — the widest input coordinate in low dimension, an
+/// unstable unit's sign in high dimension — and bound the two children; until every leaf certifies
+/// or a limit is hit. Failing leaves propose search lines (through the leaf's centre along the
+/// worst unit's gradient) to the refutation search, whose counterexamples are exact.
+/// </summary>
+public static class BranchAndBound
+{
+    public static BranchAndBoundResult Run(Network network, Rational[] lower, Rational[] upper,
+        BranchAndBoundOptions? options = null, RefutationSearch? search = null)
+    {
+        options ??= new BranchAndBoundOptions();
+        var clock = Stopwatch.StartNew();
+        var root = new SplitNode(new LeafDomain([.. lower], [.. upper], []));
+        var queue = new Queue<SplitNode>();
+        queue.Enqueue(root);
+        int nodes = 0, failing = 0;
+        while (queue.Count > 0)
+        {
+            if (options.Cancellation.IsCancellationRequested) return new(root, false, nodes, null, "cancelled");
+            if (options.Timeout is { } limit && clock.Elapsed > limit)
+                return new(root, false, nodes, null, $"time limit of {limit.TotalSeconds:0.###} s reached");
+            if (nodes >= options.MaxLeaves) return new(root, false, nodes, null, $"leaf limit of {options.MaxLeaves} reached");
+            var node = queue.Dequeue();
+            nodes++;
+            Bound(network, node);
+            if (node.Certified) continue;
+            failing++;
+            int worst = node.Conditions!.WorstNeuron();
+            // Lines through failing leaves, at 1, 2, 4, 8, … failing leaves: cheap next to the bounding.
+            if (search is not null && (failing & (failing - 1)) == 0)
+            {
+                var centre = node.Domain.Centre();
+                var found = search.Line(centre, UnitGradient.At(network, centre, worst));
+                if (found is not null) return new(root, false, nodes, found, null);
+            }
+            Split(network, node, options.LowDimension);
+            queue.Enqueue(node.Low!);
+            queue.Enqueue(node.High!);
+        }
+        return new(root, true, nodes, null, null);
+    }
+
+    /// <summary>Bounds a node in place: it becomes a leaf with its bounds (and conditions unless empty).</summary>
+    public static void Bound(Network network, SplitNode node)
+    {
+        node.Bounds = PreActivationBounds.Compute(network, node.Domain);
+        node.Conditions = node.Bounds.Empty ? null : ConditionBounds.Compute(node.Bounds);
+        node.Kind = SplitKind.Leaf;
+    }
+
+    private static void Split(Network network, SplitNode node, int lowDimension)
+    {
+        int unit = network.InputDim > lowDimension ? UnitToSplit(network, node) : -1;
+        if (unit >= 0)
+        {
+            var (nonNegative, nonPositive) = node.Domain.SplitSign(unit);
+            node.Kind = SplitKind.Sign;
+            node.Neuron = unit;
+            node.Low = new SplitNode(nonNegative);
+            node.High = new SplitNode(nonPositive);
+            return;
+        }
+        int coordinate = 0;
+        for (int i = 1; i < node.Domain.Dimension; i++)
+            if (node.Domain.Width(i) > node.Domain.Width(coordinate)) coordinate = i;
+        var (low, high, at) = node.Domain.Bisect(coordinate);
+        node.Kind = SplitKind.Box;
+        node.Coordinate = coordinate;
+        node.At = at;
+        node.Low = new SplitNode(low);
+        node.High = new SplitNode(high);
+    }
+
+    /// <summary>
+    /// The unstable unit, not yet split on this path, in the earliest layer that has one, whose
+    /// split moves the bounds of the next layer most: min(−lo, hi) times the sum of |weights| out
+    /// of it (lowest index on ties); −1 when every unstable unit is split already.
+    /// </summary>
+    private static int UnitToSplit(Network network, SplitNode node)
+    {
+        int best = -1, bestLayer = int.MaxValue;
+        Rational bestScore = Rational.Zero;
+        foreach (int k in node.Conditions!.UnstableNeurons)
+        {
+            var id = network.Neurons[k];
+            if (id.Layer > bestLayer) break;
+            if (node.Domain.IsSplitOn(k)) continue;
+            var z = node.Bounds!.OfNeuron(k);
+            var score = Rational.Min(-z.Lo, z.Hi) * OutgoingWeight(network, id);
+            if (best < 0 || score > bestScore) { best = k; bestScore = score; bestLayer = id.Layer; }
+        }
+        return best;
+    }
+
+    private static Rational OutgoingWeight(Network network, NeuronId id)
+    {
+        Rational sum = Rational.Zero;
+        foreach (var row in network.Layers[id.Layer + 1].Weights) sum += row[id.Unit].Abs();
+        return sum;
+    }
+}
