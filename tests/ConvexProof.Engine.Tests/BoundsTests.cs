@@ -1,5 +1,9 @@
+using System.Text;
+using System.Text.Json;
 using ConvexProof.Bounds;
+using ConvexProof.Certificates;
 using ConvexProof.Convexity;
+using ConvexProof.Geometry;
 using ConvexProof.Networks;
 using ConvexProof.Numbers;
 
@@ -283,6 +287,79 @@ public class BoundsTests
         Assert.StartsWith("time limit", run.StopReason);
         Assert.Equal(Zero, run.CertifiedFraction);
     }
+
+    // ---------- certificates ----------
+
+    [Fact]
+    public void StructuralCertificateIsTheClaimAlone()
+    {
+        var net = Nets.Parse(Nets.Icnn);
+        var result = BoundCertifier.Certify(net, null, null);
+        var text = BoundNets.Write(result, net, Domain.Everywhere(2));
+        Assert.Equal("{\"format\":\"convexproof-certificate/2\",\"network_sha256\":\"" + NetworkHash.Sha256(net) +
+            "\",\"domain\":null,\"verdict\":\"convex\",\"method\":\"structural\"}\n", text);
+    }
+
+    [Fact]
+    public void BoundCertificateListsTheTreeInPreorderAndIsDeterministic()
+    {
+        var net = BoundNets.NarrowMargin(new Random(21), 3, 5);
+        var (lo, hi) = BoundNets.UnitBox(3);
+        var domain = Domain.Box(lo, hi);
+        var first = BoundNets.Write(BoundCertifier.Certify(net, lo, hi), net, domain);
+        var second = BoundNets.Write(BoundCertifier.Certify(net, lo, hi), net, domain);
+        Assert.Equal(first, second);
+        using var doc = JsonDocument.Parse(first);
+        var root = doc.RootElement;
+        Assert.Equal("convexproof-certificate/2", root.GetProperty("format").GetString());
+        Assert.Equal("bounds", root.GetProperty("method").GetString());
+        var tree = root.GetProperty("tree").EnumerateArray().ToList();
+        var summary = root.GetProperty("summary");
+        int leaves = tree.Count(n => n.GetProperty("node").GetString() is "leaf" or "empty");
+        int splits = tree.Count(n => n.GetProperty("node").GetString() is "box" or "sign");
+        Assert.Equal(leaves, summary.GetProperty("leaves").GetInt32());
+        Assert.Equal(splits + 1, leaves); // a complete binary tree
+        Assert.Equal("box", tree[0].GetProperty("node").GetString());
+        Assert.Equal("1/2", tree[0].GetProperty("at").GetString());
+        foreach (var leaf in tree.Where(n => n.GetProperty("node").GetString() == "leaf"))
+        {
+            Assert.Equal(net.NeuronCount, leaf.GetProperty("z").GetArrayLength());
+            int listed = leaf.GetProperty("on").GetArrayLength() + leaf.GetProperty("off").GetArrayLength()
+                + leaf.GetProperty("conditions").GetArrayLength();
+            Assert.Equal(net.NeuronCount, listed);
+            foreach (var c in leaf.GetProperty("conditions").EnumerateArray())
+                Assert.True(Rational.TryParseCanonical(c[1].GetString()!, out var bound) && bound.Sign >= 0);
+        }
+    }
+
+    [Fact]
+    public void RefutationIsTheRefutationOnlyCertificateOfFormatOne()
+    {
+        var net = Nets.Parse(Nets.NegAbs);
+        var result = BoundCertifier.Certify(net, [Rational.MinusOne], [One]);
+        var text = BoundNets.Write(result, net, Nets.Box(1, -1, 1));
+        Assert.StartsWith("{\"format\":\"convexproof-certificate/1\"", text);
+        Assert.Contains("\"regions\":[],\"conditions\":[],\"verdict\":\"not_convex\"", text);
+        Assert.Contains("\"counterexample\":{\"x\":", text);
+    }
+
+    [Fact]
+    public void UndecidedHasNoCertificate()
+    {
+        // relu(x) + relu(x) − relu(x) = relu(x) is convex, but the third unit's bound is −1 on every
+        // leaf meeting 0 (the test is sufficient, not necessary) and no line finds a violation.
+        var net = Nets.Parse("""
+            {"input_dim":1,"layers":[{"weights":[[1],[1],[1]],"bias":[0,0,0],"activation":"relu"},
+                                     {"weights":[[1,1,-1]],"bias":[0],"activation":"identity"}]}
+            """);
+        var result = BoundCertifier.Certify(net, [Rational.MinusOne], [One],
+            new BoundCertifyOptions { Search = new BranchAndBoundOptions { MaxLeaves = 50 } });
+        Assert.Equal(BoundVerdict.Undecided, result.Verdict);
+        Assert.Contains("leaf limit of 50 reached", result.Reason);
+        Assert.True(result.LinesSearched > 32);
+        Assert.Throws<InvalidOperationException>(() => BoundNets.Write(result, net, Nets.Box(1, -1, 1)));
+        Assert.Equal(Verdict.Convex, Certifier.Certify(net, Nets.Box(1, -1, 1)).Verdict);
+    }
 }
 
 /// <summary>Networks generated with a verdict known by construction.</summary>
@@ -468,6 +545,13 @@ internal static class BoundNets
             h = next;
         }
         return ([.. z], pattern.ToString());
+    }
+
+    public static string Write(BoundCertification result, Network net, Domain domain)
+    {
+        using var stream = new MemoryStream();
+        BoundCertificateWriter.Write(result, NetworkHash.Sha256(net), domain, net.NeuronCount, stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>x and y in the box and f((x+y)/2) &gt; (f(x)+f(y))/2, evaluated here.</summary>

@@ -24,11 +24,11 @@ public enum UnitState
 /// </summary>
 public sealed class PreActivationBounds
 {
-    private PreActivationBounds(Network network, Interval[][] layers, bool empty)
+    private PreActivationBounds(Network network, Interval[][] layers, int emptiedBy)
     {
         Network = network;
         Layers = layers;
-        Empty = empty;
+        EmptiedBy = emptiedBy;
     }
 
     public Network Network { get; }
@@ -37,7 +37,10 @@ public sealed class PreActivationBounds
     public Interval[][] Layers { get; }
 
     /// <summary>True when the splits contradict the bounds: no point of the box satisfies them.</summary>
-    public bool Empty { get; }
+    public bool Empty => EmptiedBy >= 0;
+
+    /// <summary>The split unit whose interval met the wrong side nowhere, or −1.</summary>
+    public int EmptiedBy { get; }
 
     public Interval OfNeuron(int neuron)
     {
@@ -72,7 +75,8 @@ public sealed class PreActivationBounds
             {
                 var sum = Dot(layer.Weights[i], h, layer.Bias[i]);
                 if (layer.Skip is not null) sum = Dot(layer.Skip[i], x, Rational.Zero) + sum;
-                if (layer.Activation == Activation.Relu && split.TryGetValue(network.IndexOf(l, i), out bool nonNegative))
+                int neuron = layer.Activation == Activation.Relu ? network.IndexOf(l, i) : -1;
+                if (neuron >= 0 && split.TryGetValue(neuron, out bool nonNegative))
                 {
                     sum = nonNegative ? sum with { Lo = Rational.Max(sum.Lo, Rational.Zero) } : sum with { Hi = Rational.Min(sum.Hi, Rational.Zero) };
                     if (sum.Lo > sum.Hi)
@@ -80,7 +84,7 @@ public sealed class PreActivationBounds
                         z[i] = sum;
                         layers[l] = z;
                         for (int m = l + 1; m < layers.Length; m++) layers[m] = [];
-                        return new PreActivationBounds(network, layers, empty: true);
+                        return new PreActivationBounds(network, layers, emptiedBy: neuron);
                     }
                 }
                 z[i] = sum;
@@ -89,7 +93,7 @@ public sealed class PreActivationBounds
             layers[l] = z;
             h = next;
         }
-        return new PreActivationBounds(network, layers, empty: false);
+        return new PreActivationBounds(network, layers, emptiedBy: -1);
     }
 
     /// <summary>bias + Σ_j w_j·v_j over intervals, skipping zero weights.</summary>

@@ -45,22 +45,28 @@ public sealed class SplitNode(LeafDomain domain)
     /// <summary>A leaf that holds no point (a split contradicts the bounds) or whose every condition bound is ≥ 0.</summary>
     public bool Certified => Kind == SplitKind.Leaf && (Bounds!.Empty || Conditions!.Certifies);
 
-    /// <summary>The leaves in depth-first order (low child first): the order certificates list them.</summary>
-    public IEnumerable<SplitNode> Leaves()
+    /// <summary>
+    /// The nodes in preorder — a split, then its low subtree (x_i ≤ At / z ≥ 0), then its high
+    /// one: the order certificates list them.
+    /// </summary>
+    public IEnumerable<SplitNode> Preorder()
     {
         var stack = new Stack<SplitNode>();
         stack.Push(this);
         while (stack.Count > 0)
         {
             var node = stack.Pop();
+            yield return node;
             if (node.Kind is SplitKind.Box or SplitKind.Sign)
             {
                 stack.Push(node.High!);
                 stack.Push(node.Low!);
             }
-            else yield return node;
         }
     }
+
+    /// <summary>The leaves (and unprocessed nodes) in preorder.</summary>
+    public IEnumerable<SplitNode> Leaves() => Preorder().Where(n => n.Kind is SplitKind.Leaf or SplitKind.Pending);
 
     /// <summary>
     /// The fraction of this node's box proved convex-safe: 1 for a certified leaf, halves for a box
