@@ -152,19 +152,73 @@ public class BoundsTests
     [InlineData(21)]
     [InlineData(22)]
     [InlineData(23)]
-    public void NarrowMarginNonIcnnNeedsBoxSplitsAndAgreesWithEnumeration(int seed)
+    public void NarrowMarginNonIcnnNeedsLinearBoundsAndAgreesWithEnumeration(int seed)
     {
-        var net = BoundNets.NarrowMargin(new Random(seed), 3, 5);
+        var net = BoundNets.LinearMargin(new Random(seed), 3, 5);
         var (lo, hi) = BoundNets.UnitBox(3);
-        var root = ConditionBounds.Compute(PreActivationBounds.Compute(net, new LeafDomain(lo, hi, [])));
-        Assert.False(root.Certifies);
+        var leaf = new LeafDomain(lo, hi, []);
+        Assert.False(ConditionBounds.Compute(PreActivationBounds.Compute(net, leaf)).Certifies);
+        var linear = LinearBounds.Compute(net, leaf);
+        Assert.True(ConditionBounds.Compute(linear).Certifies);
+        foreach (int k in BoundNets.NegativeWeightUnits(net)) Assert.Equal(new Interval(new(1, 2), new(1, 2)), linear.OfNeuron(k));
+        var result = BoundCertifier.Certify(net, lo, hi);
+        Assert.Equal(BoundVerdict.Convex, result.Verdict);
+        Assert.Equal(1, result.Search!.Nodes);
+        Assert.NotNull(result.Search.Root.Bounds!.Relaxation);
+        // Without linear bounds, box splits prove it once x1's side is below 1/2.
+        var intervalsOnly = BoundCertifier.Certify(net, lo, hi, new BoundCertifyOptions { Search = new BranchAndBoundOptions { LinearBoundBudget = 0 } });
+        Assert.Equal(BoundVerdict.Convex, intervalsOnly.Verdict);
+        Assert.All(intervalsOnly.Search!.Root.Leaves(), l => Assert.True(l.Certified && l.Domain.Width(0) <= new Rational(1, 4)));
+        Assert.Equal(Verdict.Convex, Certifier.Certify(net, Nets.Box(3, 0, 1), new CertifyOptions { Parallelism = 1 }).Verdict);
+    }
+
+    [Theory]
+    [InlineData(24, 3)]
+    [InlineData(25, 3)]
+    [InlineData(26, 12)]
+    public void NarrowerMarginNeedsBranchingAndAgreesWithEnumeration(int seed, int inputs)
+    {
+        var net = BoundNets.BranchingMargin(new Random(seed), inputs, 4);
+        var (lo, hi) = BoundNets.UnitBox(inputs);
+        var leaf = new LeafDomain(lo, hi, []);
+        Assert.False(ConditionBounds.Compute(PreActivationBounds.Compute(net, leaf)).Certifies);
+        Assert.False(ConditionBounds.Compute(LinearBounds.Compute(net, leaf)).Certifies);
         var result = BoundCertifier.Certify(net, lo, hi);
         Assert.Equal(BoundVerdict.Convex, result.Verdict);
         Assert.True(result.Search!.Nodes > 1);
-        Assert.All(result.Search.Root.Leaves(), leaf => Assert.True(leaf.Certified));
-        Assert.Contains(result.Search.Root.Leaves(), leaf => leaf.Domain.Width(0) <= new Rational(1, 4));
-        var exact = Certifier.Certify(net, Nets.Box(3, 0, 1), new CertifyOptions { Parallelism = 1 });
-        Assert.Equal(Verdict.Convex, exact.Verdict);
+        Assert.All(result.Search.Root.Leaves(), l => Assert.True(l.Certified));
+        // Above LowDimension the splits are unit signs.
+        if (inputs > 8) Assert.Contains(result.Search.Root.Preorder(), n => n.Kind == SplitKind.Sign);
+        if (inputs <= 4) Assert.Equal(Verdict.Convex, Certifier.Certify(net, Nets.Box(inputs, 0, 1), new CertifyOptions { Parallelism = 1 }).Verdict);
+    }
+
+    [Theory]
+    [InlineData(81)]
+    [InlineData(82)]
+    [InlineData(83)]
+    public void LinearBoundsContainEveryPreActivationOnEverySplitSide(int seed)
+    {
+        var random = new Random(seed);
+        var net = BoundNets.Random(random, 3, [6, 5]);
+        var lo = new Rational[] { -1, -1, -1 };
+        var hi = new Rational[] { 1, 1, 1 };
+        var splits = new[] { new SignSplit(1, random.Next(2) == 0), new SignSplit(7, random.Next(2) == 0) };
+        var bounds = LinearBounds.Compute(net, new LeafDomain(lo, hi, splits));
+        int inside = 0;
+        for (int s = 0; s < 300; s++)
+        {
+            var x = lo.Select(_ => new Rational(random.Next(-64, 65), 64)).ToArray();
+            var (z, _) = BoundNets.Forward(net, x);
+            if (splits.Any(sp => sp.NonNegative ? z[sp.Neuron].Sign < 0 : z[sp.Neuron].Sign > 0)) continue;
+            inside++;
+            Assert.False(bounds.Empty);
+            for (int k = 0; k < net.NeuronCount; k++)
+            {
+                var interval = bounds.OfNeuron(k);
+                Assert.True(interval.Lo <= z[k] && z[k] <= interval.Hi);
+            }
+        }
+        Assert.True(inside > 0 || bounds.Empty);
     }
 
     // ---------- refutation ----------
@@ -248,7 +302,8 @@ public class BoundsTests
     public void BoundVerdictsAgreeWithEnumeration(int seed)
     {
         var random = new Random(seed);
-        var net = seed % 3 == 0 ? BoundNets.NarrowMargin(random, 2, 3) : BoundNets.Random(random, 2, [4, 3]);
+        var net = seed % 3 == 0 ? (seed % 2 == 0 ? BoundNets.LinearMargin(random, 2, 3) : BoundNets.BranchingMargin(random, 2, 3))
+            : BoundNets.Random(random, 2, [4, 3]);
         var (lo, hi) = BoundNets.UnitBox(2);
         var bounds = BoundCertifier.Certify(net, lo, hi, new BoundCertifyOptions { Search = new BranchAndBoundOptions { MaxLeaves = 4000 } });
         var exact = Certifier.Certify(net, Nets.Box(2, 0, 1), new CertifyOptions { Parallelism = 1 });
@@ -303,7 +358,7 @@ public class BoundsTests
     [Fact]
     public void BoundCertificateListsTheTreeInPreorderAndIsDeterministic()
     {
-        var net = BoundNets.NarrowMargin(new Random(21), 3, 5);
+        var net = BoundNets.BranchingMargin(new Random(21), 3, 5);
         var (lo, hi) = BoundNets.UnitBox(3);
         var domain = Domain.Box(lo, hi);
         var first = BoundNets.Write(BoundCertifier.Certify(net, lo, hi), net, domain);
@@ -463,18 +518,39 @@ internal static class BoundNets
     }
 
     /// <summary>
-    /// A convex network on [0, 1]^d that intervals prove only after box splits: h_a = relu(x1 + 1)
-    /// and h_b = relu(x1) in the first layer (with <paramref name="extra"/> random units), units
-    /// A = relu(h_a − h_b − 1/2) and B = relu(h_b − h_a + 3/2), both 1/2 on the box (h_a − h_b = 1
-    /// there) but with interval lower bound 1/2 − w where x1's side has width w: proved on only once
-    /// w &lt; 1/2. Both on, A + B = 1 and their columns cancel; while one is unstable a column's lower
-    /// bound is −1. The other second-layer units have weights ≥ 0.
+    /// Convex on [0, 1]^d, not an ICNN: h_a = relu(x1 + 1) and h_b = relu(x1) in the first layer
+    /// (with <paramref name="extra"/> random units), A = relu(h_a − h_b − 1/2) and
+    /// B = relu(h_b − h_a + 3/2), both 1/2 on the box (h_a − h_b = 1 there). Intervals bound both below
+    /// by −1/2 at the root (and prove them on only once x1's side is below 1/2); linear bounds keep
+    /// h_a − h_b = 1 exactly and prove them on at the root.
     /// </summary>
-    public static Network NarrowMargin(Random r, int d, int extra)
+    public static Network LinearMargin(Random r, int d, int extra) =>
+        PairOfOnUnits(r, d, extra, E(d, 0), Rational.One, E(d, 0), Rational.Zero, new(-1, 2), new(3, 2));
+
+    /// <summary>
+    /// Convex on [0, 1]^d (d ≥ 2), not an ICNN, and proved only by branching: with s = x1 + x2,
+    /// h_a = relu(s + 1) = s + 1 and h_b = relu(s − 3/2); A = relu(h_a − h_b − 1/2) ≥ 1/2 and
+    /// B = relu(h_b − h_a + 11/4) ≥ 1/4 on the box (B's minimum at the kink s = 3/2), but at the root
+    /// both intervals and linear bounds (λ = 0 for h_b, whose bounds are [−3/2, 1/2]) give B −1/4.
+    /// </summary>
+    public static Network BranchingMargin(Random r, int d, int extra)
+    {
+        Rational[] s = [.. Enumerable.Range(0, d).Select(j => j < 2 ? Rational.One : Rational.Zero)];
+        return PairOfOnUnits(r, d, extra, s, Rational.One, s, new(-3, 2), new(-1, 2), new(11, 4));
+    }
+
+    /// <summary>
+    /// First layer: <paramref name="extra"/> random units, h_a = relu(wa·x + ba), h_b = relu(wb·x + bb).
+    /// Second: A = relu(h_a − h_b + biasA), B = relu(h_b − h_a + biasB) (output weights 1: their
+    /// columns cancel when both are on), and two units with weights ≥ 0. Convex on a box where A and B
+    /// are on (there A + B is constant).
+    /// </summary>
+    private static Network PairOfOnUnits(Random r, int d, int extra, Rational[] wa, Rational ba, Rational[] wb, Rational bb,
+        Rational biasA, Rational biasB)
     {
         int h1 = extra + 2;
-        var w1 = Matrix(r, extra, d, -8, 8).Concat([E(d, 0), E(d, 0)]).ToArray();
-        var b1 = Vector(r, extra, -8, 8).Concat([Rational.One, Rational.Zero]).ToArray();
+        var w1 = Matrix(r, extra, d, -8, 8).Concat([wa, wb]).ToArray();
+        var b1 = Vector(r, extra, -8, 8).Concat([ba, bb]).ToArray();
         Rational[] Row(Func<int, Rational> f) => [.. Enumerable.Range(0, h1).Select(f)];
         var rows = new List<Rational[]>
         {
@@ -483,7 +559,7 @@ internal static class BoundNets
             Row(j => j < extra ? Dyadic(r, 0, 8) : Rational.Zero),
             Row(j => Dyadic(r, 0, 8)),
         };
-        var bias = new Rational[] { new(-1, 2), new(3, 2), Dyadic(r, -8, 0), Dyadic(r, -8, 0) };
+        var bias = new Rational[] { biasA, biasB, Dyadic(r, -8, 0), Dyadic(r, -8, 0) };
         return new Network(d,
         [
             new Layer(w1, b1, null, Activation.Relu),

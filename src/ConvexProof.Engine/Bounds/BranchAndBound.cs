@@ -20,6 +20,12 @@ public sealed record BranchAndBoundOptions
     /// it by an unstable unit's sign (box bisection in many dimensions shrinks nothing quickly).
     /// </summary>
     public int LowDimension { get; init; } = 8;
+
+    /// <summary>
+    /// Try linear bounds (<see cref="LinearBounds"/>) on a leaf the intervals do not certify, when
+    /// their cost — input dimension times weights — is at most this (0: never).
+    /// </summary>
+    public long LinearBoundBudget { get; init; } = 4_000_000;
 }
 
 /// <summary>How a branch-and-bound run ended.</summary>
@@ -55,7 +61,7 @@ public static class BranchAndBound
             if (nodes >= options.MaxLeaves) return new(root, false, nodes, null, $"leaf limit of {options.MaxLeaves} reached");
             var node = queue.Dequeue();
             nodes++;
-            Bound(network, node);
+            Bound(network, node, options.LinearBoundBudget);
             if (node.Certified) continue;
             failing++;
             int worst = node.Conditions!.WorstNeuron();
@@ -73,13 +79,29 @@ public static class BranchAndBound
         return new(root, true, nodes, null, null);
     }
 
-    /// <summary>Bounds a node in place: it becomes a leaf with its bounds (and conditions unless empty).</summary>
-    public static void Bound(Network network, SplitNode node)
+    /// <summary>
+    /// Bounds a node in place: it becomes a leaf with its bounds (and conditions unless empty) —
+    /// the interval pass, or the linear pass when only that certifies the leaf.
+    /// </summary>
+    public static void Bound(Network network, SplitNode node, long linearBudget)
     {
-        node.Bounds = PreActivationBounds.Compute(network, node.Domain);
-        node.Conditions = node.Bounds.Empty ? null : ConditionBounds.Compute(node.Bounds);
         node.Kind = SplitKind.Leaf;
+        Set(node, PreActivationBounds.Compute(network, node.Domain));
+        if (node.Certified || LinearCost(network) > linearBudget) return;
+        var (bounds, conditions) = (node.Bounds, node.Conditions);
+        Set(node, LinearBounds.Compute(network, node.Domain));
+        if (!node.Certified) (node.Bounds, node.Conditions) = (bounds, conditions);
     }
+
+    private static void Set(SplitNode node, PreActivationBounds bounds)
+    {
+        node.Bounds = bounds;
+        node.Conditions = bounds.Empty ? null : ConditionBounds.Compute(bounds);
+    }
+
+    /// <summary>Input dimension times the number of weights: the work of one linear pass.</summary>
+    private static long LinearCost(Network network) =>
+        network.InputDim * network.Layers.Sum(layer => (long)layer.Outputs * (layer.Inputs + (layer.Skip is null ? 0 : network.InputDim)));
 
     private static void Split(Network network, SplitNode node, int lowDimension)
     {

@@ -24,11 +24,12 @@ public enum UnitState
 /// </summary>
 public sealed class PreActivationBounds
 {
-    private PreActivationBounds(Network network, Interval[][] layers, int emptiedBy)
+    internal PreActivationBounds(Network network, Interval[][] layers, int emptiedBy, IReadOnlyList<(int Neuron, Rational Slope)>? relaxation = null)
     {
         Network = network;
         Layers = layers;
         EmptiedBy = emptiedBy;
+        Relaxation = relaxation;
     }
 
     public Network Network { get; }
@@ -41,6 +42,12 @@ public sealed class PreActivationBounds
 
     /// <summary>The split unit whose interval met the wrong side nowhere, or −1.</summary>
     public int EmptiedBy { get; }
+
+    /// <summary>
+    /// Null for the interval pass; for the linear pass (<see cref="LinearBounds"/>) the lower
+    /// relaxation slope λ of each unit whose bounds straddle 0 there, in unit order.
+    /// </summary>
+    public IReadOnlyList<(int Neuron, Rational Slope)>? Relaxation { get; }
 
     public Interval OfNeuron(int neuron)
     {
@@ -60,8 +67,7 @@ public sealed class PreActivationBounds
         int d = network.InputDim;
         var x = new Interval[d];
         for (int i = 0; i < d; i++) x[i] = new Interval(leaf.Lower[i], leaf.Upper[i]);
-        var split = new Dictionary<int, bool>();
-        foreach (var s in leaf.Splits) split[s.Neuron] = s.NonNegative;
+        var split = SplitSides(leaf);
 
         var layers = new Interval[network.Layers.Count][];
         var h = x;
@@ -78,7 +84,7 @@ public sealed class PreActivationBounds
                 int neuron = layer.Activation == Activation.Relu ? network.IndexOf(l, i) : -1;
                 if (neuron >= 0 && split.TryGetValue(neuron, out bool nonNegative))
                 {
-                    sum = nonNegative ? sum with { Lo = Rational.Max(sum.Lo, Rational.Zero) } : sum with { Hi = Rational.Min(sum.Hi, Rational.Zero) };
+                    sum = OnSide(sum, nonNegative);
                     if (sum.Lo > sum.Hi)
                     {
                         z[i] = sum;
@@ -94,6 +100,18 @@ public sealed class PreActivationBounds
             h = next;
         }
         return new PreActivationBounds(network, layers, emptiedBy: -1);
+    }
+
+    /// <summary>The interval intersected with [0, ∞) or (−∞, 0]; Lo &gt; Hi when that is empty.</summary>
+    internal static Interval OnSide(Interval z, bool nonNegative) =>
+        nonNegative ? z with { Lo = Rational.Max(z.Lo, Rational.Zero) } : z with { Hi = Rational.Min(z.Hi, Rational.Zero) };
+
+    /// <summary>The splits of a leaf by unit: true for the z ≥ 0 side.</summary>
+    internal static Dictionary<int, bool> SplitSides(LeafDomain leaf)
+    {
+        var split = new Dictionary<int, bool>();
+        foreach (var s in leaf.Splits) split[s.Neuron] = s.NonNegative;
+        return split;
     }
 
     /// <summary>bias + Σ_j w_j·v_j over intervals, skipping zero weights.</summary>

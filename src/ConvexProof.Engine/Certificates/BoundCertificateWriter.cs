@@ -98,6 +98,7 @@ public static class BoundCertificateWriter
                 case SplitKind.Leaf when node.Bounds!.Empty:
                     w.WriteString("node", "empty");
                     w.WriteNumber("neuron", node.Bounds.EmptiedBy);
+                    WriteRelaxation(w, node.Bounds);
                     break;
                 case SplitKind.Leaf:
                     WriteLeaf(w, node, neurons);
@@ -121,6 +122,7 @@ public static class BoundCertificateWriter
             WritePair(w, z.Lo, z.Hi);
         }
         w.WriteEndArray();
+        WriteRelaxation(w, bounds);
         WriteUnits(w, "on", Enumerable.Range(0, neurons).Where(k => bounds.StateOf(k) == UnitState.StablyOn));
         WriteUnits(w, "off", Enumerable.Range(0, neurons).Where(k => bounds.StateOf(k) == UnitState.StablyOff));
         var conditions = node.Conditions!;
@@ -130,6 +132,21 @@ public static class BoundCertificateWriter
             w.WriteStartArray();
             w.WriteNumberValue(conditions.UnstableNeurons[i]);
             w.WriteStringValue(conditions.LowerBounds[i].ToString());
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>For the linear pass: the lower relaxation slope of each unit that straddles 0 (absent for intervals).</summary>
+    private static void WriteRelaxation(Utf8JsonWriter w, PreActivationBounds bounds)
+    {
+        if (bounds.Relaxation is null) return;
+        w.WriteStartArray("relaxation");
+        foreach (var (neuron, slope) in bounds.Relaxation)
+        {
+            w.WriteStartArray();
+            w.WriteNumberValue(neuron);
+            w.WriteStringValue(slope.ToString());
             w.WriteEndArray();
         }
         w.WriteEndArray();
