@@ -48,7 +48,7 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
         for (int i = 0; i < dimension; i++)
         {
             var bounds = parts[parts.Length == 1 ? 0 : i].Split(':');
-            if (bounds.Length != 2) throw new ArgumentException($"'{parts[parts.Length == 1 ? 0 : i]}' is not an interval LO:HI");
+            if (bounds.Length != 2) throw new ArgumentException($"'{NetNumber.Shorten(parts[parts.Length == 1 ? 0 : i])}' is not an interval LO:HI");
             if (!NetNumber.TryParse(bounds[0], out lo[i], out var problem) || !NetNumber.TryParse(bounds[1], out hi[i], out problem))
                 throw new ArgumentException(problem);
             if (lo[i] >= hi[i]) throw new ArgumentException($"interval {i + 1} has LO ≥ HI");

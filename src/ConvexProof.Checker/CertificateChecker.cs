@@ -35,17 +35,8 @@ public static class CertificateChecker
     {
         var network = NetworkFile.Read(networkPath);
         var expected = expectedBox is null ? null : Box.Parse(expectedBox, network.InputDim);
-        var bytes = FileBytes.Read(certificatePath);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException e)
-        {
-            return new CheckResult(false, null, null,
-                $"the certificate is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}; is it truncated?)");
-        }
+        var doc = InputFile.Parse(InputFile.Read(certificatePath), 64, out var problem);
+        if (doc is null) return new CheckResult(false, null, null, $"the certificate is {problem}");
         using (doc)
         {
             try
@@ -71,15 +62,15 @@ public static class CertificateChecker
     {
         Keys(root, "$", RootKeys);
         string format = CertificateJson.String(root.GetProperty("format"), "$.format");
-        if (format != Format) throw Bad("$.format", $"is \"{format}\", this checker reads \"{Format}\"");
+        if (format != Format) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\"");
         string sha = NetworkFile.Sha256(network);
         string claimed = CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256");
-        if (claimed != sha) throw Bad("$.network_sha256", $"is {claimed}, but the given network hashes to {sha}: the certificate is for another network");
+        if (claimed != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
         var box = Box.Read(root.GetProperty("domain"), network.InputDim);
         if (expected is not null && (box is null || !box.SameAs(expected)))
             throw Bad("$.domain", $"is {DomainText(box, network.InputDim)}, but the expected domain is {expected}");
         string verdict = CertificateJson.String(root.GetProperty("verdict"), "$.verdict");
-        if (verdict is not ("convex" or "not_convex")) throw Bad("$.verdict", $"is \"{verdict}\", expected \"convex\" or \"not_convex\"");
+        if (verdict is not ("convex" or "not_convex")) throw Bad("$.verdict", $"is {Describe(root.GetProperty("verdict"))}, expected \"convex\" or \"not_convex\"");
         bool hasCounterexample = root.TryGetProperty("counterexample", out var counterexample);
         if (hasCounterexample != (verdict == "not_convex"))
             throw Bad("$.counterexample", verdict == "convex" ? "must be absent when the verdict is convex" : "is required when the verdict is not_convex");
@@ -99,8 +90,8 @@ public static class CertificateChecker
         }
         var patterns = ReadPatterns(regions, network.NeuronCount);
         var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
-        var totals = CheckRegions(ctx, regions);
-        var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), totals.Realised);
+        var (totals, realised) = CheckRegions(ctx, regions);
+        var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), realised);
 
         int violations = conditions.Negative + totals.NegativeJumps;
         if ((violations == 0) != (verdict == "convex"))
@@ -109,14 +100,8 @@ public static class CertificateChecker
                 : $"is convex, but {violations} condition values or degenerate jumps are negative (the first: {conditions.FirstNegative ?? "a degenerate facet"})");
         string? counterexampleText = hasCounterexample ? Counterexample.Check(network, box, counterexample) : null;
 
-        int[] counts = [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
-            totals.Dismissed, conditions.Count, violations, totals.Degenerate];
-        for (int i = 0; i < counts.Length; i++)
-        {
-            string key = SummaryKeys.Names[i];
-            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
-            if (value != counts[i]) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {counts[i]}");
-        }
+        CheckSummary(summary, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
+            totals.Dismissed, conditions.Count, violations, totals.Degenerate]);
 
         string domain = DomainText(box, network.InputDim);
         string what = verdict == "convex"
@@ -139,17 +124,22 @@ public static class CertificateChecker
             throw Bad("$.conditions", "must be empty when the certificate lists no regions");
         if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
         string text = Counterexample.Check(network, box, counterexample);
-        for (int i = 0; i < SummaryKeys.Names.Length; i++)
-        {
-            string key = SummaryKeys.Names[i];
-            int expected = i == 0 ? network.NeuronCount : 0;
-            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
-            if (value != expected) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {expected}");
-        }
+        CheckSummary(summary, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         string statement = $"VALID: f is NOT convex on {DomainText(box, network.InputDim)}: {text}. Network sha256 {sha} " +
                            $"({network.InputDim} inputs, {network.NeuronCount} ReLU units). A refutation only: the certificate lists no regions, " +
                            "and the exactly re-evaluated counterexample is the whole proof.";
         return new CheckResult(true, "not_convex", statement, null);
+    }
+
+    /// <summary>Every summary count as recomputed (in the order of <see cref="SummaryKeys"/>).</summary>
+    private static void CheckSummary(JsonElement summary, int[] counts)
+    {
+        for (int i = 0; i < counts.Length; i++)
+        {
+            string key = SummaryKeys.Names[i];
+            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
+            if (value != counts[i]) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {counts[i]}");
+        }
     }
 
     internal static string DomainText(Box? box, int dimension) => box is null ? $"R^{dimension}" : $"the box {box}";
@@ -206,11 +196,8 @@ public static class CertificateChecker
                 yield return r;
     }
 
-    private sealed record Totals(int Facets, int Boundary, int Redundant, int Flat, int Dismissed, int Degenerate, int NegativeJumps,
-        List<(int Region, RealisedCondition Condition)> Realised);
-
     /// <summary>All region checks, in parallel; the reported failure is the one of the lowest region index.</summary>
-    private static Totals CheckRegions(CheckContext ctx, JsonElement[] regions)
+    private static (RegionOutcome Totals, List<RealisedCondition> Realised) CheckRegions(CheckContext ctx, JsonElement[] regions)
     {
         var outcomes = new RegionOutcome?[regions.Length];
         var failures = new string?[regions.Length];
@@ -233,15 +220,6 @@ public static class CertificateChecker
             }
         }
         if (firstFailure != int.MaxValue) throw new InvalidCertificateException(failures[firstFailure]!);
-        var realised = new List<(int, RealisedCondition)>();
-        int facets = 0, boundary = 0, redundant = 0, flat = 0, dismissed = 0, degenerate = 0, negativeJumps = 0;
-        for (int r = 0; r < regions.Length; r++)
-        {
-            var o = outcomes[r]!;
-            (facets, boundary, redundant, flat) = (facets + o.Facets, boundary + o.Boundary, redundant + o.Redundant, flat + o.Flat);
-            (dismissed, degenerate, negativeJumps) = (dismissed + o.Dismissed, degenerate + o.Degenerate, negativeJumps + o.NegativeJumps);
-            foreach (var c in o.Conditions) realised.Add((r, c));
-        }
-        return new Totals(facets, boundary, redundant, flat, dismissed, degenerate, negativeJumps, realised);
+        return (outcomes.Aggregate((a, b) => a! + b!)!, [.. outcomes.SelectMany(o => o!.Conditions)]);
     }
 }

@@ -24,7 +24,7 @@ internal readonly record struct JsonPath(string Head, int I = -1, string Mid = "
 /// </summary>
 internal static class CertificateJson
 {
-    public static InvalidCertificateException Bad(JsonPath at, string problem) => new($"{at}: {problem}");
+    public static InvalidCertificateException Bad(JsonPath at, string problem) => new(problem, at.ToString());
 
     /// <summary>The keys an object may have, the first <c>Required</c> of them mandatory.</summary>
     public sealed class KeySet(int required, params string[] names)
@@ -44,7 +44,7 @@ internal static class CertificateJson
         {
             int i = 0;
             while (i < keys.Utf8.Length && !property.NameEquals(keys.Utf8[i])) i++;
-            if (i == keys.Utf8.Length) throw Bad(at.Then($".{property.Name}"), $"unknown key (expected: {string.Join(", ", keys.Names)})");
+            if (i == keys.Utf8.Length) throw Bad(at.Then($".{NetNumber.Shorten(property.Name)}"), $"unknown key (expected: {string.Join(", ", keys.Names)})");
             if ((seen & (1 << i)) != 0) throw Bad(at.Then($".{property.Name}"), "the key appears twice");
             seen |= 1 << i;
         }
@@ -77,8 +77,10 @@ internal static class CertificateJson
         return e.GetString()!;
     }
 
-    public static Rational Rational(JsonElement e, JsonPath at) =>
-        TryRational(e, out var value) ? value : throw Bad(at, $"expected a rational in canonical form (\"n\" or reduced \"p/q\"), found {Describe(e)}");
+    public static Rational Rational(JsonElement e, JsonPath at) => TryRational(e, out var value) ? value
+        : e.ValueKind == JsonValueKind.String && e.GetString()!.Length > Checker.Rational.MaxLength
+            ? throw Bad(at, $"is {Describe(e)}, a number of {e.GetString()!.Length} characters: the limit for one number is {Checker.Rational.MaxLength}")
+            : throw Bad(at, $"expected a rational in canonical form (\"n\" or reduced \"p/q\"), found {Describe(e)}");
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRational(JsonElement e, out Rational value)
@@ -121,13 +123,11 @@ internal static class CertificateJson
 
     public static string Describe(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => $"\"{Cut(e.GetString()!)}\"",
-        JsonValueKind.Number => Cut(e.GetRawText()),
+        JsonValueKind.String => $"\"{NetNumber.Shorten(e.GetString()!)}\"",
+        JsonValueKind.Number => NetNumber.Shorten(e.GetRawText()),
         JsonValueKind.Array => $"an array of {e.GetArrayLength()}",
         JsonValueKind.Object => "an object",
         JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
         _ => "null",
     };
-
-    private static string Cut(string s) => s.Length <= 40 ? s : s[..37] + "...";
 }

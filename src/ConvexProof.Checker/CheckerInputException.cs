@@ -13,5 +13,9 @@ public sealed class CheckerInputException(string file, string jsonPath, string p
     public string Problem { get; } = problem;
 }
 
-/// <summary>A certificate that breaks a rule; the message is the reason, without any prefix.</summary>
-internal sealed class InvalidCertificateException(string reason) : Exception(reason);
+/// <summary>A certificate that breaks a rule; the message is the reason (after the JSON path, when there is one).</summary>
+internal sealed class InvalidCertificateException(string reason, string? at = null) : Exception(at is null ? reason : $"{at}: {reason}")
+{
+    public string? At { get; } = at;
+    public string Reason { get; } = reason;
+}

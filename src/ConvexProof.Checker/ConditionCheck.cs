@@ -16,15 +16,15 @@ internal static class ConditionCheck
 
     private sealed record Realised(Rational Value, int Region, List<Rational[]> Points);
 
-    public static Result Run(CheckContext ctx, JsonElement element, List<(int Region, RealisedCondition Condition)> found)
+    public static Result Run(CheckContext ctx, JsonElement element, List<RealisedCondition> found)
     {
         var network = ctx.Network;
         var realised = new Dictionary<(int, string), Realised>();
-        foreach (var (region, c) in found)
+        foreach (var c in found)
         {
             if (!realised.TryGetValue((c.Neuron, c.Downstream), out var known))
-                realised[(c.Neuron, c.Downstream)] = new Realised(c.Value, region, [c.Point]);
-            else if (known.Region == region) known.Points.Add(c.Point);
+                realised[(c.Neuron, c.Downstream)] = new Realised(c.Value, c.Region, [c.Point]);
+            else if (known.Region == c.Region) known.Points.Add(c.Point);
         }
 
         var entries = Items(element, "$.conditions");

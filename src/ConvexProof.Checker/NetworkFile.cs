@@ -1,137 +1,170 @@
+using System.Globalization;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using static ConvexProof.Checker.CertificateJson;
 
 namespace ConvexProof.Checker;
 
 /// <summary>
 /// Reads net.json by the schema of docs/formats.md and computes its canonical SHA-256. Every
-/// problem is a <see cref="CheckerInputException"/> with the file, the JSON path and the problem.
+/// problem is a <see cref="CheckerInputException"/> with the file, the JSON path and the problem
+/// (the typed access of <see cref="CertificateJson"/> is shared, its errors re-thrown as input errors).
 /// </summary>
-internal static class NetworkFile
+internal sealed class NetworkFile
 {
+    private static readonly KeySet NetworkKeys = new(2, "input_dim", "layers");
+    private static readonly KeySet LayerKeys = new(3, "weights", "bias", "activation", "skip");
+
     public const int MaxInputDim = 10_000;
     public const int MaxWidth = 100_000;
+    public const long MaxTotalDigits = 10_000_000;
+
+    private long _digits; // decimal digits of the values read so far (numerators and denominators, bounded above by bit length)
 
     public static Network Read(string path)
     {
-        byte[] bytes = FileBytes.Read(path);
-        JsonDocument doc;
+        using var doc = InputFile.Parse(InputFile.Read(path), 16, out var problem) ?? throw new CheckerInputException(path, "$", problem);
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            return new NetworkFile().ReadNetwork(doc.RootElement);
         }
-        catch (JsonException e)
+        catch (InvalidCertificateException e)
         {
-            throw new CheckerInputException(path, "$", $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
+            throw new CheckerInputException(path, e.At ?? "$", e.Reason);
         }
-        using (doc) return ReadNetwork(doc.RootElement, path);
     }
 
     /// <summary>The hash of docs/formats.md: SHA-256 of the canonical text of the exact parameters.</summary>
     public static string Sha256(Network network)
     {
         var sb = new StringBuilder("convexproof-network/1\n");
+        var digits = new DecimalDigits();
+        void Row(string tag, Rational[] row)
+        {
+            sb.Append(tag);
+            foreach (var v in row)
+            {
+                digits.Append(sb.Append(' '), v.Numerator);
+                if (!v.Denominator.IsOne) digits.Append(sb.Append('/'), v.Denominator);
+            }
+            sb.Append('\n');
+        }
         sb.Append("input_dim ").Append(network.InputDim).Append('\n');
         foreach (var layer in network.Layers)
         {
             sb.Append("layer ").Append(layer.Relu ? "relu" : "identity").Append(' ').Append(layer.Out).Append(' ')
               .Append(layer.In).Append(layer.S is null ? " noskip\n" : " skip\n");
-            foreach (var row in layer.W) Row(sb, "w", row);
-            Row(sb, "b", layer.B);
-            if (layer.S is not null) foreach (var row in layer.S) Row(sb, "s", row);
+            foreach (var row in layer.W) Row("w", row);
+            Row("b", layer.B);
+            if (layer.S is not null) foreach (var row in layer.S) Row("s", row);
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
-    private static void Row(StringBuilder sb, string tag, Rational[] row)
+    private Network ReadNetwork(JsonElement root)
     {
-        sb.Append(tag);
-        foreach (var v in row) sb.Append(' ').Append(v.ToString());
-        sb.Append('\n');
-    }
-
-    private static Network ReadNetwork(JsonElement root, string file)
-    {
-        void Fail(string at, string problem) => throw new CheckerInputException(file, at, problem);
-        if (root.ValueKind != JsonValueKind.Object) Fail("$", "expected an object");
-        Keys(root, "$", ["input_dim", "layers"], ["input_dim", "layers"], file);
+        Keys(root, "$", NetworkKeys);
         var dim = root.GetProperty("input_dim");
         if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out int d) || d < 1 || d > MaxInputDim)
-            throw new CheckerInputException(file, "$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
-        var layersElement = root.GetProperty("layers");
-        if (layersElement.ValueKind != JsonValueKind.Array || layersElement.GetArrayLength() == 0)
-            Fail("$.layers", "expected a non-empty array of layers");
-        int count = layersElement.GetArrayLength(), width = d;
+            throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
+        // Arrays are enumerated, never indexed: JsonElement's indexer scans, so indexing rows is quadratic.
+        var layerItems = Items(root.GetProperty("layers"), "$.layers");
+        if (layerItems.Length == 0) throw Bad("$.layers", "expected a non-empty array of layers");
+        int count = layerItems.Length, width = d;
         var layers = new Layer[count];
         for (int l = 0; l < count; l++)
         {
             string at = $"$.layers[{l}]";
-            var element = layersElement[l];
-            if (element.ValueKind != JsonValueKind.Object) Fail(at, "expected a layer object");
-            Keys(element, at, ["weights", "bias", "skip", "activation"], ["weights", "bias", "activation"], file);
-            var bias = Vector(element.GetProperty("bias"), $"{at}.bias", null, file);
-            if (bias.Length == 0 || bias.Length > MaxWidth) Fail($"{at}.bias", $"a layer needs 1 to {MaxWidth} units");
-            var weights = Matrix(element.GetProperty("weights"), $"{at}.weights", bias.Length, width, file);
+            var element = layerItems[l];
+            Keys(element, at, LayerKeys);
+            var bias = Vector(element.GetProperty("bias"), $"{at}.bias", null);
+            if (bias.Length == 0 || bias.Length > MaxWidth) throw Bad($"{at}.bias", $"a layer needs 1 to {MaxWidth} units");
+            var weights = Matrix(element.GetProperty("weights"), $"{at}.weights", bias.Length, width);
             Rational[][]? skip = element.TryGetProperty("skip", out var s) && s.ValueKind != JsonValueKind.Null
-                ? Matrix(s, $"{at}.skip", bias.Length, d, file) : null;
+                ? Matrix(s, $"{at}.skip", bias.Length, d) : null;
             var act = element.GetProperty("activation");
             string? name = act.ValueKind == JsonValueKind.String ? act.GetString() : null;
-            if (name is not ("relu" or "identity" or "linear")) Fail($"{at}.activation", "expected \"relu\" or \"identity\"");
+            if (name is not ("relu" or "identity" or "linear")) throw Bad($"{at}.activation", "expected \"relu\" or \"identity\"");
             layers[l] = new Layer(weights, bias, skip, name == "relu");
             width = bias.Length;
         }
-        if (layers[^1].Out != 1) Fail($"$.layers[{count - 1}].bias", "the last layer must have exactly one output");
-        if (layers[^1].Relu) Fail($"$.layers[{count - 1}].activation", "the last layer must use \"identity\"");
+        if (layers[^1].Out != 1) throw Bad($"$.layers[{count - 1}].bias", "the last layer must have exactly one output");
+        if (layers[^1].Relu) throw Bad($"$.layers[{count - 1}].activation", "the last layer must use \"identity\"");
         return new Network(d, layers);
     }
 
-    private static Rational[][] Matrix(JsonElement element, string at, int rows, int columns, string file)
+    private Rational[][] Matrix(JsonElement element, string at, int rows, int columns)
     {
-        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != rows)
-            throw new CheckerInputException(file, at, $"expected an array of {rows} rows (one per entry of bias)");
+        var items = Items(element, at);
+        if (items.Length != rows) throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
         var result = new Rational[rows][];
-        for (int r = 0; r < rows; r++) result[r] = Vector(element[r], $"{at}[{r}]", columns, file);
+        for (int r = 0; r < rows; r++) result[r] = Vector(items[r], $"{at}[{r}]", columns);
         return result;
     }
 
-    private static Rational[] Vector(JsonElement element, string at, int? length, string file)
+    private Rational[] Vector(JsonElement element, string at, int? length)
     {
-        if (element.ValueKind != JsonValueKind.Array) throw new CheckerInputException(file, at, "expected an array of numbers");
-        if (length is int n && element.GetArrayLength() != n)
-            throw new CheckerInputException(file, at, $"expected {n} entries, found {element.GetArrayLength()}");
-        var result = new Rational[element.GetArrayLength()];
+        var items = Items(element, at);
+        if (length is int n && items.Length != n) throw Bad(at, $"expected {n} entries, found {items.Length}");
+        var result = new Rational[items.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            var item = element[i];
+            var item = items[i];
             string? text = item.ValueKind switch
             {
                 JsonValueKind.Number => item.GetRawText(),
                 JsonValueKind.String => item.GetString(),
                 _ => null,
             };
-            if (text is null) throw new CheckerInputException(file, $"{at}[{i}]", "expected a number or a string such as \"3/4\"");
-            if (!NetNumber.TryParse(text, out result[i], out var problem)) throw new CheckerInputException(file, $"{at}[{i}]", problem);
+            if (text is null) throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
+            if (!NetNumber.TryParse(text, out result[i], out var problem)) throw Bad($"{at}[{i}]", problem);
+            _digits += Digits(result[i].Numerator) + (result[i].Denominator.IsOne ? 0 : Digits(result[i].Denominator));
+            if (_digits > MaxTotalDigits)
+                throw Bad($"{at}[{i}]", $"the exact values up to here have more than {MaxTotalDigits} decimal digits together, the limit for one file");
         }
         return result;
     }
 
-    /// <summary>Unknown and repeated keys are errors: they are usually typos such as "biases".</summary>
-    private static void Keys(JsonElement obj, string at, string[] allowed, string[] required, string file)
+    /// <summary>An upper bound on the decimal digits of v, from its bit length (exact counts need a conversion).</summary>
+    private static long Digits(BigInteger v) => (long)(v.GetBitLength() * 0.30103) + 1;
+
+    /// <summary>
+    /// Decimal text in time close to linear (BigInteger.ToString is quadratic: a 100 000-digit value
+    /// takes a second): long values are split by divide and conquer at powers 10^(16·2^k), computed
+    /// once per hash, and only pieces of at most 2048 bits are converted directly.
+    /// </summary>
+    private sealed class DecimalDigits
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in obj.EnumerateObject())
+        private readonly List<BigInteger> _powers = [BigInteger.Pow(10, 16)]; // _powers[k] = 10^(16·2^k)
+
+        public void Append(StringBuilder sb, BigInteger v)
         {
-            if (!seen.Add(property.Name)) throw new CheckerInputException(file, $"{at}.{property.Name}", "the key appears twice");
-            if (Array.IndexOf(allowed, property.Name) < 0) throw new CheckerInputException(file, $"{at}.{property.Name}", "unknown key");
+            int level = 0; // the least level with |v| < Power(level)²
+            while (2 * (Power(level).GetBitLength() - 1) < v.GetBitLength()) level++;
+            sb.Append(v.Sign < 0 ? "-" : "").Append(Text(BigInteger.Abs(v), level, 0));
         }
-        foreach (var key in required)
-            if (!seen.Contains(key)) throw new CheckerInputException(file, $"{at}.{key}", "missing required key");
+
+        private BigInteger Power(int level)
+        {
+            while (_powers.Count <= level) _powers.Add(_powers[^1] * _powers[^1]);
+            return _powers[level];
+        }
+
+        /// <summary>The digits of v &lt; Power(level)², padded with zeros to <paramref name="width"/>.</summary>
+        private string Text(BigInteger v, int level, int width)
+        {
+            if (level < 0 || v.GetBitLength() <= 2048) return v.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+            var high = BigInteger.DivRem(v, Power(level), out var low);
+            if (high.IsZero && width == 0) return Text(low, level - 1, 0);
+            return Text(high, level - 1, Math.Max(0, width - (16 << level))) + Text(low, level - 1, 16 << level);
+        }
     }
 }
 
-/// <summary>Reading a file, with every I/O failure turned into a one-line input error.</summary>
-internal static class FileBytes
+/// <summary>Reading an input file and parsing it as JSON, every failure said in the user's terms.</summary>
+internal static class InputFile
 {
     public static byte[] Read(string path)
     {
@@ -141,7 +174,37 @@ internal static class FileBytes
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new CheckerInputException(path, "$", $"cannot read the file ({e.Message})");
+            string problem = Directory.Exists(path) ? "it is a directory" : e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "no such file",
+                UnauthorizedAccessException => "permission denied",
+                _ => "an I/O error",
+            };
+            throw new CheckerInputException(path, "$", $"cannot read the file: {problem}");
+        }
+    }
+
+    /// <summary>The document, or null and the problem. A UTF-8 byte-order mark is skipped (RFC 8259 §8.1 allows it).</summary>
+    public static JsonDocument? Parse(byte[] bytes, int maxDepth, out string problem)
+    {
+        var json = bytes.AsMemory(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0);
+        problem = "";
+        try
+        {
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = maxDepth });
+        }
+        catch (JsonException e)
+        {
+            // Read again to see whether the next array or object is what would exceed the depth.
+            var reader = new Utf8JsonReader(json.Span, new JsonReaderOptions { MaxDepth = maxDepth });
+            try { while (reader.Read()) { } } catch (JsonException) { }
+            var rest = json.Span[(int)reader.BytesConsumed..].TrimStart(" \t\r\n,:"u8);
+            bool deep = reader.CurrentDepth >= maxDepth - 1 && rest.Length > 0 && rest[0] is (byte)'[' or (byte)'{';
+            bool utf16 = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]);
+            problem = $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" + (
+                deep ? $": arrays and objects are nested deeper than {maxDepth} levels"
+                : utf16 ? ": the file is UTF-16 (it starts with a UTF-16 byte-order mark), JSON files must be UTF-8" : " (is the file truncated?)");
+            return null;
         }
     }
 }

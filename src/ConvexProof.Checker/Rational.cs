@@ -6,14 +6,18 @@ namespace ConvexProof.Checker;
 
 /// <summary>
 /// The checker's own exact rational: always reduced, denominator positive. It is deliberately a
-/// separate implementation from the engine's, so a bug there cannot hide a bug here.
-/// Values whose numerator and denominator fit in 64 bits are kept as two longs and computed with
-/// exact 128-bit intermediates (most certificate numbers are small; BigInteger costs ~1 µs per
-/// operation even then); anything larger moves to BigInteger. The form is canonical: a value is
-/// small exactly when it fits, so equal values have equal fields.
+/// separate implementation from the engine's, so a bug there cannot hide a bug here. The checks
+/// themselves run on integer rows (<see cref="Integer"/>); rationals are read from the certificate
+/// (millions of them), compared, and computed with only for counterexamples, condition values and
+/// messages. So the storage has a small form (a value whose numerator and denominator fit in 64 bits
+/// is two longs: no BigInteger array per number read), and the arithmetic is plain BigInteger. The
+/// form is canonical: a value is small exactly when it fits, so equal values have equal fields.
 /// </summary>
 public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
 {
+    /// <summary>Longest text of one certificate number, in characters (docs/formats.md, "Limits").</summary>
+    public const int MaxLength = 10_000;
+
     private readonly long _n, _d;  // small form (when _big is null); _d == 0 only in default(Rational) = 0
     private readonly Big? _big;    // large form, reduced, D > 0
 
@@ -23,14 +27,9 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     }
 
     public static readonly Rational Zero;
-    public static readonly Rational One = new(1, 1, null);
+    public static readonly Rational One = 1;
 
-    private Rational(long n, long d, Big? big)
-    {
-        _n = n;
-        _d = d;
-        _big = big;
-    }
+    private Rational(long n, long d, Big? big) => (_n, _d, _big) = (n, d, big);
 
     public Rational(BigInteger numerator, BigInteger denominator)
     {
@@ -46,8 +45,7 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     public int Sign => _big is null ? Math.Sign(_n) : _big.N.Sign;
     public bool IsZero => _big is null && _n == 0;
 
-    public static implicit operator Rational(long value) =>
-        value == long.MinValue ? FromReduced(value, BigInteger.One) : new(value, 1, null);
+    public static implicit operator Rational(long value) => FromReduced(value, BigInteger.One);
 
     /// <summary>Builds a reduced value (den &gt; 0, gcd 1), in the small form whenever it fits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -56,81 +54,26 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
             ? new((long)num, (long)den, null)
             : new(0, 1, new Big(num, den));
 
-    /// <summary>Reduces num/den (den &gt; 0) computed exactly in 128 bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Rational FromInt128(Int128 num, Int128 den)
-    {
-        if (num == 0) return Zero;
-        if (den == 1 && num > long.MinValue && num <= long.MaxValue) return new((long)num, 1, null);
-        var g = Gcd(UInt128.CreateTruncating(Int128.Abs(num)), UInt128.CreateTruncating(den));
-        if (g != 1) { num /= (Int128)g; den /= (Int128)g; }
-        return num > long.MinValue && num <= long.MaxValue && den <= long.MaxValue
-            ? new((long)num, (long)den, null)
-            : new(0, 1, new Big((BigInteger)num, (BigInteger)den));
-    }
+    public static Rational operator -(Rational a) => FromReduced(-a.Numerator, a.Denominator);
 
-    private long D => _d == 0 ? 1 : _d;
+    public static Rational operator +(Rational a, Rational b) =>
+        new(a.Numerator * b.Denominator + b.Numerator * a.Denominator, a.Denominator * b.Denominator);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Rational operator -(Rational a) =>
-        a._big is null && a._n != long.MinValue ? new(-a._n, a.D, null) : FromReduced(-a.Numerator, a.Denominator);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Rational operator +(Rational a, Rational b)
-    {
-        if (a.IsZero) return b;
-        if (b.IsZero) return a;
-        if (a._big is null && b._big is null)
-            return a.D == b.D ? FromInt128((Int128)a._n + b._n, a.D) : FromInt128((Int128)a._n * b.D + (Int128)b._n * a.D, (Int128)a.D * b.D);
-        // Knuth's addition: only gcds of denominator-sized numbers, and the result comes out reduced.
-        BigInteger an = a.Numerator, ad = a.Denominator, bn = b.Numerator, bd = b.Denominator;
-        var g = BigInteger.GreatestCommonDivisor(ad, bd);
-        if (g.IsOne) return FromReduced(an * bd + bn * ad, ad * bd);
-        var t = an * (bd / g) + bn * (ad / g);
-        if (t.IsZero) return Zero;
-        var g2 = BigInteger.GreatestCommonDivisor(t, g);
-        return FromReduced(t / g2, (ad / g) * (bd / g2));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Rational operator -(Rational a, Rational b) => a + (-b);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Rational operator *(Rational a, Rational b)
-    {
-        if (a.IsZero || b.IsZero) return Zero;
-        if (a._big is null && b._big is null) return FromInt128((Int128)a._n * b._n, (Int128)a.D * b.D);
-        // Cross-reduce: the product of reduced parts is reduced.
-        BigInteger an = a.Numerator, ad = a.Denominator, bn = b.Numerator, bd = b.Denominator;
-        var g1 = BigInteger.GreatestCommonDivisor(an, bd);
-        var g2 = BigInteger.GreatestCommonDivisor(bn, ad);
-        return FromReduced((an / g1) * (bn / g2), (ad / g2) * (bd / g1));
-    }
+    public static Rational operator *(Rational a, Rational b) => new(a.Numerator * b.Numerator, a.Denominator * b.Denominator);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Rational operator /(Rational a, Rational b)
-    {
-        if (b.IsZero) throw new DivideByZeroException("division of a rational by zero");
-        var reciprocal = b.Sign > 0 ? FromReduced(b.Denominator, b.Numerator) : FromReduced(-b.Denominator, -b.Numerator);
-        return a * reciprocal;
-    }
+    public static Rational operator /(Rational a, Rational b) => new(a.Numerator * b.Denominator, a.Denominator * b.Numerator);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int CompareTo(Rational other)
-    {
-        int sa = Sign, sb = other.Sign;
-        if (sa != sb) return sa.CompareTo(sb);
-        if (_big is null && other._big is null) return ((Int128)_n * other.D).CompareTo((Int128)other._n * D);
-        return (Numerator * other.Denominator).CompareTo(other.Numerator * Denominator);
-    }
+    public int CompareTo(Rational other) => (Numerator * other.Denominator).CompareTo(other.Numerator * Denominator);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Equals(Rational other) => _big is null
-        ? other._big is null && _n == other._n && D == other.D
+        ? other._big is null && _n == other._n && (_d == 0 ? 1 : _d) == (other._d == 0 ? 1 : other._d)
         : other._big is not null && _big.N == other._big.N && _big.D == other._big.D;
 
     public override bool Equals(object? obj) => obj is Rational r && Equals(r);
-    public override int GetHashCode() => _big is null ? HashCode.Combine(_n, D) : HashCode.Combine(_big.N, _big.D);
+    public override int GetHashCode() => HashCode.Combine(Numerator, Denominator);
 
     public static bool operator ==(Rational a, Rational b) => a.Equals(b);
     public static bool operator !=(Rational a, Rational b) => !a.Equals(b);
@@ -139,14 +82,27 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     public static bool operator <=(Rational a, Rational b) => a.CompareTo(b) <= 0;
     public static bool operator >=(Rational a, Rational b) => a.CompareTo(b) >= 0;
 
-    /// <summary>The canonical text of docs/formats.md: "n" for integers, else "p/q" reduced with q &gt; 1.</summary>
-    public override string ToString() => Denominator.IsOne
-        ? Numerator.ToString(CultureInfo.InvariantCulture)
-        : $"{Numerator.ToString(CultureInfo.InvariantCulture)}/{Denominator.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// For messages: the canonical text ("n" or "p/q"), with a numerator or denominator beyond 200
+    /// bits shortened to its first and last 20 digits and its digit count (a full conversion of a
+    /// million digits takes tens of seconds; the network hash writes the exact text, NetworkFile).
+    /// </summary>
+    public override string ToString() => Denominator.IsOne ? Short(Numerator) : $"{Short(Numerator)}/{Short(Denominator)}";
+
+    private static string Short(BigInteger v)
+    {
+        if (v.GetBitLength() <= 200) return v.ToString(CultureInfo.InvariantCulture);
+        var magnitude = BigInteger.Abs(v);
+        int e = (int)((v.GetBitLength() - 1) * 0.30102999566398120); // 10^e ≤ 2^(bits−1) ≤ |v| < 2·10^(e+1)
+        string head = (magnitude / BigInteger.Pow(10, e - 19)).ToString(CultureInfo.InvariantCulture); // 20 or 21 digits
+        string tail = (magnitude % BigInteger.Pow(10, 20)).ToString("D20", CultureInfo.InvariantCulture);
+        return $"{(v.Sign < 0 ? "-" : "")}{head[..20]}…{tail} ({e - 19 + head.Length} digits)";
+    }
 
     /// <summary>
     /// Accepts exactly the canonical spelling (no '+', no leading zeros, no "-0", q &gt; 1, gcd 1),
-    /// so every value has one spelling and a certificate cannot smuggle in an unreduced form.
+    /// so every value has one spelling and a certificate cannot smuggle in an unreduced form; and at
+    /// most <see cref="MaxLength"/> characters, which bounds the (quadratic) parse and gcd per number.
     /// </summary>
     public static bool TryParseCanonical(string text, out Rational value) =>
         TryParseCanonical(System.Text.Encoding.UTF8.GetBytes(text), out value);
@@ -156,6 +112,7 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     public static bool TryParseCanonical(ReadOnlySpan<byte> text, out Rational value)
     {
         value = Zero;
+        if (text.Length > MaxLength) return false;
         int slash = text.IndexOf((byte)'/');
         if (slash < 0)
         {
@@ -191,23 +148,4 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     }
 
     private static readonly BigInteger ChunkBase = BigInteger.Pow(10, 38);
-
-    /// <summary>gcd by Euclid down to 64 bits, then the binary algorithm.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static UInt128 Gcd(UInt128 a, UInt128 b)
-    {
-        while (b > ulong.MaxValue) (a, b) = (b, a % b);
-        if (b == 0) return a;
-        ulong y = (ulong)b, x = a <= ulong.MaxValue ? (ulong)a % y : (ulong)(a % b);
-        if (x == 0) return y;
-        int shift = BitOperations.TrailingZeroCount(x | y);
-        x >>= BitOperations.TrailingZeroCount(x);
-        do
-        {
-            y >>= BitOperations.TrailingZeroCount(y);
-            if (x > y) (x, y) = (y, x);
-            y -= x;
-        } while (y != 0);
-        return x << shift;
-    }
 }

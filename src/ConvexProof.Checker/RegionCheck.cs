@@ -3,11 +3,16 @@ using System.Runtime.CompilerServices;
 namespace ConvexProof.Checker;
 
 /// <summary>A (neuron, downstream pattern) pair met on a non-degenerate inner facet, with its value.</summary>
-internal sealed record RealisedCondition(int Neuron, string Downstream, Rational Value, Rational[] Point);
+internal sealed record RealisedCondition(int Neuron, string Downstream, Rational Value, int Region, Rational[] Point);
 
-/// <summary>What one region contributed, for the global checks and the summary.</summary>
+/// <summary>What one region contributed (or, summed, all regions), for the global checks and the summary.</summary>
 internal sealed record RegionOutcome(int Facets, int Boundary, int Redundant, int Flat, int Dismissed, int Degenerate,
-    int NegativeJumps, List<RealisedCondition> Conditions);
+    int NegativeJumps, List<RealisedCondition> Conditions)
+{
+    /// <summary>The counts added; the conditions are collected apart (concatenating lists here would be quadratic).</summary>
+    public static RegionOutcome operator +(RegionOutcome a, RegionOutcome b) => new(a.Facets + b.Facets, a.Boundary + b.Boundary,
+        a.Redundant + b.Redundant, a.Flat + b.Flat, a.Dismissed + b.Dismissed, a.Degenerate + b.Degenerate, a.NegativeJumps + b.NegativeJumps, []);
+}
 
 /// <summary>The shared, read-only context of the region checks; BoxFaces[f] is constraint N + f as an integer row.</summary>
 internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, RegionMaps[] Maps)
@@ -35,6 +40,7 @@ internal sealed class RegionCheck
     private readonly string _pattern;
     private readonly RegionMaps _maps;
     private readonly RegionEntry _entry;
+    private readonly int _region;
     private readonly string _at;
     private readonly byte[] _owner;
     private readonly bool[] _vanishes; // scratch: neuron constraints that vanish at the current witness
@@ -52,7 +58,7 @@ internal sealed class RegionCheck
         _pattern = ctx.Patterns[region];
         _maps = ctx.Maps[region];
         _entry = entry;
-        _at = $"region {region}";
+        (_region, _at) = (region, $"region {region}");
         _owner = new byte[_n + (ctx.Domain is null ? 0 : 2 * _d)];
         _vanishes = new bool[_n];
         _scratch = new Integer[_d + 1];
@@ -225,7 +231,7 @@ internal sealed class RegionCheck
     private Rational Combination(FarkasTerm[] terms, int i)
     {
         var sum = Rational.Zero;
-        foreach (var (j, lambda) in terms) sum += lambda * Coefficient(j, i);
+        foreach (var (j, lambda) in terms) sum += lambda * Row(j).Coefficient(i);
         return sum;
     }
 
@@ -315,7 +321,7 @@ internal sealed class RegionCheck
         if (axis < 0) throw Fail($"{at}: the switching unit {s} has a zero gradient");
         var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value);
         string downstream = _pattern[net.DownstreamStart(s)..];
-        return (new RealisedCondition(s, downstream, delta, facet.Point), Rational.Zero);
+        return (new RealisedCondition(s, downstream, delta, _region, facet.Point), Rational.Zero);
     }
 
     /// <summary>c_j = μ·c_k with μ &gt; 0: all d + 1 integer coefficients proportional (cross products), with the same sign on an axis.</summary>
@@ -343,9 +349,6 @@ internal sealed class RegionCheck
         return new IntegerRow(_maps.Integer(unit), _pattern[k] == '1' ? 1 : -1, _maps.Scale(unit));
     }
 
-    /// <summary>Coefficient i of constraint k: i &lt; d the gradient, i = d the constant.</summary>
-    private Rational Coefficient(int k, int i) => Row(k).Coefficient(i);
-
     /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X): σ·X·c_k(x) = Sign·Σ Z_i·(ξ, X)_i, with σ, X &gt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SignAt(int k, Integer[] x)
@@ -357,8 +360,9 @@ internal sealed class RegionCheck
     /// <summary>c_k(x), for messages.</summary>
     private Rational Value(int k, Rational[] x)
     {
-        var value = Coefficient(k, _d);
-        for (int i = 0; i < _d; i++) value += Coefficient(k, i) * x[i];
+        var row = Row(k);
+        var value = row.Coefficient(_d);
+        for (int i = 0; i < _d; i++) value += row.Coefficient(i) * x[i];
         return value;
     }
 }

@@ -50,7 +50,7 @@ public static class OnnxImporter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException(path, "file", $"cannot read the file ({e.GetType().Name}: {e.Message})");
+            throw InputException.Unreadable(path, "file", e);
         }
         return Parse(bytes, path);
     }

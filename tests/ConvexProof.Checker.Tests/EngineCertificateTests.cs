@@ -8,16 +8,19 @@ namespace ConvexProof.Checker.Tests;
 /// </summary>
 public class EngineCertificateTests
 {
-    public static IEnumerable<(string Net, string Cert, string? Box, string Verdict)> Manifest()
+    private static string Folder => Path.Combine(IndependenceTests.RepositoryRoot(), "certificates");
+
+    /// <summary>The manifest's entries; a missing or empty manifest fails the test instead of checking nothing.</summary>
+    public static List<(string Net, string Cert, string? Box, string Verdict)> Manifest()
     {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "ConvexProof.sln"))) dir = Path.GetDirectoryName(dir);
-        string folder = Path.Combine(dir!, "certificates");
-        string manifest = Path.Combine(folder, "manifest.json");
-        if (!File.Exists(manifest)) yield break;
-        foreach (var entry in JsonNode.Parse(File.ReadAllText(manifest))!.AsArray())
-            yield return (Path.Combine(folder, entry!["net"]!.GetValue<string>()), Path.Combine(folder, entry["cert"]!.GetValue<string>()),
-                entry["box"]?.GetValue<string>(), entry["verdict"]!.GetValue<string>());
+        string manifest = Path.Combine(Folder, "manifest.json");
+        Assert.True(File.Exists(manifest), $"{manifest} is missing: it lists the committed example certificates these tests re-check");
+        var entries = JsonNode.Parse(File.ReadAllText(manifest))!.AsArray()
+            .Select(entry => (Path.Combine(Folder, entry!["net"]!.GetValue<string>()), Path.Combine(Folder, entry["cert"]!.GetValue<string>()),
+                entry["box"]?.GetValue<string>(), entry["verdict"]!.GetValue<string>()))
+            .ToList();
+        Assert.NotEmpty(entries);
+        return entries;
     }
 
     [Fact]
@@ -35,9 +38,7 @@ public class EngineCertificateTests
     public void EveryCertificateInTheFolderIsInTheManifest()
     {
         var listed = Manifest().Select(m => Path.GetFileName(m.Cert)).ToHashSet();
-        string? folder = Manifest().Select(m => Path.GetDirectoryName(m.Cert)).FirstOrDefault();
-        if (folder is null) return;
-        foreach (var cert in Directory.GetFiles(folder, "*.cert.json"))
+        foreach (var cert in Directory.GetFiles(Folder, "*.cert.json"))
             Assert.Contains(Path.GetFileName(cert), listed);
     }
 

@@ -27,6 +27,16 @@ public class ConfirmationBudgetTests
         Assert.False(summary.OutOfTime);
     }
 
+    /// <summary>The real z3 (no fake): fails, never passes silently, when z3 is not installed.</summary>
+    [Fact]
+    public void TheRealSolverConfirmsEveryFrontier()
+    {
+        var summary = DegeneracyConfirmation.Confirm(TestNets.Abs, Domain.Everywhere(1), AbsFrontiers(),
+            new SmtOptions { Timeout = TimeSpan.FromSeconds(30) }, budget: TimeSpan.FromSeconds(60));
+        Assert.True(summary.Frontiers > 0);
+        Assert.Equal(summary.Frontiers, summary.Confirmed);
+    }
+
     [Fact]
     public void NoQueryStartsAfterTheBudget()
     {

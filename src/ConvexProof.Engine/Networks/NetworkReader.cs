@@ -13,6 +13,12 @@ public static class NetworkReader
     public const int MaxInputDim = 10_000;
     public const int MaxWidth = 100_000;
 
+    /// <summary>Deepest nesting of arrays and objects accepted (net.json needs 4).</summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>Most decimal digits the exact values of one file may have together (docs/formats.md, "Limits").</summary>
+    public const long MaxTotalDigits = 10_000_000;
+
     public static Network ReadFile(string path)
     {
         byte[] bytes;
@@ -20,24 +26,24 @@ public static class NetworkReader
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (InputException.IsReadFailure(e))
         {
-            throw new InputException(path, "$", $"cannot read the file ({e.GetType().Name}: {e.Message})");
+            throw InputException.Unreadable(path, "$", e);
         }
         return Parse(bytes, path);
     }
 
     public static Network Parse(ReadOnlyMemory<byte> json, string fileName)
     {
+        if (json.Span.StartsWith(Utf8ByteOrderMark)) json = json[Utf8ByteOrderMark.Length..];
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {
-            throw new InputException(fileName, "$",
-                $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}");
+            throw new InputException(fileName, "$", JsonProblem(json.Span, e));
         }
         using (doc)
         {
@@ -45,14 +51,43 @@ public static class NetworkReader
         }
     }
 
+    /// <summary>A UTF-8 byte-order mark is accepted and skipped (RFC 8259 §8.1 allows parsers to ignore it).</summary>
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>What is wrong with JSON the parser rejected, in the user's terms.</summary>
+    private static string JsonProblem(ReadOnlySpan<byte> json, JsonException e)
+    {
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || json.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            return "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8";
+        string at = $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}";
+        return TooDeep(json) ? $"{at}: arrays and objects are nested deeper than {MaxDepth} levels" : $"{at}: {FirstSentence(e.Message)}";
+    }
+
+    /// <summary>Whether parsing stopped because the next array or object would exceed <see cref="MaxDepth"/>.</summary>
+    private static bool TooDeep(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read()) { }
+            return false;
+        }
+        catch (JsonException) { }
+        var rest = json[(int)reader.BytesConsumed..].TrimStart(" \t\r\n,:"u8);
+        return reader.CurrentDepth >= MaxDepth - 1 && rest.Length > 0 && rest[0] is (byte)'[' or (byte)'{';
+    }
+
     private static string FirstSentence(string message)
     {
         int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 
     private sealed class Reader(string file)
     {
+        private long _digits; // the decimal digits of the values read so far (numerators and denominators)
+
         private InputException Error(string path, string problem) => new(file, path, problem);
 
         public Network ReadNetwork(JsonElement root)
@@ -154,17 +189,23 @@ public static class NetworkReader
             };
             if (text is null) throw Error(path, $"expected a number or a string such as \"3/4\" or \"0x1.8p-1\", found {Describe(element)}");
             if (!ExactNumberParser.TryParse(text, out var value, out var problem)) throw Error(path, problem);
+            _digits += Digits(value.Numerator) + (value.Denominator.IsOne ? 0 : Digits(value.Denominator));
+            if (_digits > MaxTotalDigits)
+                throw Error(path, $"the exact values up to here have more than {MaxTotalDigits} decimal digits together, the limit for one file (docs/formats.md)");
             return value;
         }
+
+        /// <summary>An upper bound on the decimal digits of |v|, from its bit length (exact digit counts need a conversion).</summary>
+        private static long Digits(System.Numerics.BigInteger v) => (long)(v.GetBitLength() * 0.30103) + 1;
 
         private void CheckKeys(JsonElement obj, string path, string[] allowed, string[] required)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in obj.EnumerateObject())
             {
-                if (!seen.Add(property.Name)) throw Error($"{path}.{property.Name}", "the key appears twice");
-                if (Array.IndexOf(allowed, property.Name) < 0)
-                    throw Error($"{path}.{property.Name}", $"unknown key (expected one of: {string.Join(", ", allowed)})");
+                string at = $"{path}.{ExactNumberParser.Shorten(property.Name)}";
+                if (!seen.Add(property.Name)) throw Error(at, "the key appears twice");
+                if (Array.IndexOf(allowed, property.Name) < 0) throw Error(at, $"unknown key (expected one of: {string.Join(", ", allowed)})");
             }
             foreach (var key in required)
                 if (!seen.Contains(key)) throw Error($"{path}.{key}", "missing required key");
