@@ -20,6 +20,9 @@ public static class LinearBounds
         int d = network.InputDim;
         var split = PreActivationBounds.SplitSides(leaf);
         var relaxation = new List<(int, Rational)>();
+        var multipliers = new List<SplitMultipliers>();
+        // Linear consequences g(x) ≤ 0 of the splits already passed, by split unit.
+        var constraints = new List<(int Neuron, Rational[] Form)>();
         var layers = new Interval[network.Layers.Count][];
         // Forms of the previous layer's outputs, as d coefficients and a constant (index d).
         Rational[][] lowerH = Identity(d), upperH = lowerH;
@@ -32,8 +35,17 @@ public static class LinearBounds
             for (int i = 0; i < layer.Outputs; i++)
             {
                 var (lower, upper) = Combine(layer, i, lowerH, upperH, d);
-                var bounds = new Interval(Minimum(lower, leaf), -Minimum(Negate(upper), leaf));
                 int neuron = layer.Activation == Activation.Relu ? network.IndexOf(l, i) : -1;
+                Interval bounds;
+                if (neuron < 0 || constraints.Count == 0) bounds = new(Minimum(lower, leaf), -Minimum(Negate(upper), leaf));
+                else
+                {
+                    var (lo, loBetas) = ConstrainedMinimum(lower, constraints, leaf);
+                    var (negHi, hiBetas) = ConstrainedMinimum(Negate(upper), constraints, leaf);
+                    bounds = new(lo, -negHi);
+                    if (loBetas.Length > 0) multipliers.Add(new SplitMultipliers(neuron, Upper: false, loBetas));
+                    if (hiBetas.Length > 0) multipliers.Add(new SplitMultipliers(neuron, Upper: true, hiBetas));
+                }
                 if (neuron >= 0 && split.TryGetValue(neuron, out bool nonNegative))
                 {
                     bounds = PreActivationBounds.OnSide(bounds, nonNegative);
@@ -42,8 +54,10 @@ public static class LinearBounds
                         z[i] = bounds;
                         layers[l] = z;
                         for (int m = l + 1; m < layers.Length; m++) layers[m] = [];
-                        return new PreActivationBounds(network, layers, emptiedBy: neuron, relaxation);
+                        return new PreActivationBounds(network, layers, emptiedBy: neuron, relaxation, multipliers);
                     }
+                    // On the leaf z ≥ 0 implies U(x) ≥ 0, and z ≤ 0 implies L(x) ≤ 0.
+                    constraints.Add((neuron, nonNegative ? Negate(upper) : lower));
                 }
                 z[i] = bounds;
                 if (layer.Activation == Activation.Identity || bounds.Lo.Sign >= 0)
@@ -65,7 +79,55 @@ public static class LinearBounds
             lowerH = nextLower;
             upperH = nextUpper;
         }
-        return new PreActivationBounds(network, layers, emptiedBy: -1, relaxation);
+        return new PreActivationBounds(network, layers, emptiedBy: -1, relaxation, multipliers);
+    }
+
+    /// <summary>
+    /// A lower bound of a form F over the leaf (box ∩ splits) by weak duality: for any β_s ≥ 0,
+    /// min over the box of F + Σ β_s·g_s is one, since every g_s ≤ 0 on the leaf. Each β_s is chosen
+    /// in turn (split order) as the exact maximiser of the concave piecewise-linear
+    /// φ(β) = min_box (F′ + β·g_s): its slope at β is g_s at the box corner minimising F′ + β·g_s,
+    /// and it only drops at the breakpoints β = −F′_i/g_i where a coordinate's corner flips. Returns
+    /// the bound and the non-zero multipliers.
+    /// </summary>
+    private static (Rational Bound, (int Neuron, Rational Beta)[] Betas) ConstrainedMinimum(
+        Rational[] form, List<(int Neuron, Rational[] Form)> constraints, LeafDomain leaf)
+    {
+        var current = form;
+        var betas = new List<(int, Rational)>();
+        foreach (var (neuron, g) in constraints)
+        {
+            var beta = BestMultiplier(current, g, leaf);
+            if (beta.IsZero) continue;
+            betas.Add((neuron, beta));
+            current = [.. current.Zip(g, (f, gi) => f + beta * gi)];
+        }
+        return (Minimum(current, leaf), [.. betas]);
+    }
+
+    private static Rational BestMultiplier(Rational[] f, Rational[] g, LeafDomain leaf)
+    {
+        int d = f.Length - 1;
+        // Slope of φ just above 0: g at the corner minimising F (ties broken by g, the side small β takes).
+        Rational slope = g[d];
+        var flips = new List<(Rational At, Rational Drop)>();
+        for (int i = 0; i < d; i++)
+        {
+            if (g[i].IsZero) continue;
+            int side = f[i].Sign != 0 ? f[i].Sign : g[i].Sign; // > 0: x_i at its lower end
+            slope += g[i] * (side > 0 ? leaf.Lower[i] : leaf.Upper[i]);
+            if (f[i].Sign != 0 && f[i].Sign != g[i].Sign)
+                flips.Add((-f[i] / g[i], (g[i] * (leaf.Upper[i] - leaf.Lower[i])).Abs()));
+        }
+        if (slope.Sign <= 0) return Rational.Zero;
+        flips.Sort((a, b) => a.At.CompareTo(b.At));
+        foreach (var (at, drop) in flips)
+        {
+            slope -= drop;
+            if (slope.Sign <= 0) return at;
+        }
+        // Still rising: the split cannot hold anywhere on the box; the last breakpoint is as good as any.
+        return flips.Count > 0 ? flips[^1].At : Rational.Zero;
     }
 
     /// <summary>The forms of x_i (both bounds at once).</summary>

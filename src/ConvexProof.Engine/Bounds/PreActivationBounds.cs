@@ -3,6 +3,13 @@ using ConvexProof.Numbers;
 
 namespace ConvexProof.Bounds;
 
+/// <summary>
+/// The weak-duality multipliers β_s ≥ 0 of one bound (the lower one, or the <see cref="Upper"/> one)
+/// of one unit: each split s on the leaf's path gives a linear g_s(x) ≤ 0 valid on the leaf, and the
+/// bound is the box minimum of the unit's form plus Σ β_s·g_s (docs/formats.md).
+/// </summary>
+public sealed record SplitMultipliers(int Neuron, bool Upper, (int Split, Rational Beta)[] Betas);
+
 /// <summary>Where a ReLU unit's pre-activation lies on a leaf.</summary>
 public enum UnitState
 {
@@ -24,8 +31,10 @@ public enum UnitState
 /// </summary>
 public sealed class PreActivationBounds
 {
-    internal PreActivationBounds(Network network, Interval[][] layers, int emptiedBy, IReadOnlyList<(int Neuron, Rational Slope)>? relaxation = null)
+    internal PreActivationBounds(Network network, Interval[][] layers, int emptiedBy,
+        IReadOnlyList<(int Neuron, Rational Slope)>? relaxation = null, IReadOnlyList<SplitMultipliers>? multipliers = null)
     {
+        Multipliers = multipliers ?? [];
         Network = network;
         Layers = layers;
         EmptiedBy = emptiedBy;
@@ -48,6 +57,9 @@ public sealed class PreActivationBounds
     /// relaxation slope λ of each unit whose bounds straddle 0 there, in unit order.
     /// </summary>
     public IReadOnlyList<(int Neuron, Rational Slope)>? Relaxation { get; }
+
+    /// <summary>For the linear pass: the split multipliers behind each bound that used any (unit order, lower first).</summary>
+    public IReadOnlyList<SplitMultipliers> Multipliers { get; }
 
     public Interval OfNeuron(int neuron)
     {

@@ -137,7 +137,7 @@ public static class BoundCertificateWriter
         w.WriteEndArray();
     }
 
-    /// <summary>For the linear pass: the lower relaxation slope of each unit that straddles 0 (absent for intervals).</summary>
+    /// <summary>For the linear pass: the lower relaxation slope of each unit that straddles 0, and the split multipliers (both absent for intervals).</summary>
     private static void WriteRelaxation(Utf8JsonWriter w, PreActivationBounds bounds)
     {
         if (bounds.Relaxation is null) return;
@@ -147,6 +147,24 @@ public static class BoundCertificateWriter
             w.WriteStartArray();
             w.WriteNumberValue(neuron);
             w.WriteStringValue(slope.ToString());
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("multipliers");
+        foreach (var m in bounds.Multipliers)
+        {
+            w.WriteStartArray();
+            w.WriteNumberValue(m.Neuron);
+            w.WriteStringValue(m.Upper ? "hi" : "lo");
+            w.WriteStartArray();
+            foreach (var (split, beta) in m.Betas)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(split);
+                w.WriteStringValue(beta.ToString());
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
             w.WriteEndArray();
         }
         w.WriteEndArray();
