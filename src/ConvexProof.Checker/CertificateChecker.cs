@@ -60,15 +60,17 @@ public static class CertificateChecker
 
     private static CheckResult Run(Network network, JsonElement root, Box? expected)
     {
-        Keys(root, "$", RootKeys);
+        bool bounds = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == BoundCheck.Format;
+        Keys(root, "$", bounds ? BoundCheck.RootKeys : RootKeys);
         string format = CertificateJson.String(root.GetProperty("format"), "$.format");
-        if (format != Format) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\"");
+        if (format != Format && !bounds) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\" and \"{BoundCheck.Format}\"");
         string sha = NetworkFile.Sha256(network);
         string claimed = CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256");
         if (claimed != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
         var box = Box.Read(root.GetProperty("domain"), network.InputDim);
         if (expected is not null && (box is null || !box.SameAs(expected)))
             throw Bad("$.domain", $"is {DomainText(box, network.InputDim)}, but the expected domain is {expected}");
+        if (bounds) return BoundCheck.Run(network, root, sha, box);
         string verdict = CertificateJson.String(root.GetProperty("verdict"), "$.verdict");
         if (verdict is not ("convex" or "not_convex")) throw Bad("$.verdict", $"is {Describe(root.GetProperty("verdict"))}, expected \"convex\" or \"not_convex\"");
         bool hasCounterexample = root.TryGetProperty("counterexample", out var counterexample);

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using static ConvexProof.Checker.CertificateJson;
+
+namespace ConvexProof.Checker;
+
+/// <summary>
+/// Format /2: the structural (ICNN) claim and the bound certificate — a split tree whose every leaf
+/// passes the exact bound test, recomputed here (docs/formats.md; soundness in docs/certificate.md).
+/// </summary>
+internal static class BoundCheck
+{
+    public const string Format = "convexproof-certificate/2";
+
+    public static readonly KeySet RootKeys = new(5, "format", "network_sha256", "domain", "verdict", "method", "summary", "tree");
+    private static readonly KeySet SummaryKeys = new(6, "neurons", "leaves", "box_splits", "sign_splits", "empty_leaves", "conditions");
+    private static readonly KeySet BoxKeys = new(3, "node", "coordinate", "at");
+    private static readonly KeySet UnitKeys = new(2, "node", "neuron", "relaxation", "multipliers");
+    private static readonly KeySet LeafKeys = new(5, "node", "z", "on", "off", "conditions", "relaxation", "multipliers");
+
+    public static CheckResult Run(Network net, JsonElement root, string sha, Box? box)
+    {
+        if (String(root.GetProperty("verdict"), "$.verdict") != "convex") throw Bad("$.verdict", "must be \"convex\" in format /2 (a refutation is a format /1 certificate)");
+        string method = String(root.GetProperty("method"), "$.method");
+        string head = $"VALID: f is convex on {CertificateChecker.DomainText(box, net.InputDim)}. Network sha256 {sha} ({net.InputDim} inputs, {net.NeuronCount} ReLU units). ";
+        if (method == "structural")
+        {
+            if (root.TryGetProperty("summary", out _) || root.TryGetProperty("tree", out _)) throw Bad("$", "a structural certificate has no summary and no tree");
+            CheckIcnn(net);
+            return new CheckResult(true, "convex", head + "Structural: every non-zero weight applied to a post-activation that is not affine in x is >= 0, " +
+                "in every layer including the output (an input-convex network), so f is convex on R^d and on every box.", null);
+        }
+        if (method != "bounds") throw Bad("$.method", $"is {Describe(root.GetProperty("method"))}, expected \"structural\" or \"bounds\"");
+        if (box is null) throw Bad("$.domain", "a bound certificate needs a box (on R^d the bounds are infinite)");
+        if (!root.TryGetProperty("summary", out var summary) || !root.TryGetProperty("tree", out var tree)) throw Bad("$", "a bound certificate has a summary and a tree");
+        var counts = WalkTree(net, box, Items(tree, "$.tree"));
+        Keys(summary, "$.summary", SummaryKeys);
+        for (int i = 0; i < counts.Length; i++)
+            if (Int(summary.GetProperty(SummaryKeys.Names[i]), $"$.summary.{SummaryKeys.Names[i]}", 0, int.MaxValue) != counts[i])
+                throw Bad($"$.summary.{SummaryKeys.Names[i]}", $"does not match the tree, which has {counts[i]}");
+        return new CheckResult(true, "convex", head + $"Checked a split tree of {counts[1]} leaves ({counts[4]} empty; {counts[2]} box and {counts[3]} sign splits) " +
+            $"covering the box by construction; at every leaf the exact pre-activation bounds, the strictly stable units and {counts[5]} condition " +
+            "lower bounds in all were recomputed, and every lower bound is >= 0.", null);
+    }
+
+    /// <summary>The ICNN rule: track affine outputs; a negative weight on a non-affine input fails.</summary>
+    private static void CheckIcnn(Network net)
+    {
+        var affine = Enumerable.Repeat(true, net.InputDim).ToArray();
+        for (int l = 0; l < net.Layers.Length; l++)
+        {
+            var layer = net.Layers[l];
+            var next = new bool[layer.Out];
+            for (int i = 0; i < layer.Out; i++)
+            {
+                bool isAffine = true;
+                for (int j = 0; j < layer.In; j++)
+                {
+                    if (layer.W[i][j].IsZero || affine[j]) continue;
+                    isAffine = false;
+                    if (layer.W[i][j].Sign < 0) throw Bad("$.method", $"is \"structural\", but weight {layer.W[i][j]} of layer {l} (row {i}, column {j}) is negative and applied to a non-affine input: not an ICNN");
+                }
+                next[i] = isAffine && (!layer.Relu || (layer.W[i].All(w => w.IsZero) && (layer.S is null || layer.S[i].All(s => s.IsZero))));
+            }
+            affine = next;
+        }
+    }
+
+    /// <summary>Walks the preorder tree with an explicit stack; returns the summary counts.</summary>
+    private static int[] WalkTree(Network net, Box box, JsonElement[] nodes)
+    {
+        var counts = new int[6];
+        counts[0] = net.NeuronCount;
+        var pending = new Stack<(Rational[] Lo, Rational[] Hi, (int Neuron, bool NonNegative)[] Splits)>();
+        pending.Push((box.Lo, box.Hi, []));
+        int n = 0;
+        while (pending.Count > 0)
+        {
+            if (n == nodes.Length) throw Bad("$.tree", $"ends after {n} nodes with {pending.Count} subtrees missing: the leaves would not cover the box");
+            var (lo, hi, splits) = pending.Pop();
+            var node = nodes[n];
+            JsonPath at = new("$.tree", n++);
+            string kind = node.ValueKind == JsonValueKind.Object && node.TryGetProperty("node", out var k) ? String(k, at.Then(".node")) : throw Bad(at, "expected a node object");
+            if (kind == "box")
+            {
+                Keys(node, at, BoxKeys);
+                int i = Int(node.GetProperty("coordinate"), at.Then(".coordinate"), 0, net.InputDim - 1);
+                var cut = CertificateJson.Rational(node.GetProperty("at"), at.Then(".at"));
+                if (cut <= lo[i] || cut >= hi[i]) throw Bad(at.Then(".at"), $"is {cut}, not strictly inside [{lo[i]}, {hi[i]}]");
+                Rational[] upper = [.. hi], lower = [.. lo];
+                (upper[i], lower[i]) = (cut, cut);
+                pending.Push((lower, hi, splits));
+                pending.Push((lo, upper, splits));
+                counts[2]++;
+            }
+            else if (kind == "sign")
+            {
+                Keys(node, at, UnitKeys);
+                int neuron = Int(node.GetProperty("neuron"), at.Then(".neuron"), 0, net.NeuronCount - 1);
+                pending.Push((lo, hi, [.. splits, (neuron, false)]));
+                pending.Push((lo, hi, [.. splits, (neuron, true)]));
+                counts[3]++;
+            }
+            else if (kind is "leaf" or "empty")
+            {
+                Keys(node, at, kind == "leaf" ? LeafKeys : UnitKeys);
+                counts[1]++;
+                var pass = new LeafPass(net, lo, hi, splits, node, at);
+                if (kind == "empty")
+                {
+                    counts[4]++;
+                    int neuron = Int(node.GetProperty("neuron"), at.Then(".neuron"), 0, net.NeuronCount - 1);
+                    if (pass.EmptiedBy != neuron) throw Bad(at, pass.EmptiedBy < 0 ? "is claimed empty, but no split contradicts the bounds" : $"is empty at unit {pass.EmptiedBy}, not {neuron}");
+                }
+                else counts[5] += CheckLeaf(net, pass, node, at);
+            }
+            else throw Bad(at.Then(".node"), $"is \"{kind}\", expected \"box\", \"sign\", \"leaf\" or \"empty\"");
+        }
+        if (n != nodes.Length) throw Bad(new JsonPath("$.tree", n), "follows a complete tree: extra nodes");
+        return counts;
+    }
+
+    /// <summary>The listed bounds, stable units and condition lower bounds against the recomputed ones.</summary>
+    private static int CheckLeaf(Network net, LeafPass pass, JsonElement node, JsonPath at)
+    {
+        if (pass.EmptiedBy >= 0) throw Bad(at, $"is a leaf, but unit {pass.EmptiedBy}'s split contradicts its bounds: it must be an \"empty\" node");
+        var z = Items(node.GetProperty("z"), at.Then(".z"));
+        if (z.Length != net.NeuronCount) throw Bad(at.Then(".z"), $"has {z.Length} intervals, the network has {net.NeuronCount} ReLU units");
+        var on = new List<int>();
+        var off = new List<int>();
+        var unstable = new List<int>();
+        for (int k = 0; k < net.NeuronCount; k++)
+        {
+            var listed = ReadPoint(z[k], at.Then($".z[{k}]"), 2);
+            var (lo, hi) = pass.Of(k);
+            if (listed[0] != lo || listed[1] != hi) throw Bad(at.Then($".z[{k}]"), $"is [{listed[0]}, {listed[1]}], but the checker's {pass.Mode} pass gives [{lo}, {hi}]");
+            (lo.Sign > 0 ? on : hi.Sign < 0 ? off : unstable).Add(k);
+        }
+        CompareUnits(node.GetProperty("on"), at.Then(".on"), on, net.NeuronCount, "stably on (lower bound > 0)");
+        CompareUnits(node.GetProperty("off"), at.Then(".off"), off, net.NeuronCount, "stably off (upper bound < 0)");
+        var lower = pass.ConditionLowerBounds();
+        var conditions = Items(node.GetProperty("conditions"), at.Then(".conditions"));
+        if (conditions.Length != unstable.Count) throw Bad(at.Then(".conditions"), $"lists {conditions.Length} units, but {unstable.Count} are not strictly stable");
+        for (int c = 0; c < conditions.Length; c++)
+        {
+            JsonPath cat = at.Then($".conditions[{c}]");
+            var pair = Items(conditions[c], cat);
+            if (pair.Length != 2 || Int(pair[0], cat.Then("[0]"), 0, net.NeuronCount - 1) != unstable[c]) throw Bad(cat, $"must be [{unstable[c]}, lower bound]: the unstable units in increasing order");
+            var value = CertificateJson.Rational(pair[1], cat.Then("[1]"));
+            if (value != lower[unstable[c]]) throw Bad(cat.Then("[1]"), $"is {value}, but the checker's backward pass gives {lower[unstable[c]]}");
+            if (value.Sign < 0) throw Bad(cat.Then("[1]"), $"is {value} < 0: the leaf does not certify unit {unstable[c]}'s condition");
+        }
+        return conditions.Length;
+    }
+
+    private static void CompareUnits(JsonElement e, JsonPath at, List<int> expected, int neurons, string what)
+    {
+        var listed = IncreasingInts(e, at, neurons - 1);
+        if (!listed.AsSpan().SequenceEqual(expected.ToArray()))
+            throw Bad(at, $"lists [{string.Join(", ", listed)}], but the units {what} are [{string.Join(", ", expected)}]");
+    }
+}
