@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ConvexProof.Cli.Commands;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Networks;
@@ -5,13 +6,14 @@ using ConvexProof.Networks;
 namespace ConvexProof.Cli;
 
 /// <summary>
-/// Entry point: dispatches to a command and turns failures into exit codes: input and usage errors
-/// exit 2; anything unexpected exits 4 with one line (the stack trace only with --debug).
+/// Entry point: parses the command line (System.CommandLine, see <see cref="CommandLine"/>), runs
+/// the command and turns failures into exit codes: input and usage errors exit 2 with one line;
+/// anything unexpected exits 4 with one line (the stack trace only with --debug).
 /// </summary>
 public static class CliMain
 {
     /// <summary>Every command of the CLI, in the order `--help` lists them.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } =
+    public static IReadOnlyList<ICommand> CreateCommands() =>
     [
         new CertifyCommand(),
         new CheckCommand(),
@@ -19,40 +21,30 @@ public static class CliMain
         new SmtCheckCommand(),
         new PlotCommand(),
         new InfoCommand(),
+        new CompletionCommand(),
     ];
 
-    /// <summary>The global option that adds the stack trace to an internal error.</summary>
-    public const string DebugOption = "--debug";
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Commands);
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CreateCommands());
 
     /// <summary>Runs with the given commands (tests inject a failing one to exercise the internal-error path).</summary>
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyList<ICommand> commands)
     {
-        // Global: accepted anywhere on the command line, by every command.
-        bool debug = args.Contains(DebugOption);
-        args = [.. args.Where(a => a != DebugOption)];
+        var line = new CommandLine(commands);
+        var context = new CliContext(stdout, stderr);
+        line.Bind(context);
+        bool debug = false;
         try
         {
-            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            var parsed = line.Parse(args);
+            debug = parsed.GetValue(line.Debug);
+            if (line.FirstError(parsed, args) is string error) throw new UsageException(error);
+            return parsed.Invoke(new InvocationConfiguration
             {
-                stdout.Write(HelpText());
-                return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
-            }
-            if (args[0] is "--version" or "-V" or "version")
-            {
-                stdout.WriteLine(VersionInfo.Describe());
-                return ExitCodes.Ok;
-            }
-            var command = commands.FirstOrDefault(c => c.Name == args[0])
-                ?? throw new UsageException($"unknown command '{args[0]}' (commands: {string.Join(", ", commands.Select(c => c.Name))}; see --help)");
-            var rest = args[1..];
-            if (rest.Contains("--help") || rest.Contains("-h"))
-            {
-                stdout.Write(command.Usage);
-                return ExitCodes.Ok;
-            }
-            return command.Run(rest, new CliContext(stdout, stderr));
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false, // failures become exit codes below
+                ProcessTerminationTimeout = null,      // signals: TemporaryFiles.RemoveOnSignals
+            });
         }
         catch (UsageException e)
         {
@@ -86,21 +78,6 @@ public static class CliMain
             : $"{message} ({e.GetType().Name})";
     }
 
-    public static string HelpText()
-    {
-        var lines = new List<string>
-        {
-            "convexproof — decide exactly whether a ReLU network is convex, with a checkable certificate",
-            "",
-            "usage: convexproof <command> [arguments] [--quiet] [--debug]",
-            "",
-            "commands:",
-        };
-        foreach (var c in Commands) lines.Add($"  {c.Name,-10} {c.Summary}");
-        lines.Add("");
-        lines.Add("exit codes: 0 convex / valid, 1 not convex / invalid, 2 input or usage error, 3 undecided (limit reached),");
-        lines.Add("            4 internal error (one line; --debug, accepted by every command, adds the stack trace)");
-        lines.Add("'convexproof <command> --help' shows a command's options; docs/cli.md has the details.");
-        return string.Join('\n', lines) + "\n";
-    }
+    /// <summary>The text of `convexproof --help`.</summary>
+    public static string HelpText() => new CommandLine(CreateCommands()).RootHelp();
 }

@@ -15,11 +15,7 @@ namespace ConvexProof.Cli.Tests;
 /// </summary>
 public class FirstViolationCommandTests
 {
-    private static JsonElement Summary(Cli.Run r)
-    {
-        using var doc = JsonDocument.Parse(Assert.Single(r.OutLines));
-        return doc.RootElement.Clone();
-    }
+    private static JsonElement Summary(Cli.Run r) => r.Json();
 
     [Fact]
     public void ByDefaultANonConvexNetworkStopsAtTheFirstViolationWithACheckableRefutation()

@@ -261,7 +261,7 @@ public class PlotCommandTests
         var good = dir.Write("good.json", TestNets.MaxOfTwo);
         Cli.AssertOneLineError(Cli.Invoke("plot", good), "--out");
         Cli.AssertOneLineError(Cli.Invoke("plot", good, "--out", dir.File("plot.svg"), "--view", "2:1"), "--view");
-        Cli.AssertOneLineError(Cli.Invoke("plot", good, "--out", Path.Combine(dir.Path, "no", "plot.svg")), "does not exist");
+        Cli.AssertOneLineError(Cli.Invoke("plot", good, "--out", Path.Combine(dir.Path, "no", "plot.svg")), "cannot write the file (no such directory");
         Assert.Equal(["bad.json", "good.json"], dir.Files());
     }
 

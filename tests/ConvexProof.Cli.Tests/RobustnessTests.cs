@@ -122,11 +122,12 @@ public class RobustnessTests
     /// <summary>A command that starts an output file and then fails the way an engine bug does.</summary>
     private sealed class FailingCommand(string output) : ICommand
     {
-        public string Name => "fail";
-        public string Summary => "fails on purpose";
-        public string Usage => "usage: convexproof fail\n";
+        public System.CommandLine.Command Definition { get; } = new("fail", "fails on purpose");
+        public string Synopsis => "convexproof fail";
+        public string Epilogue => "";
+        public string WrongArgumentCount(int given) => "fail takes no arguments";
 
-        public int Run(string[] args, CliContext context)
+        public int Run(System.CommandLine.ParseResult parsed, CliContext context)
         {
             AtomicFile.Write(output, stream =>
             {
@@ -141,10 +142,10 @@ public class RobustnessTests
     public void AnInternalErrorIsOneLineWithExitCode4AndNoOutputFile()
     {
         using var dir = new TempFolder();
-        var command = new FailingCommand(dir.File("out.json"));
+        // A command definition belongs to one command line: each run gets its own.
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        int code = CliMain.Run(["fail"], stdout, stderr, [command]);
+        int code = CliMain.Run(["fail"], stdout, stderr, [new FailingCommand(dir.File("out.json"))]);
         Assert.Equal(ExitCodes.Internal, code);
         Assert.Equal("internal error: broken on purpose\n", stderr.ToString());
         Assert.Equal("", stdout.ToString());
@@ -152,7 +153,7 @@ public class RobustnessTests
 
         // --debug (global, anywhere on the line) adds the stack trace after the same first line.
         stderr = new StringWriter { NewLine = "\n" };
-        code = CliMain.Run(["fail", "--debug"], stdout, stderr, [command]);
+        code = CliMain.Run(["fail", "--debug"], stdout, stderr, [new FailingCommand(dir.File("out.json"))]);
         Assert.Equal(ExitCodes.Internal, code);
         Assert.StartsWith("internal error: broken on purpose\n", stderr.ToString());
         Assert.Contains("   at ", stderr.ToString());

@@ -9,6 +9,13 @@ internal static class Cli
     {
         public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>The one JSON object printed on stdout (--json).</summary>
+        public System.Text.Json.JsonElement Json()
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(Assert.Single(OutLines));
+            return doc.RootElement.Clone();
+        }
     }
 
     public static Run Invoke(params string[] args)
@@ -108,5 +115,61 @@ internal static class Repository
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "ConvexProof.sln"))) dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
+
+/// <summary>
+/// A [Fact] for the readers' file messages ("no such file", "is a directory" instead of .NET's
+/// exception names): skipped, with the reason, while NetworkReader still words them the old way
+/// (the change is made on another branch; the test runs by itself once it is merged).
+/// </summary>
+public sealed class RequiresReaderFileMessagesFactAttribute : FactAttribute
+{
+    public RequiresReaderFileMessagesFactAttribute()
+    {
+        try
+        {
+            Networks.NetworkReader.ReadFile(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "convexproof-no-such-file-" + Guid.NewGuid().ToString("N")));
+        }
+        catch (Networks.InputException e) when (e.Message.Contains("Exception", StringComparison.Ordinal))
+        {
+            Skip = "NetworkReader still reports a missing file with .NET's exception name (its 'no such file' wording comes with the hostile-input work)";
+        }
+        catch (Networks.InputException)
+        {
+        }
+    }
+}
+
+/// <summary>A [Fact] that needs file permissions to apply: root reads every file, so it is skipped as root.</summary>
+public sealed class RequiresNonRootFactAttribute : FactAttribute
+{
+    public RequiresNonRootFactAttribute()
+    {
+        if (Environment.UserName == "root")
+            Skip = "running as root: file permissions do not stop root, so 'permission denied' on reading cannot be provoked";
+    }
+}
+
+/// <summary>The CLI as a real process: the apphost built next to the tests (signals need a process of their own).</summary>
+internal static class CliProcess
+{
+    public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "convexproof");
+
+    public static Process Start(params string[] args)
+    {
+        if (!System.IO.File.Exists(Path)) throw new FileNotFoundException($"the CLI is not built next to the tests: {Path}");
+        var info = new ProcessStartInfo(Path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
+
+    public static void Signal(Process process, int signal)
+    {
+        if (SendSignal(process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
     }
 }

@@ -61,7 +61,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         var (code, _, stderr) = Run("import", Path.Combine(_dir, "none.onnx"), "--out", Path.Combine(_dir, "x.json"));
         Assert.Equal(2, code);
-        Assert.Contains("cannot read the file", stderr);
+        Assert.Contains("none.onnx: no such file", stderr);
 
         (code, _, stderr) = Run("import", Paths.Asset("icnn_small.onnx"));
         Assert.Equal(2, code);

@@ -1,7 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using System.Text.Json;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Networks;
 
@@ -16,35 +16,35 @@ public sealed class InfoCommand : ICommand
     /// <summary>The value of the "schema" field of the --json object.</summary>
     public const string JsonSchema = "convexproof-info/1";
 
-    public string Name => "info";
-    public string Summary => "architecture, parameters, ICNN test, region-count bound (instant)";
+    private readonly Argument<string> _net = CommandOptions.File("NET", "the network (net.json)");
+    private readonly Option<bool> _json = CommandOptions.Json("print one JSON object (schema in docs/cli.md) instead of text");
+    private readonly Option<bool> _quiet = CommandOptions.Quiet("accepted for symmetry with the other commands (info shows no progress)");
 
-    public string Usage => """
-        usage: convexproof info NET [--json]
-
-        Describes the network in NET (net.json) without enumerating regions: input dimension, layers
-        (width, activation, skip connections), parameter count, whether it is an input-convex
-        network (ICNN: a sufficient, instant test for convexity; `certify` decides exactly), and an
-        upper bound on the number of activation regions:
-          product over ReLU layers of sum_{j=0..min(d,n)} C(n, j)   (n = layer width, d = input_dim)
-
-        options:
-          --json    print one JSON object (schema in docs/cli.md) instead of text
-
-        exit codes: 0 described, 2 bad input or usage
-
-        """;
-
-    public int Run(string[] args, CliContext context)
+    public InfoCommand()
     {
-        var a = new ArgumentList(args, [], ["--json", "--quiet"]);
-        if (a.Positionals.Count != 1)
-            throw new UsageException($"info takes one network file, got {a.Positionals.Count} (see 'convexproof info --help')");
-        string path = a.Positionals[0];
+        Definition = new Command("info", "architecture, parameters, ICNN test, region-count bound (instant)") { _net, _json, _quiet };
+        Definition.Description += """
+
+            Describes the network in NET (net.json) without enumerating regions: input dimension, layers
+            (width, activation, skip connections), parameter count, whether it is an input-convex
+            network (ICNN: a sufficient, instant test for convexity; `certify` decides exactly), and an
+            upper bound on the number of activation regions:
+              product over ReLU layers of sum_{j=0..min(d,n)} C(n, j)   (n = layer width, d = input_dim)
+            """;
+    }
+
+    public Command Definition { get; }
+    public string Synopsis => "convexproof info NET [--json]";
+    public string Epilogue => "exit codes: 0 described, 2 bad input or usage\n";
+    public string WrongArgumentCount(int given) => $"info takes one network file, got {given} (see 'convexproof info --help')";
+
+    public int Run(ParseResult parsed, CliContext context)
+    {
+        string path = parsed.GetValue(_net)!;
         var network = NetworkReader.ReadFile(path);
         var info = NetworkInfo.Of(network);
         string sha = NetworkHash.Sha256(network);
-        context.Out.Write(a.Flag("--json") ? ToJson(path, sha, info) + "\n" : Describe(path, sha, info));
+        context.Out.Write(parsed.GetValue(_json) ? ToJson(path, sha, info) + "\n" : Describe(path, sha, info));
         return ExitCodes.Ok;
     }
 
@@ -90,8 +90,7 @@ public sealed class InfoCommand : ICommand
 
     public static string ToJson(string path, string sha, NetworkInfo info)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonLine.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", JsonSchema);
@@ -137,7 +136,6 @@ public sealed class InfoCommand : ICommand
             w.WriteString("formula", NetworkInfo.RegionBoundFormula);
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }

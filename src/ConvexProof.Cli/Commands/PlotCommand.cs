@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Convexity;
@@ -13,64 +14,65 @@ namespace ConvexProof.Cli.Commands;
 /// </summary>
 public sealed class PlotCommand : ICommand
 {
-    public string Name => "plot";
-    public string Summary => "draw the regions and kinks as SVG (d = 2; d = 1: graph of f)";
+    private readonly Argument<string> _net = CommandOptions.File("NET", "the network (net.json, 1 or 2 inputs)");
+    private readonly Option<string> _out = CommandOptions.Text("--out", "PLOT.svg", "where to write the SVG (written to a temp file, then renamed)");
+    private readonly Option<string> _box = CommandOptions.Box("certify and draw on the box (default: all of R^d)");
+    private readonly Option<string> _view = CommandOptions.Text("--view", "LO:HI[,...]",
+        "the window to draw, on any domain (default: the box; on R^d a window around the bulk of the vertices or breakpoints, " +
+        "unbounded regions cut at its edge); 'all': on R^d a window that contains every vertex, breakpoint and interior point");
+    private readonly Option<string> _maxRegions = CommandOptions.MaxRegions("stop after N regions (the partial plot is written; exit 3)");
+    private readonly Option<string> _timeout = CommandOptions.Seconds("--timeout", "stop after S seconds (the partial plot is written; exit 3)");
+    private readonly Option<bool> _quiet = CommandOptions.Quiet("no progress display and no summary line");
+    private readonly Option<bool> _progress = CommandOptions.Progress();
 
-    public string Usage => """
-        usage: convexproof plot NET --out PLOT.svg [options]
+    public PlotCommand()
+    {
+        _out.Aliases.Add("-o");
+        Definition = new Command("plot", "draw the regions and kinks as SVG (d = 2; d = 1: graph of f)")
+        {
+            _net, _out, _box, _view, _maxRegions, _timeout, _quiet, _progress,
+        };
+        Definition.Description += """
 
-        Runs the certifier on NET (a network with 1 or 2 inputs) and draws the result as SVG:
-          d = 2: every region as a polygon with its exact vertices (the window clipped by the
-                 region's facet half-planes in rational arithmetic), filled by the direction of ∇f;
-          d = 1: the graph of f with its exact breakpoints.
-        Frontiers are coloured by their condition: convex kink (c > 0), flat kink (c = 0),
-        non-convex kink (c < 0), degenerate (several units switch), domain boundary. A counterexample
-        (x, y and their midpoint) is marked when the network is not convex.
+            Runs the certifier on NET (a network with 1 or 2 inputs) and draws the result as SVG:
+              d = 2: every region as a polygon with its exact vertices (the window clipped by the
+                     region's facet half-planes in rational arithmetic), filled by the direction of ∇f;
+              d = 1: the graph of f with its exact breakpoints.
+            Frontiers are coloured by their condition: convex kink (c > 0), flat kink (c = 0),
+            non-convex kink (c < 0), degenerate (several units switch), domain boundary. A counterexample
+            (x, y and their midpoint) is marked when the network is not convex.
+            """;
+    }
 
-        options:
-          --out PLOT.svg        where to write the SVG (written to a temp file, then renamed)
-          --box LO:HI           certify and draw on the box [LO,HI]^d (default: all of R^d)
-          --box LO1:HI1,...     one interval per coordinate
-          --view LO:HI[,...]    the window to draw, on any domain (default: the box; on R^d a window
-                                around the bulk of the vertices or breakpoints, unbounded regions cut
-                                at its edge)
-          --view all            on R^d: a window that contains every vertex, breakpoint and
-                                interior point, so that every region shows
-          --max-regions N       stop after N regions (the partial plot is written; exit 3)
-          --timeout S           stop after S seconds (the partial plot is written; exit 3)
-          --quiet               no progress display and no summary line
-          --progress            show progress even when stderr is not a terminal
-
+    public Command Definition { get; }
+    public string Synopsis => "convexproof plot NET --out PLOT.svg [options]";
+    public string Epilogue => """
         exit codes: 0 plot written (whatever the verdict; it is in the title), 2 bad input or usage
         (including d > 2), 3 plot written but a limit stopped the exploration (partial)
 
         """;
+    public string WrongArgumentCount(int given) => $"plot takes one network file, got {given} (see 'convexproof plot --help')";
 
-    public int Run(string[] args, CliContext context)
+    public int Run(ParseResult parsed, CliContext context)
     {
-        var a = new ArgumentList(args, ["--out", "--box", "--view", "--max-regions", "--timeout"], ["--quiet", "--progress"]);
-        if (a.Positionals.Count != 1)
-            throw new UsageException($"plot takes one network file, got {a.Positionals.Count} (see 'convexproof plot --help')");
-        string netPath = a.Positionals[0];
-        string outPath = a.Value("--out") ?? throw new UsageException("plot needs --out PLOT.svg (where to write the picture)");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".";
-        if (!Directory.Exists(folder)) throw new UsageException($"{outPath}: the folder {folder} does not exist");
-        if (Directory.Exists(outPath)) throw new UsageException($"{outPath}: is a folder; --out names the SVG file");
-        var limits = new ExplorationLimits(
-            a.IntValue("--max-regions", 1, int.MaxValue) ?? int.MaxValue,
-            a.SecondsValue("--timeout") is double s ? TimeSpan.FromSeconds(s) : null);
-        bool quiet = a.Flag("--quiet");
+        string netPath = parsed.GetValue(_net)!;
+        string outPath = parsed.GetValue(_out) ?? throw new UsageException("plot needs --out PLOT.svg (where to write the picture)");
+        AtomicFile.RequireWritable(outPath);
+        var limits = new ExplorationLimits(CommandOptions.CountOf(parsed, _maxRegions) ?? int.MaxValue, CommandOptions.SecondsOf(parsed, _timeout));
+        bool quiet = parsed.GetValue(_quiet);
+        BoxOption.CheckSyntax(parsed.GetValue(_box));
+        string? viewText = parsed.GetValue(_view);
+        bool everything = viewText == "all";
+        if (!everything) BoxOption.CheckSyntax(viewText, "--view");
 
         var network = NetworkReader.ReadFile(netPath);
         int d = network.InputDim;
         if (d > 2)
             throw new UsageException($"{netPath}: plot draws networks with 1 or 2 inputs, this one has {d} (use 'convexproof certify' or 'convexproof info')");
-        var domain = BoxOption.Parse(a.Value("--box"), d);
-        string? viewText = a.Value("--view");
-        bool everything = viewText == "all";
+        var domain = BoxOption.Parse(parsed.GetValue(_box), d);
         var view = viewText is string v && !everything ? ParseView(v, d) : null;
 
-        var progress = ProgressDisplay.Create(context.Error, quiet, a.Flag("--progress"));
+        var progress = ProgressDisplay.Create(context.Error, quiet, parsed.GetValue(_progress));
         var result = Certifier.Certify(network, domain, new CertifyOptions { Limits = limits, Progress = progress.Callback });
         progress.Finish();
 
@@ -111,15 +113,7 @@ public sealed class PlotCommand : ICommand
     /// <summary>--view as a window: one interval for every coordinate or one per coordinate (like --box).</summary>
     private static PlotWindow ParseView(string text, int d)
     {
-        Geometry.Domain box;
-        try
-        {
-            box = BoxOption.Parse(text, d);
-        }
-        catch (UsageException e)
-        {
-            throw new UsageException(e.Message.Replace("--box", "--view", StringComparison.Ordinal));
-        }
+        var box = BoxOption.Parse(text, d, "--view");
         return d == 2
             ? new PlotWindow(box.Lower![0], box.Upper![0], box.Lower[1], box.Upper[1])
             : new PlotWindow(box.Lower![0], box.Upper![0], Numbers.Rational.Zero, Numbers.Rational.One);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Networks;
@@ -13,40 +14,44 @@ namespace ConvexProof.Cli.Commands;
 /// </summary>
 public sealed class SmtCheckCommand : ICommand
 {
-    public string Name => "smt-check";
-    public string Summary => "decide convexity with the z3 SMT solver (independent second opinion)";
-    public string Usage =>
-        "usage: convexproof smt-check NET [--box LO:HI | --box LO1:HI1,...] [--timeout S] [--z3 PATH] [--query both|midpoint|local] [--quiet]\n" +
-        "  asks z3 for x, y with f((x+y)/2) > (f(x)+f(y))/2 (exact QF_LRA queries; docs/smt.md)\n" +
-        "  --timeout S   give up after S seconds (exit 3, undecided); default: no limit\n" +
-        "  --z3 PATH     the z3 binary (default: z3 on PATH)\n" +
-        "  --query Q     midpoint (x, y), local (kink m, direction t) or both at once (default)\n" +
-        "  exit 0 convex, 1 not convex (x, y and f values printed), 2 bad input or z3 not startable, 3 undecided\n";
+    private readonly Argument<string> _net = CommandOptions.File("NET", "the network (net.json)");
+    private readonly Option<string> _box = CommandOptions.Box("decide on the box");
+    private readonly Option<string> _timeout = CommandOptions.Seconds("--timeout", "give up after S seconds (exit 3, undecided); default: no limit");
+    private readonly Option<string> _z3 = CommandOptions.Z3();
+    private readonly Option<string> _query = CommandOptions.Text("--query", "Q", "midpoint (x, y), local (kink m, direction t) or both at once (default)");
+    private readonly Option<bool> _quiet = CommandOptions.Quiet("do not print the solver and the time on stderr");
 
-    public int Run(string[] args, CliContext context)
+    public SmtCheckCommand()
     {
-        var list = new ArgumentList(args, ["--box", "--timeout", "--z3", "--query"], ["--quiet"]);
-        if (list.Positionals.Count != 1)
-            throw new UsageException($"smt-check takes one network file, got {list.Positionals.Count} arguments (see 'convexproof smt-check --help')");
-        var timeout = list.SecondsValue("--timeout");
-        string? z3 = list.Value("--z3");
+        _query.CompletionSources.Add("both", "midpoint", "local");
+        Definition = new Command("smt-check", "decide convexity with the z3 SMT solver (independent second opinion)")
+        {
+            _net, _box, _timeout, _z3, _query, _quiet,
+        };
+        Definition.Description += "\nAsks z3 for x, y with f((x+y)/2) > (f(x)+f(y))/2 (exact QF_LRA queries; docs/smt.md).";
+    }
+
+    public Command Definition { get; }
+    public string Synopsis => "convexproof smt-check NET [--box LO:HI | --box LO1:HI1,...] [--timeout S] [--z3 PATH] [--query both|midpoint|local] [--quiet]";
+    public string Epilogue => "exit codes: 0 convex, 1 not convex (x, y and f values printed), 2 bad input or z3 not startable, 3 undecided\n";
+    public string WrongArgumentCount(int given) => $"smt-check takes one network file, got {given} arguments (see 'convexproof smt-check --help')";
+
+    public int Run(ParseResult parsed, CliContext context)
+    {
+        string? z3 = parsed.GetValue(_z3);
         if (z3 is { Length: 0 }) throw new UsageException("option --z3 needs a path");
-        bool quiet = list.Flag("--quiet");
-        var query = list.Value("--query") switch
+        bool quiet = parsed.GetValue(_quiet);
+        var query = parsed.GetValue(_query) switch
         {
             null or "both" => SmtQueryKind.Both,
             "midpoint" => SmtQueryKind.Midpoint,
             "local" => SmtQueryKind.Local,
             var other => throw new UsageException($"option --query takes both, midpoint or local, not '{other}'"),
         };
-        var network = NetworkReader.ReadFile(list.Positionals[0]);
-        var domain = BoxOption.Parse(list.Value("--box"), network.InputDim);
-        var options = new SmtOptions
-        {
-            SolverPath = z3,
-            Timeout = timeout is double s ? TimeSpan.FromSeconds(s) : null,
-            Query = query,
-        };
+        BoxOption.CheckSyntax(parsed.GetValue(_box));
+        var network = NetworkReader.ReadFile(parsed.GetValue(_net)!);
+        var domain = BoxOption.Parse(parsed.GetValue(_box), network.InputDim);
+        var options = new SmtOptions { SolverPath = z3, Timeout = CommandOptions.SecondsOf(parsed, _timeout), Query = query };
 
         SmtVerdict verdict;
         try
@@ -64,7 +69,7 @@ public sealed class SmtCheckCommand : ICommand
         {
             case SmtVerdictKind.Convex:
                 context.Out.WriteLine("convex");
-                if (!quiet) context.Error.WriteLine($"smt-check: {verdict.SolverVersion} found no violation on {domain} ({verdict.Query} query unsat, {seconds} s)");
+                if (!quiet) context.Error.WriteLine($"smt-check: {verdict.SolverVersion} found no violation on {DomainText.Of(domain)} ({verdict.Query} query unsat, {seconds} s)");
                 return ExitCodes.Ok;
             case SmtVerdictKind.NotConvex:
                 var half = new Rational(1, 2);

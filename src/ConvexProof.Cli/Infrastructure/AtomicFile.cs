@@ -4,7 +4,9 @@ namespace ConvexProof.Cli.Infrastructure;
 
 /// <summary>
 /// Writes an output through a temporary file in the same folder, renamed into place only when
-/// complete, so a failed or interrupted run never leaves a half-written file.
+/// complete, so a failed or interrupted run never leaves a half-written file. Temporary files in
+/// progress are known to <see cref="TemporaryFiles"/>, which removes them when a signal stops the
+/// process.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,39 +22,43 @@ public static class AtomicFile
     /// </summary>
     public static bool TryWrite(string path, Func<Stream, bool> write)
     {
+        RequireWritable(path);
         string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(folder)) throw new UsageException($"{path}: the folder {folder} does not exist");
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         try
         {
             bool keep;
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            using (var stream = TemporaryFiles.Create(temp))
             {
                 keep = write(stream);
                 stream.Flush(flushToDisk: false);
             }
             if (keep) File.Move(temp, full, overwrite: true);
-            else TryDelete(temp);
+            else TemporaryFiles.Delete(temp);
             return keep;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
-            throw new UsageException($"{path}: cannot write the file ({e.Message})");
+            TemporaryFiles.Delete(temp);
+            throw new UsageException($"{path}: cannot write the file ({InputFiles.Describe(e)})");
         }
         catch
         {
-            TryDelete(temp);
+            TemporaryFiles.Delete(temp);
             throw;
+        }
+        finally
+        {
+            TemporaryFiles.Forget(temp);
         }
     }
 
     public static void WriteText(string path, string text) =>
         Write(path, s => s.Write(new UTF8Encoding(false).GetBytes(text)));
 
-    private static void TryDelete(string path)
+    /// <summary>A usage error unless a file can be created at <paramref name="path"/> (checked before any work).</summary>
+    public static void RequireWritable(string path)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (InputFiles.OutputProblem(path) is string problem) throw new UsageException($"{path}: cannot write the file ({problem})");
     }
 }

@@ -1,12 +1,26 @@
+using System.CommandLine;
+
 namespace ConvexProof.Cli.Infrastructure;
 
-/// <summary>One CLI command. Throw <see cref="UsageException"/> or <c>InputException</c> for user errors.</summary>
+/// <summary>
+/// One CLI command. <see cref="Definition"/> declares its arguments and options once: the parser,
+/// the generated --help and tab completion all read it. Throw <see cref="UsageException"/> or
+/// <c>InputException</c> for user errors.
+/// </summary>
 public interface ICommand
 {
-    string Name { get; }
-    string Summary { get; }
-    string Usage { get; }
-    int Run(string[] args, CliContext context);
+    Command Definition { get; }
+
+    /// <summary>The first line of its help: "convexproof NAME ARGUMENTS [options]".</summary>
+    string Synopsis { get; }
+
+    /// <summary>Printed after the generated option list (exit codes, notes), or empty.</summary>
+    string Epilogue { get; }
+
+    /// <summary>The usage error for a wrong number of positional arguments.</summary>
+    string WrongArgumentCount(int given);
+
+    int Run(ParseResult parsed, CliContext context);
 }
 
 /// <summary>Where a command writes: results to Out, progress and errors to Error.</summary>

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using ConvexProof.Certificates;
+using ConvexProof.Cli.Infrastructure;
+using ConvexProof.Convexity;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Regions;
+
+namespace ConvexProof.Cli.Commands;
+
+/// <summary>
+/// The pipeline for one network: read it, parse --box for its dimension, certify while streaming
+/// the certificate to a temporary file, keep the file only when there is a verdict, then ask Z3 about
+/// degenerate frontiers. Problems with this network (unreadable, malformed, wrong --box dimension,
+/// certificate not writable) are returned in the outcome, not thrown, so a batch goes on.
+/// </summary>
+public static class NetworkCertification
+{
+    public static CertifyOutcome Run(string netPath, string certPath, CertifySettings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        // --timeout covers every phase of this network: reading, exploring, writing, Z3.
+        var limits = settings.Limits with { StartTimestamp = Stopwatch.GetTimestamp() };
+        using var deadline = new CancellationTokenSource();
+        if (limits.Timeout is TimeSpan timeout) deadline.CancelAfter(timeout);
+        Network network;
+        Domain domain;
+        try
+        {
+            network = NetworkReader.ReadFile(netPath);
+        }
+        catch (InputException e)
+        {
+            return CertifyOutcome.Failed(netPath, certPath, null, e.Message, e, clock.Elapsed);
+        }
+        try
+        {
+            domain = BoxOption.Parse(settings.Box, network.InputDim);
+        }
+        catch (UsageException e)
+        {
+            return CertifyOutcome.Failed(netPath, certPath, network, $"{netPath}: {e.Message} (the network has {network.InputDim} inputs)", null, clock.Elapsed);
+        }
+
+        clock.Restart();
+        CertificationResult result;
+        try
+        {
+            result = CertifyToFile(network, domain, certPath, limits, settings, deadline.Token);
+        }
+        catch (UsageException e)
+        {
+            return CertifyOutcome.Failed(netPath, certPath, network, e.Message, null, clock.Elapsed);
+        }
+        TimeSpan? left = limits.Timeout is TimeSpan total ? total - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+        return new CertifyOutcome(netPath, certPath, network, result, null, null, clock.Elapsed,
+            Z3Confirmation.Describe(network, domain, result, settings, left));
+    }
+
+    /// <summary>
+    /// Certifies while the certificate is streamed to a temporary file (memory does not grow with
+    /// it); the file appears only when there is a verdict. A limit reached while writing makes the
+    /// run undecided.
+    /// </summary>
+    private static CertificationResult CertifyToFile(
+        Network network, Domain domain, string certPath, ExplorationLimits limits, CertifySettings settings, CancellationToken deadline)
+    {
+        CertificationResult? result = null;
+        AtomicFile.TryWrite(certPath, stream =>
+        {
+            string sha256 = NetworkHash.Sha256(network);
+            using var writer = new CertificateStreamWriter(stream, sha256, domain, background: true);
+            result = Certifier.Certify(network, domain, new CertifyOptions
+            {
+                Limits = limits,
+                Progress = settings.Progress.Callback,
+                RegionSink = writer.Add,
+                KeepRegions = false,
+                Parallelism = settings.Threads,
+                StopAtFirstViolation = !settings.AllViolations,
+                NetworkSha256 = sha256,
+            });
+            if (result.Verdict == Verdict.Undecided)
+            {
+                writer.Discard();
+                return false;
+            }
+            if (RefutationCertificate.Applies(result))
+            {
+                writer.Discard();
+                RefutationCertificate.Rewrite(result, stream);
+                return true;
+            }
+            try
+            {
+                writer.Finish(result, deadline);
+                return true;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                result = result with
+                {
+                    Verdict = Verdict.Undecided,
+                    UndecidedReason = $"time limit reached while writing the certificate ({limits.Timeout!.Value.TotalSeconds:0.#} s; {result.Statistics.Regions} regions explored)",
+                };
+                return false;
+            }
+        });
+        return result!;
+    }
+}
