@@ -1,0 +1,68 @@
+using ConvexProof.Bounds;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Cli.Commands;
+
+/// <summary>`certify --method`: which argument decides the network.</summary>
+public enum CertifyMethod
+{
+    /// <summary>Choose: the ICNN sign rule when it applies, bounds on a box with too many regions to list, enumeration otherwise.</summary>
+    Auto,
+
+    /// <summary>Exact enumeration of the activation regions (cert format /1).</summary>
+    Regions,
+
+    /// <summary>Interval and linear bounds with branch and bound, and the line search (format /2 on a box).</summary>
+    Bounds,
+
+    /// <summary>The ICNN sign rule alone (format /2, structural).</summary>
+    Icnn,
+}
+
+/// <summary>The method used for one network, and why, in the words of the summary and --json.</summary>
+public sealed record MethodChoice(CertifyMethod Method, string Reason)
+{
+    /// <summary>Above this many regions (the a-priori bound of `info`) auto does not enumerate on a box.</summary>
+    public static readonly Rational EnumerationLimit = 100_000;
+
+    public string Name => Method.ToString().ToLowerInvariant();
+
+    public static CertifyMethod Parse(string? text) => text switch
+    {
+        null or "auto" => CertifyMethod.Auto,
+        "regions" => CertifyMethod.Regions,
+        "bounds" => CertifyMethod.Bounds,
+        "icnn" => CertifyMethod.Icnn,
+        _ => throw new Infrastructure.UsageException($"option --method takes auto, regions, bounds or icnn, not '{text}'"),
+    };
+
+    public static MethodChoice Choose(CertifyMethod requested, Network network, Domain domain)
+    {
+        var obstacle = StructuralTest.Obstacle(network);
+        string notIcnn = obstacle is null ? "" : $"not an ICNN (weight {obstacle.Value} at {obstacle.JsonPath} is negative)";
+        switch (requested)
+        {
+            case CertifyMethod.Regions: return new(requested, "--method regions: exact region enumeration");
+            case CertifyMethod.Icnn: return new(requested, "--method icnn: the ICNN sign rule");
+            case CertifyMethod.Bounds:
+                return new(requested, domain.IsBox ? "--method bounds: bound propagation with branch and bound on the box"
+                    : "--method bounds on R^d: every pre-activation bound is infinite there, so only the ICNN sign rule applies");
+        }
+        if (obstacle is null)
+            return new(CertifyMethod.Icnn, "the network is an ICNN (every weight applied to a ReLU output is >= 0): convex on R^d and every box by its signs, no regions needed");
+        if (!domain.IsBox)
+            return new(CertifyMethod.Regions, $"{notIcnn}; on R^d every pre-activation bound is infinite, so bounds cannot be used: exact region enumeration");
+        var bound = NetworkInfo.RegionUpperBound(network);
+        if (bound <= EnumerationLimit.Numerator)
+            return new(CertifyMethod.Regions, $"{notIcnn}; at most {bound} regions, few enough to enumerate exactly");
+        return new(CertifyMethod.Bounds, $"{notIcnn}; the region bound {Abbreviate(bound)} is too large to enumerate: bound propagation with branch and bound on the box");
+    }
+
+    private static string Abbreviate(System.Numerics.BigInteger n)
+    {
+        string s = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return s.Length <= 12 ? s : $"{s[0]}.{s[1..3]}e{s.Length - 1}";
+    }
+}
