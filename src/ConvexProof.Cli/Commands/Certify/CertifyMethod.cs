@@ -8,7 +8,10 @@ namespace ConvexProof.Cli.Commands;
 /// <summary>`certify --method`: which argument decides the network.</summary>
 public enum CertifyMethod
 {
-    /// <summary>Choose: the ICNN sign rule when it applies, bounds on a box with too many regions to list, enumeration otherwise.</summary>
+    /// <summary>
+    /// Choose: enumeration when the region bound is small; otherwise the ICNN sign rule when it holds,
+    /// bounds on a box, enumeration on R^d.
+    /// </summary>
     Auto,
 
     /// <summary>Exact enumeration of the activation regions (cert format /1).</summary>
@@ -50,13 +53,16 @@ public sealed record MethodChoice(CertifyMethod Method, string Reason)
                 return new(requested, domain.IsBox ? "--method bounds: bound propagation with branch and bound on the box"
                     : "--method bounds on R^d: every pre-activation bound is infinite there, so only the ICNN sign rule applies");
         }
-        if (obstacle is null)
-            return new(CertifyMethod.Icnn, "the network is an ICNN (every weight applied to a ReLU output is >= 0): convex on R^d and every box by its signs, no regions needed");
+        var bound = NetworkInfo.RegionUpperBound(network);
+        bool few = bound <= EnumerationLimit.Numerator;
+        if (obstacle is null && !few)
+            return new(CertifyMethod.Icnn, $"the network is an ICNN (every weight applied to a ReLU output is >= 0) and the region bound {Abbreviate(bound)} " +
+                "is too large to enumerate: convex on R^d and every box by its signs");
+        if (few)
+            return new(CertifyMethod.Regions, $"{(obstacle is null ? "an ICNN" : notIcnn)}; at most {bound} regions, few enough to enumerate exactly " +
+                "(a region certificate also lists every region and condition)");
         if (!domain.IsBox)
             return new(CertifyMethod.Regions, $"{notIcnn}; on R^d every pre-activation bound is infinite, so bounds cannot be used: exact region enumeration");
-        var bound = NetworkInfo.RegionUpperBound(network);
-        if (bound <= EnumerationLimit.Numerator)
-            return new(CertifyMethod.Regions, $"{notIcnn}; at most {bound} regions, few enough to enumerate exactly");
         return new(CertifyMethod.Bounds, $"{notIcnn}; the region bound {Abbreviate(bound)} is too large to enumerate: bound propagation with branch and bound on the box");
     }
 
