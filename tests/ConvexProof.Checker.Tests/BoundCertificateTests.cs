@@ -124,6 +124,29 @@ public class BoundCertificateTests
         AssertInvalid(CertificateChecker.Check(Net("bounds_interval"), Cert("bounds_interval"), "0:2"), "$.domain", "expected domain");
     }
 
+    public static TheoryData<string, string, string, string> CommittedExamples()
+    {
+        var folder = Path.Combine(IndependenceTests.RepositoryRoot(), "certificates", "bounds");
+        var data = new TheoryData<string, string, string, string>();
+        foreach (var e in JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")))!.AsArray())
+            data.Add((string)e!["net"]!, (string?)e["box"] ?? "", (string)e["cert"]!, (string)e["verdict"]!);
+        return data;
+    }
+
+    [Fact]
+    public void TheCommittedExamplesAreListed() => Assert.Equal(5, CommittedExamples().Count());
+
+    /// <summary>certificates/bounds/ (written by the engine; re-created byte for byte by the engine tests) are accepted with their box.</summary>
+    [Theory]
+    [MemberData(nameof(CommittedExamples))]
+    public void CommittedExamplesAreAccepted(string net, string box, string cert, string verdict)
+    {
+        var folder = Path.Combine(IndependenceTests.RepositoryRoot(), "certificates", "bounds");
+        var result = CertificateChecker.Check(Path.Combine(folder, net), Path.Combine(folder, cert), box.Length == 0 ? null : box);
+        Assert.True(result.Valid, result.Reason);
+        Assert.Equal(verdict, result.Verdict);
+    }
+
     private static JsonArray Tree(JsonObject c) => c["tree"]!.AsArray();
 
     /// <summary>The first leaf node of the tree.</summary>

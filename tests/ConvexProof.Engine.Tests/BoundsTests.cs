@@ -420,6 +420,34 @@ public class BoundsTests
         Assert.Throws<InvalidOperationException>(() => BoundNets.Write(result, net, Nets.Box(1, -1, 1)));
         Assert.Equal(Verdict.Convex, Certifier.Certify(net, Nets.Box(1, -1, 1)).Verdict);
     }
+
+    public static IEnumerable<object[]> CommittedExamples()
+    {
+        var folder = Path.Combine(ExampleCertificateTests.RepositoryRoot(), "certificates", "bounds");
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "manifest.json")));
+        foreach (var e in doc.RootElement.EnumerateArray())
+            yield return [e.GetProperty("net").GetString()!, e.GetProperty("box").GetString() ?? "", e.GetProperty("method").GetString()!,
+                e.GetProperty("cert").GetString()!, e.GetProperty("verdict").GetString()!];
+    }
+
+    [Fact]
+    public void TheCommittedBoundExamplesAreListed() => Assert.Equal(5, CommittedExamples().Count());
+
+    /// <summary>certificates/bounds/: the engine reproduces each committed certificate byte for byte (as `certify --method M` writes it).</summary>
+    [Theory]
+    [MemberData(nameof(CommittedExamples))]
+    public void CertifyReproducesTheCommittedBoundCertificate(string net, string box, string method, string cert, string verdict)
+    {
+        var folder = Path.Combine(ExampleCertificateTests.RepositoryRoot(), "certificates", "bounds");
+        var network = NetworkReader.ReadFile(Path.Combine(folder, net));
+        Assert.Equal("0:1", box.Length == 0 ? "0:1" : box);
+        var domain = box.Length == 0 ? Domain.Everywhere(network.InputDim) : Nets.Box(network.InputDim, 0, 1);
+        var result = BoundCertifier.Certify(network, domain.Lower, domain.Upper, new BoundCertifyOptions { StructuralOnly = method == "icnn" });
+        Assert.Equal(verdict, result.Verdict == BoundVerdict.Convex ? "convex" : result.Verdict == BoundVerdict.NotConvex ? "not_convex" : "undecided");
+        var expected = File.ReadAllBytes(Path.Combine(folder, cert));
+        Assert.True(expected.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(BoundNets.Write(result, network, domain))),
+            $"{cert} differs from what certify writes now (run certificates/bounds/regenerate.sh if the change is intended)");
+    }
 }
 
 /// <summary>Networks generated with a verdict known by construction.</summary>
