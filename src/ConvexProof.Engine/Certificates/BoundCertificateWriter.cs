@@ -33,7 +33,7 @@ public static class BoundCertificateWriter
             w.WriteStartObject();
             w.WriteString("format", Format);
             w.WriteString("network_sha256", networkSha256);
-            WriteDomain(w, domain);
+            CertificateWriter.WriteDomain(w, domain);
             w.WriteString("verdict", "convex");
             if (result.Method == BoundMethod.Structural) w.WriteString("method", "structural");
             else
@@ -53,20 +53,6 @@ public static class BoundCertificateWriter
         var result = new CertificationResult(Verdict.NotConvex, networkSha256, domain, [], [], null,
             new Counterexample(r.X, r.Y, r.Fx, r.Fy, r.FMid), null, stats, Complete: false, new Degeneracies([], []));
         CertificateWriter.Write(result, stream);
-    }
-
-    private static void WriteDomain(Utf8JsonWriter w, Domain domain)
-    {
-        if (!domain.IsBox)
-        {
-            w.WriteNull("domain");
-            return;
-        }
-        w.WriteStartObject("domain");
-        w.WriteStartArray("box");
-        for (int i = 0; i < domain.Dimension; i++) WritePair(w, domain.Lower![i], domain.Upper![i]);
-        w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void WriteTree(Utf8JsonWriter w, SplitNode root, int neurons)
