@@ -339,6 +339,24 @@ public class BoundsTests
     }
 
     [Fact]
+    public void SplittingStopsAtTheFinestWidthWhenAConditionCannotBeBounded()
+    {
+        // relu(x) + relu(x) − relu(x): the third unit's bound is −1 on every leaf meeting 0.
+        var net = Nets.Parse("""
+            {"input_dim":1,"layers":[{"weights":[[1],[1],[1]],"bias":[0,0,0],"activation":"relu"},
+                                     {"weights":[[1,1,-1]],"bias":[0],"activation":"identity"}]}
+            """);
+        var run = BranchAndBound.Run(net, [Rational.MinusOne], [One], new BranchAndBoundOptions { MaxBisections = 20 });
+        Assert.False(run.Certified);
+        Assert.Equal("2 leaves still fail at the finest split (20 bisections of a coordinate, every unstable unit split)", run.StopReason);
+        var failing = run.Root.Leaves().Where(l => !l.Certified).ToList();
+        Assert.Equal(2, failing.Count);
+        Assert.All(failing, l => Assert.Equal(new Rational(1, 1 << 19), l.Domain.Width(0)));
+        Assert.Equal(1 - new Rational(1, 1 << 19), run.CertifiedFraction);
+        Assert.Equal("99.99% of the box's volume (rounded down)", run.CertifiedText);
+    }
+
+    [Fact]
     public void StopsAtTheTimeLimitWithTheCertifiedFraction()
     {
         var net = Nets.Parse(Nets.NegAbs);

@@ -97,7 +97,7 @@ public static class BoundCertifier
                 $"{notIcnn}; every condition lower bound is >= 0 on all {result.Root.Leaves().Count()} leaves of the split tree",
                 obstacle, result, null, search.LinesSearched, clock.Elapsed);
         return new(BoundVerdict.Undecided, BoundMethod.Bounds,
-            $"{notIcnn}; {result.StopReason} with {100 * result.CertifiedFraction.ToDouble():0.##}% of the box certified",
+            $"{notIcnn}; {result.StopReason} with {result.CertifiedText} certified",
             obstacle, result, null, search.LinesSearched, clock.Elapsed);
     }
 }

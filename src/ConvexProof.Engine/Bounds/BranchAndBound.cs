@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using ConvexProof.Networks;
 using ConvexProof.Numbers;
 
@@ -26,6 +27,13 @@ public sealed record BranchAndBoundOptions
     /// their cost — input dimension times weights — is at most this (0: never).
     /// </summary>
     public long LinearBoundBudget { get; init; } = 4_000_000;
+
+    /// <summary>
+    /// A coordinate is not bisected below 2^−this of its width in the domain (exact arithmetic on
+    /// ever finer boxes only gets slower; a condition that fails on such a small box is not going to
+    /// be bounded by splitting it further).
+    /// </summary>
+    public int MaxBisections { get; init; } = 40;
 }
 
 /// <summary>How a branch-and-bound run ended.</summary>
@@ -33,6 +41,20 @@ public sealed record BranchAndBoundResult(SplitNode Root, bool Certified, int No
 {
     /// <summary>The certified fraction of the box's volume (1 when certified).</summary>
     public Rational CertifiedFraction => Root.CertifiedFraction();
+
+    /// <summary>
+    /// The fraction for the reader: "all of the box", or a percentage rounded down (its exact value
+    /// can have a denominator of 2^depth).
+    /// </summary>
+    public string CertifiedText
+    {
+        get
+        {
+            var f = CertifiedFraction;
+            if (f == Rational.One) return "all of the box";
+            return $"{(double)(f * 10_000).Floor() / 100:0.##}% of the box's volume (rounded down)";
+        }
+    }
 }
 
 /// <summary>
@@ -52,7 +74,7 @@ public static class BranchAndBound
         var root = new SplitNode(new LeafDomain([.. lower], [.. upper], []));
         var queue = new Queue<SplitNode>();
         queue.Enqueue(root);
-        int nodes = 0, failing = 0;
+        int nodes = 0, failing = 0, stuck = 0;
         while (queue.Count > 0)
         {
             if (options.Cancellation.IsCancellationRequested) return new(root, false, nodes, null, "cancelled");
@@ -72,11 +94,16 @@ public static class BranchAndBound
                 var found = search.Line(centre, UnitGradient.At(network, centre, worst));
                 if (found is not null) return new(root, false, nodes, found, null);
             }
-            Split(network, node, options.LowDimension);
+            if (!Split(network, node, options, lower, upper))
+            {
+                stuck++;
+                continue;
+            }
             queue.Enqueue(node.Low!);
             queue.Enqueue(node.High!);
         }
-        return new(root, true, nodes, null, null);
+        return stuck == 0 ? new(root, true, nodes, null, null)
+            : new(root, false, nodes, null, $"{stuck} leaves still fail at the finest split ({options.MaxBisections} bisections of a coordinate, every unstable unit split)");
     }
 
     /// <summary>
@@ -103,9 +130,10 @@ public static class BranchAndBound
     private static long LinearCost(Network network) =>
         network.InputDim * network.Layers.Sum(layer => (long)layer.Outputs * (layer.Inputs + (layer.Skip is null ? 0 : network.InputDim)));
 
-    private static void Split(Network network, SplitNode node, int lowDimension)
+    /// <summary>Splits a failing leaf in place; false when it cannot be split any further.</summary>
+    private static bool Split(Network network, SplitNode node, BranchAndBoundOptions options, Rational[] lower, Rational[] upper)
     {
-        int unit = network.InputDim > lowDimension ? UnitToSplit(network, node) : -1;
+        int unit = network.InputDim > options.LowDimension ? UnitToSplit(network, node) : -1;
         if (unit >= 0)
         {
             var (nonNegative, nonPositive) = node.Domain.SplitSign(unit);
@@ -113,17 +141,20 @@ public static class BranchAndBound
             node.Neuron = unit;
             node.Low = new SplitNode(nonNegative);
             node.High = new SplitNode(nonPositive);
-            return;
+            return true;
         }
+        // The widest coordinate relative to the domain (all equal in the first rounds: the lowest index).
         int coordinate = 0;
         for (int i = 1; i < node.Domain.Dimension; i++)
-            if (node.Domain.Width(i) > node.Domain.Width(coordinate)) coordinate = i;
+            if (node.Domain.Width(i) * (upper[coordinate] - lower[coordinate]) > node.Domain.Width(coordinate) * (upper[i] - lower[i])) coordinate = i;
+        if (node.Domain.Width(coordinate) * (BigInteger.One << options.MaxBisections) <= upper[coordinate] - lower[coordinate]) return false;
         var (low, high, at) = node.Domain.Bisect(coordinate);
         node.Kind = SplitKind.Box;
         node.Coordinate = coordinate;
         node.At = at;
         node.Low = new SplitNode(low);
         node.High = new SplitNode(high);
+        return true;
     }
 
     /// <summary>

@@ -72,11 +72,18 @@ public sealed class SplitNode(LeafDomain domain)
     /// The fraction of this node's box proved convex-safe: 1 for a certified leaf, halves for a box
     /// split, and for a sign split 1 only when both sides are (the volume of each side is unknown).
     /// </summary>
-    public Rational CertifiedFraction() => Kind switch
+    public Rational CertifiedFraction()
     {
-        SplitKind.Leaf => Certified ? Rational.One : Rational.Zero,
-        SplitKind.Box => (Low!.CertifiedFraction() + High!.CertifiedFraction()) / 2,
-        SplitKind.Sign => Low!.CertifiedFraction() == Rational.One && High!.CertifiedFraction() == Rational.One ? Rational.One : Rational.Zero,
-        _ => Rational.Zero,
-    };
+        // Children before parents (reverse preorder), without recursion: trees can be deep.
+        var fraction = new Dictionary<SplitNode, Rational>(ReferenceEqualityComparer.Instance);
+        foreach (var node in Preorder().Reverse())
+            fraction[node] = node.Kind switch
+            {
+                SplitKind.Leaf => node.Certified ? Rational.One : Rational.Zero,
+                SplitKind.Box => (fraction[node.Low!] + fraction[node.High!]) / 2,
+                SplitKind.Sign => fraction[node.Low!] == Rational.One && fraction[node.High!] == Rational.One ? Rational.One : Rational.Zero,
+                _ => Rational.Zero,
+            };
+        return fraction[this];
+    }
 }

@@ -47,7 +47,7 @@ public static class BoundRun
             var nodes = search.Root.Preorder().ToList();
             yield return $"leaves:     {nodes.Count(n => n.Kind is SplitKind.Leaf or SplitKind.Pending)} ({nodes.Count(n => n.Kind == SplitKind.Box)} box splits, " +
                          $"{nodes.Count(n => n.Kind == SplitKind.Sign)} unit-sign splits; {search.Nodes} bounded), " +
-                         $"{search.CertifiedFraction} of the box certified ({100 * search.CertifiedFraction.ToDouble():0.##}% of its volume)";
+                         $"{search.CertifiedText} certified";
         }
         if (r.Search is not null || r.LinesSearched > 0) yield return $"lines:      {r.LinesSearched} exact one-dimensional slices searched for a concave kink";
         yield return $"reason:     {r.Reason}";

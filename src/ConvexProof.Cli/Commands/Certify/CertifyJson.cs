@@ -30,7 +30,7 @@ public static class CertifyJson
         w.WriteNumber("box_splits", nodes.Count(n => n.Kind == SplitKind.Box));
         w.WriteNumber("sign_splits", nodes.Count(n => n.Kind == SplitKind.Sign));
         w.WriteNumber("bounded", b.Search?.Nodes ?? 0);
-        if (b.Search is null) w.WriteNull("certified_fraction"); else w.WriteString("certified_fraction", b.Search.CertifiedFraction.ToString());
+        if (b.Search is null) w.WriteNull("certified_fraction"); else w.WriteNumber("certified_fraction", (double)(b.Search.CertifiedFraction * 1_000_000).Floor() / 1_000_000);
         w.WriteNumber("lines", b.LinesSearched);
         w.WriteString("reason", b.Reason);
         w.WriteEndObject();
