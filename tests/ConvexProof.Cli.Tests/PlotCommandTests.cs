@@ -283,8 +283,8 @@ public class PlotCommandTests
     [Theory]
     [InlineData(TestNets.SmallMlp2D, true)]
     [InlineData(TestNets.TwoLines, true)]
-    // Denominators whose least common multiple exceeds 64 bits: the rational path.
-    [InlineData("""{"input_dim":2,"layers":[{"weights":[["1/3486784401",1],[1,"-1/79792266297612001"]],"bias":["1/2",0],"activation":"relu"},{"weights":[["1/1162261467","5/9"]],"bias":[0],"activation":"identity"}]}""", false)]
+    // Denominators whose least common multiple exceeds 64 bits: the 128-bit integer network.
+    [InlineData("""{"input_dim":2,"layers":[{"weights":[["1/3486784401",1],[1,"-1/79792266297612001"]],"bias":["1/2",0],"activation":"relu"},{"weights":[["1/1162261467","5/9"]],"bias":[0],"activation":"identity"}]}""", true)]
     // Integer weights whose products overflow 64 bits in the third layer: integer path, then the fallback.
     [InlineData("""{"input_dim":2,"layers":[{"weights":[[1000000000,-1],[1,1000000000]],"bias":[0,1],"activation":"relu"},{"weights":[[1000000000,1000000000],[-1000000000,1]],"bias":[1,0],"activation":"relu"},{"weights":[[1000000000,-1000000000]],"bias":[0],"activation":"identity"}]}""", true)]
     public void PlotMapsAreTheExactLocalMaps(string json, bool integers)

@@ -11,21 +11,21 @@ public class SignalTests
 {
     private const int SigInt = 2, SigTerm = 15;
 
-    private static string SlowNetwork()
-    {
-        string path = Path.Combine(Repository.Root(), "..", "shared", "bench", "d2_64x64x64.json");
-        Assert.True(File.Exists(path), $"the signal tests need {path} (the shared benchmark networks)");
-        return path;
-    }
+    /// <summary>2 → 300 → 1, convex: about 45 000 regions, several seconds of full enumeration
+    /// (generated, so the test needs nothing outside the repository).</summary>
+    private static string SlowNetwork(TempFolder folder) =>
+        folder.Write("slow.json", RobustnessTests.RandomNetwork(2, 300, 7, convexOutput: true));
 
     [Theory]
     [InlineData(SigTerm, 143)]
     [InlineData(SigInt, 130)]
     public async Task ASignalRemovesTheTemporaryFileAndExits128PlusTheSignal(int signal, int expected)
     {
+        using var inputs = new TempFolder();
+        string network = SlowNetwork(inputs);
         using var dir = new TempFolder();
         string cert = dir.File("d2.cert.json");
-        using var process = CliProcess.Start("certify", SlowNetwork(), "--out", cert, "--all-violations", "--quiet");
+        using var process = CliProcess.Start("certify", network, "--out", cert, "--all-violations", "--quiet");
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
 
@@ -48,5 +48,54 @@ public class SignalTests
         Assert.Equal(expected, process.ExitCode);
         Assert.Empty(dir.Files()); // no temporary file, no certificate
         Assert.DoesNotContain("internal error", await stderr);
+    }
+
+    [Fact]
+    public void ASignalAlsoStopsTheSmtSolver()
+    {
+        using var inputs = new TempFolder();
+        // 4 → 24 → 24 → 1 with mixed signs: a midpoint query z3 does not answer in a few seconds.
+        string network = inputs.Write("hard.json", RobustnessTests.RandomNetwork(4, 48, 11, convexOutput: false));
+        using var process = CliProcess.Start("smt-check", network, "--box", "-10:10", "--timeout", "120");
+        _ = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+
+        var clock = Stopwatch.StartNew();
+        int[] solvers;
+        while ((solvers = Children(process.Id)).Length == 0)
+        {
+            Assert.False(process.HasExited, $"smt-check ended before it could be stopped (exit {(process.HasExited ? process.ExitCode : 0)})");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "no z3 process appeared within 30 s");
+            Thread.Sleep(20);
+        }
+        Thread.Sleep(500); // z3 is busy with the query
+        Assert.False(process.HasExited, "smt-check ended before it could be stopped: the test needs a harder query");
+
+        CliProcess.Signal(process, SigTerm);
+        bool exited = process.WaitForExit(2_000);
+        if (!exited) process.Kill(entireProcessTree: true);
+        Assert.True(exited, "smt-check still running 2 s after SIGTERM");
+        Assert.Equal(143, process.ExitCode);
+        foreach (int pid in solvers)
+            Assert.False(Directory.Exists($"/proc/{pid}") && !IsZombie(pid), $"z3 (pid {pid}) outlived convexproof");
+    }
+
+    /// <summary>The process ids of a process's children (Linux: /proc/PID/task/*/children).</summary>
+    private static int[] Children(int pid)
+    {
+        try
+        {
+            return [.. Directory.GetDirectories($"/proc/{pid}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(int.Parse)];
+        }
+        catch (IOException) { return []; }
+        catch (UnauthorizedAccessException) { return []; }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] == "Z"; }
+        catch (IOException) { return true; }
     }
 }

@@ -44,7 +44,7 @@ public class ExampleCertificateTests
             $"{cert} differs from what certify writes now (run certificates/regenerate.sh if the change is intended)");
     }
 
-    private static Domain ParseBox(string text, int d)
+    internal static Domain ParseBox(string text, int d)
     {
         var parts = text.Split(',');
         var lo = new Rational[d];

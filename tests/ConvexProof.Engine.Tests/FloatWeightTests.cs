@@ -10,7 +10,7 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Tests;
 
 /// <summary>
-/// The integer fast path on float32 weights: the double filter never decides a wrong sign, the
+/// The integer path on float32 weights: the double filter never decides a wrong sign, the
 /// fraction-free solve is exact, and the 64-bit, 128-bit and BigInteger tiers write the same
 /// certificate (only their speed differs).
 /// </summary>
@@ -206,6 +206,48 @@ public class FloatWeightTests
             reference ??= text;
             Assert.Equal(reference, text);
         }
+    }
+
+    /// <summary>
+    /// Integer weights up to 2^20 in three hidden layers: the 64-bit maps of some units stay below the
+    /// proven-safe bound (unchecked sums), others need the checked sums, and some regions overflow
+    /// 64 bits (those take the rational path, so their witnesses differ from the BigInteger tier's):
+    /// the same regions, facets, conditions and verdict as the BigInteger tier.
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void SixtyFourBitMapsNearOverflowDecideAsTheBigIntegerTier(int seed)
+    {
+        var net = Nets.Parse(NearOverflowNetwork(new Random(seed)));
+        var scaled = ScaledNetwork.Create(net);
+        Assert.IsType<ScaledNetwork<long>>(scaled);
+        var domain = Nets.Box(2, -3, 3);
+        var big = Certifier.Certify(net, domain, new CertifyOptions { IntegerWidth = IntegerWidth.Big });
+        var narrow = Certifier.Certify(net, domain);
+        Assert.Equal(big.Verdict, narrow.Verdict);
+        Assert.Equal(big.Regions.Select(r => r.Pattern), narrow.Regions.Select(r => r.Pattern));
+        Assert.Equal(big.Regions.Select(r => string.Join(",", r.Facets.Select(f => f.Facet.Constraint))),
+            narrow.Regions.Select(r => string.Join(",", r.Facets.Select(f => f.Facet.Constraint))));
+        Assert.Equal(big.Conditions.Select(c => (c.Neuron, c.Downstream, c.Value)), narrow.Conditions.Select(c => (c.Neuron, c.Downstream, c.Value)));
+        // Both sides of the 64-bit limit occur: regions whose maps fit and regions that overflow.
+        var fits = narrow.Regions.Select(r => Regions.IntegerRegionMaps.ForPattern(scaled, r.Pattern) is not null).ToList();
+        Assert.Contains(true, fits);
+        Assert.Contains(false, fits);
+    }
+
+    /// <summary>2 → 4 → 4 → 3 → 1 with integer weights and biases of random sizes up to 2^20.</summary>
+    internal static string NearOverflowNetwork(Random random)
+    {
+        string Layer(int outputs, int inputs, string activation)
+        {
+            string W() => (random.Next(2) == 0 ? "-" : "") + ((1L << random.Next(0, 21)) + random.Next(0, 1000));
+            var rows = Enumerable.Range(0, outputs).Select(_ => "[" + string.Join(",", Enumerable.Range(0, inputs).Select(_ => W())) + "]");
+            var bias = Enumerable.Range(0, outputs).Select(_ => W());
+            return $$"""{"weights":[{{string.Join(",", rows)}}],"bias":[{{string.Join(",", bias)}}],"activation":"{{activation}}"}""";
+        }
+        return $$"""{"input_dim":2,"layers":[{{Layer(4, 2, "relu")}},{{Layer(4, 4, "relu")}},{{Layer(3, 4, "relu")}},{{Layer(1, 3, "identity")}}]}""";
     }
 
     [Fact]

@@ -82,4 +82,44 @@ public class NumbersTests
         Assert.True(ExactNumberParser.TryParse(s, out var v, out var error), error);
         return v;
     }
+
+    /// <summary>
+    /// The Try… integer operations succeed exactly when the true result fits the type (what checked
+    /// arithmetic decided before), and then return it; near-boundary values are drawn often.
+    /// </summary>
+    [Fact]
+    public void TryArithmeticReportsExactlyTheResultsThatDoNotFit()
+    {
+        var random = new Random(11);
+        BigInteger Draw(int bits)
+        {
+            int b = random.Next(0, bits + 1);
+            var v = b == 0 ? BigInteger.Zero : (BigInteger.One << (b - 1)) + (BigInteger)random.NextInt64() % (BigInteger.One << Math.Max(b - 1, 1));
+            return random.Next(2) == 0 ? v : -v;
+        }
+        void Check<T>(int bits, BigInteger min, BigInteger max) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+        {
+            bool Fits(BigInteger v) => v >= min && v <= max;
+            T Of(BigInteger v) => T.CreateTruncating(v);
+            for (int trial = 0; trial < 20000; trial++)
+            {
+                BigInteger a = Draw(bits), b = Draw(bits / 2 + 2), c = Draw(bits);
+                if (!Fits(a) || !Fits(b) || !Fits(c)) continue;
+                var sum = a + b * c;
+                Assert.Equal(Fits(b * c) && Fits(sum), Integers.TryMultiplyAdd(Of(a), Of(b), Of(c), out T r));
+                if (Fits(b * c) && Fits(sum)) Assert.Equal(sum, Integers.ToBig(r));
+                Assert.Equal(Fits(a + c), Integers.TryAdd(Of(a), Of(c), out r));
+                if (Fits(a + c)) Assert.Equal(a + c, Integers.ToBig(r));
+                Assert.Equal(Fits(-a), Integers.TryNegate(Of(a), out r));
+            }
+            Assert.False(Integers.TryNegate(Of(min), out T _));
+            Assert.False(Integers.TryAdd(Of(max), T.One, out T _));
+            Assert.False(Integers.TryMultiply(Of(max), Of(2), out T _));
+            Assert.True(Integers.TryMultiply(Of(min), T.One, out T one) && Integers.ToBig(one) == min);
+        }
+        Check<long>(64, long.MinValue, long.MaxValue);
+        Check<Int128>(128, (BigInteger)Int128.MinValue, (BigInteger)Int128.MaxValue);
+        var huge = BigInteger.Pow(10, 60);
+        Assert.True(Integers.TryMultiplyAdd(huge, huge, huge, out BigInteger big) && big == huge + huge * huge);
+    }
 }

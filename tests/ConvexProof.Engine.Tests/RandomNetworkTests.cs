@@ -69,7 +69,7 @@ public class RandomNetworkTests
 
     public static IEnumerable<object[]> LargerSeeds() => Enumerable.Range(100, 8).Select(s => new object[] { s });
 
-    /// <summary>Wider networks (up to 4 inputs, width 12) exercise the fast path's fallbacks on R^d and boxes.</summary>
+    /// <summary>Wider networks (up to 4 inputs, width 12) exercise the integer path's fallbacks on R^d and boxes.</summary>
     [Theory]
     [MemberData(nameof(LargerSeeds))]
     public void WiderRandomNetworksCoverTheDomain(int seed)

@@ -37,7 +37,7 @@ public class TieBreakingTests
         var (all, groups, groupOf) = Box(d);
         var p = Enumerable.Repeat(Rational.Zero, d).ToArray();
         var q = Enumerable.Repeat(new Rational(2, 1), d).ToArray();
-        var (group, point, interior) = FacetFinder.Shoot(all, groups, groupOf, p, q, new bool[groups.Count]);
+        var (group, point, interior) = ExactClarkson.Shoot(all, groups, groupOf, p, q, new bool[groups.Count]);
         AssertWitness(all, group, point);
         Assert.All(all, c => Assert.True(Affine.Evaluate(c, interior).Sign > 0));
     }
@@ -53,7 +53,7 @@ public class TieBreakingTests
         for (int i = 0; i < d; i += 3) isFacet[i % 2 == 0 ? 2 * i : 2 * i + 1] = true;
         var p = Enumerable.Range(0, d).Select(i => new Rational(i % 2 == 0 ? 1 : -1, 2)).ToArray();
         var q = Enumerable.Range(0, d).Select(i => new Rational(i % 2 == 0 ? 5 : -5, 2)).ToArray();
-        var (group, point, _) = FacetFinder.Shoot(all, groups, groupOf, p, q, isFacet);
+        var (group, point, _) = ExactClarkson.Shoot(all, groups, groupOf, p, q, isFacet);
         Assert.False(isFacet[group]);
         AssertWitness(all, group, point);
     }

@@ -53,7 +53,7 @@ public sealed record CertificationStatistics(
 /// exploration stopped at the first violation (<see cref="StoppedAtFirstViolation"/>); then a
 /// not-convex verdict rests on the counterexample alone.
 /// </summary>
-/// <remarks> <see cref="Certificates.CertificateWriter"/> turns it into cert.json.</remarks>
+/// <remarks>The certificate writer (Certificates folder, which depends on this one) turns it into cert.json.</remarks>
 public sealed record CertificationResult(
     Verdict Verdict,
     string NetworkSha256,

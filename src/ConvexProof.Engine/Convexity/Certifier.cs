@@ -19,8 +19,15 @@ public sealed record CertifyOptions
     /// <summary>Keep every region in the result (false: memory does not grow with the regions found).</summary>
     public bool KeepRegions { get; init; } = true;
 
-    /// <summary>The narrowest integer type of the fast path (results do not depend on it; wider is only slower).</summary>
+    /// <summary>The narrowest integer type of the integer path (results do not depend on it; wider is only slower).</summary>
     public IntegerWidth IntegerWidth { get; init; } = IntegerWidth.Narrowest;
+
+    /// <summary>
+    /// Decide every region and kink value in rationals only (<see cref="RationalFacetFinder"/>, the
+    /// rational forward and backward passes), never building integer maps: the fallback path on
+    /// purpose, for tests. The verdict is the same; the certificate proves no bounding boxes.
+    /// </summary>
+    public bool RationalOnly { get; init; }
 
     /// <summary>Threads for region analysis (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
@@ -70,15 +77,15 @@ public static class Certifier
         // reads them), and there also decide the early stop.
         var screened = new ConcurrentDictionary<string, RegionKinks>(StringComparer.Ordinal);
         TimeSpan? timeToVerdict = null;
-        var explorer = new RegionExplorer(network, domain)
+        var explorer = new RegionExplorer(scaled, domain)
         {
             Parallelism = options.Parallelism,
-            Scaled = scaled,
+            RationalOnly = options.RationalOnly,
             // The test sees the region's own pattern (c = ⟨a, Φ^{k→}⟩ uses its downstream units), so a
             // violation stops exploration when the region carrying it is analysed, not after its level.
             StopAfter = (maps, crossings) =>
             {
-                var kinks = new RegionKinks(network, scaled, maps.Pattern);
+                var kinks = new RegionKinks(network, options.RationalOnly ? null : scaled, maps.Pattern);
                 screened[maps.Pattern] = kinks;
                 bool violated = false;
                 foreach (var f in crossings)
@@ -96,7 +103,7 @@ public static class Certifier
             flat += region.Geometry.Flat.Count;
             dismissed += region.Geometry.Dismissed;
             NoteConstantUnits(network, region, constant);
-            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, scaled, region.Pattern);
+            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, options.RationalOnly ? null : scaled, region.Pattern);
             foreach (var facet in region.Facets)
             {
                 if (facet.Boundary) { boundary++; continue; }
@@ -123,7 +130,7 @@ public static class Certifier
                 if (firstViolation is null)
                 {
                     firstViolation = new Violation(region.Index, facet.Facet.Constraint, facet.Switching, value, facet.IsDegenerate);
-                    counterexample = CounterexampleBuilder.Build(network, domain, maps.Exact, facet);
+                    counterexample = CounterexampleBuilder.Build(network, domain, maps.Rational, facet);
                     timeToVerdict = clock.Elapsed;
                 }
             }
@@ -149,10 +156,10 @@ public static class Certifier
 
     /// <summary>
     /// The condition values c_k of one region's pattern, from one backward pass (on the
-    /// integer-scaled network when it does not overflow, exact rationals otherwise), computed on
+    /// integer-scaled network when given and it does not overflow, exact rationals otherwise), computed on
     /// first use and kept per unit (one reduced rational each).
     /// </summary>
-    private sealed class RegionKinks(Network network, ScaledNetwork scaled, string pattern)
+    private sealed class RegionKinks(Network network, ScaledNetwork? scaled, string pattern)
     {
         private Func<int, Rational>? _scaled;
         private Rational[]? _exact;
@@ -164,7 +171,7 @@ public static class Certifier
             if (_values.TryGetValue(unit, out var known)) return known;
             if (!_scaledTried)
             {
-                _scaled = scaled.KinkValues(pattern);
+                _scaled = scaled is null ? null : ScaledKinkValues.ForPattern(scaled, pattern);
                 _scaledTried = true;
             }
             Rational value;

@@ -8,8 +8,9 @@ namespace ConvexProof.Convexity;
 /// <summary>
 /// The quantities that decide convexity across a frontier. For a unit k switching alone,
 /// c_k = ⟨a, Φ^{k→}⟩ = ∂f/∂(post-activation of k) with the downstream pattern a frozen, computed for
-/// every unit at once by one backward pass (no path enumeration). For a degenerate frontier, the
-/// gradient jump along the outward normal.
+/// every unit at once by one backward pass (no path enumeration). (For a degenerate frontier the
+/// deciding quantity is the gradient jump, <see cref="Affine.GradientJump"/>, computed where the
+/// region explorer crosses it.)
 /// </summary>
 public static class KinkValues
 {
@@ -43,14 +44,6 @@ public static class KinkValues
         return values;
     }
 
-    /// <summary>⟨∇f_after − ∇f_before, u⟩ for two local output maps and a direction u.</summary>
-    public static Rational GradientJump(Rational[] before, Rational[] after, IReadOnlyList<Rational> u)
-    {
-        Rational s = Rational.Zero;
-        for (int i = 0; i < u.Count; i++) s += (after[i] - before[i]) * u[i];
-        return s;
-    }
-
     /// <summary>The pattern characters of every ReLU unit in layers after unit k's layer.</summary>
     public static string Downstream(Network network, string pattern, int k)
     {
@@ -60,11 +53,24 @@ public static class KinkValues
     }
 }
 
-/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in checked integer arithmetic.</summary>
+/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in integer arithmetic that reports overflow.</summary>
 public static class ScaledKinkValues
 {
+    /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
+    public static Func<int, Rational>? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
+
+    private sealed class OfPattern(string pattern) : IScaledNetworkOperation<Func<int, Rational>?>
+    {
+        public Func<int, Rational>? Apply<T>(ScaledNetwork<T> net) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+        {
+            var scaled = Backward(net, pattern);
+            if (scaled is null) return null;
+            return k => new Rational(Integers.ToBig(scaled[k]), net.DownstreamScale[net.Network.Neurons[k].Layer]);
+        }
+    }
+
     /// <summary>
-    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null on 64-bit overflow.
+    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null when a value does not fit T.
     /// </summary>
     public static T[]? Backward<T>(ScaledNetwork<T> net, string pattern) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
@@ -72,30 +78,23 @@ public static class ScaledKinkValues
         var values = new T[network.NeuronCount];
         var layers = network.Layers;
         T[] g = [T.One];
-        try
+        for (int l = layers.Count - 2; l >= 0; l--)
         {
-            for (int l = layers.Count - 2; l >= 0; l--)
+            var above = layers[l + 1];
+            var weights = net.Weights[l + 1];
+            var current = new T[layers[l].Outputs];
+            for (int i = 0; i < above.Outputs; i++)
             {
-                var above = layers[l + 1];
-                var weights = net.Weights[l + 1];
-                var current = new T[layers[l].Outputs];
-                for (int i = 0; i < above.Outputs; i++)
-                {
-                    bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
-                    if (!passes || T.IsZero(g[i])) continue;
-                    var row = weights[i];
-                    T gi = g[i];
-                    for (int j = 0; j < current.Length; j++)
-                        if (!T.IsZero(row[j])) current[j] = checked(current[j] + row[j] * gi);
-                }
-                if (layers[l].Activation == Activation.Relu)
-                    for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
-                g = current;
+                bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
+                if (!passes || T.IsZero(g[i])) continue;
+                var row = weights[i];
+                T gi = g[i];
+                for (int j = 0; j < current.Length; j++)
+                    if (!T.IsZero(row[j]) && !Integers.TryMultiplyAdd(current[j], row[j], gi, out current[j])) return null;
             }
-        }
-        catch (OverflowException)
-        {
-            return null;
+            if (layers[l].Activation == Activation.Relu)
+                for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
+            g = current;
         }
         return values;
     }

@@ -24,6 +24,17 @@ public static class Affine
         return v;
     }
 
+    /// <summary>
+    /// ⟨∇after − ∇before, u⟩ for two affine functions (the local output maps on either side of a
+    /// frontier) and a direction u: the jump of the directional derivative across the frontier.
+    /// </summary>
+    public static Rational GradientJump(Rational[] before, Rational[] after, IReadOnlyList<Rational> u)
+    {
+        Rational s = Rational.Zero;
+        for (int i = 0; i < u.Count; i++) s += (after[i] - before[i]) * u[i];
+        return s;
+    }
+
     public static bool IsZero(Rational[] a)
     {
         foreach (var v in a) if (!v.IsZero) return false;

@@ -64,14 +64,7 @@ public sealed class ExactPoint
         {
             if (v.Denominator >= long.MaxValue) return false;
             long q = (long)v.Denominator;
-            try
-            {
-                den = checked(den / Gcd(den, q) * q);
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
+            if (!Integers.TryMultiply(den / Gcd(den, q), q, out den)) return false;
         }
         var result = new long[x.Count];
         for (int i = 0; i < result.Length; i++)

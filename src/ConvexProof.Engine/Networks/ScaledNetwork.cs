@@ -35,7 +35,8 @@ public abstract class ScaledNetwork
     public BigInteger[] DownstreamScale { get; }
 
     /// <summary>
-    /// The integer copy: 64-bit when its parameters fit, arbitrary-precision otherwise (never null).
+    /// The integer copy in the narrowest type that serves: 64-bit when its parameters fit, 128-bit
+    /// when no local map can outgrow it, BigInteger otherwise (never null).
     /// </summary>
     public static ScaledNetwork Create(Network network) => Create(network, IntegerWidth.Narrowest);
 
@@ -57,11 +58,11 @@ public abstract class ScaledNetwork
         };
     }
 
-    /// <summary>The local maps of a pattern in this integer network, or null on 64-bit overflow.</summary>
-    public abstract Regions.IntegerRegionMaps? MapsForPattern(string pattern);
-
-    /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
-    public abstract Func<int, Rational>? KinkValues(string pattern);
+    /// <summary>
+    /// Runs <paramref name="operation"/> on this network with its concrete integer type, so code in
+    /// later folders (region maps, kink values) is written once, generic over the integer type.
+    /// </summary>
+    public abstract TResult Apply<TResult>(IScaledNetworkOperation<TResult> operation);
 
     private static (BigInteger[] D, BigInteger[] S, BigInteger[] T) Scales(Network network)
     {
@@ -154,6 +155,13 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
     /// <summary>Every scaled weight W' fits in 64 bits (so products with 128-bit maps need one hardware multiplication).</summary>
     public bool WeightsFit64 { get; private init; }
 
+    /// <summary>
+    /// Σ_j |W'_uj| per unit, [layer][out], in double (rounded to nearest: for fan-in n within a
+    /// relative n·2^-53 of the exact sum): with the largest entry H of a layer's input maps,
+    /// Σ_j |W'_uj|·H + |b'_u| bounds every partial sum of the unit's forward pass.
+    /// </summary>
+    public double[][] WeightRowNorms { get; private init; } = [];
+
     internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t, bool boundedMaps = false)
     {
         int layers = network.Layers.Count;
@@ -182,7 +190,8 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
         // Only the 128-bit forward pass has a 64-bit-weight shortcut to enable.
         bool fit64 = typeof(T) == typeof(Int128)
             && weights.All(layer => layer.All(row => row.All(w => Integers.ToBig(w) > long.MinValue && Integers.ToBig(w) <= long.MaxValue)));
-        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64 };
+        var norms = weights.Select(layer => layer.Select(row => row.Sum(w => Math.Abs(Integers.ToDouble(w)))).ToArray()).ToArray();
+        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64, WeightRowNorms = norms };
     }
 
     /// <summary>values·scale as integers of type T; false when one does not fit.</summary>
@@ -198,12 +207,11 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
         return true;
     }
 
-    public override Regions.IntegerRegionMaps? MapsForPattern(string pattern) => Regions.IntegerRegionMaps<T>.ForPattern(this, pattern);
+    public override TResult Apply<TResult>(IScaledNetworkOperation<TResult> operation) => operation.Apply(this);
+}
 
-    public override Func<int, Rational>? KinkValues(string pattern)
-    {
-        var scaled = Convexity.ScaledKinkValues.Backward(this, pattern);
-        if (scaled is null) return null;
-        return k => new Rational(BigInteger.CreateTruncating(scaled[k]), DownstreamScale[Network.Neurons[k].Layer]);
-    }
+/// <summary>An operation on a <see cref="ScaledNetwork"/> written once for every integer type (see <see cref="ScaledNetwork.Apply{TResult}"/>).</summary>
+public interface IScaledNetworkOperation<out TResult>
+{
+    TResult Apply<T>(ScaledNetwork<T> network) where T : struct, IBinaryInteger<T>, ISignedNumber<T>;
 }

@@ -3,9 +3,9 @@ using System.Numerics;
 namespace ConvexProof.Numbers;
 
 /// <summary>
-/// The few operations the integer fast path needs on its integer type T (64-bit, 128-bit or
-/// BigInteger), written once. Checked arithmetic on T throws <see cref="OverflowException"/> for
-/// fixed-width values that do not fit, and never for BigInteger.
+/// The few operations the integer path needs on its integer type T (64-bit, 128-bit or
+/// BigInteger), written once. Arithmetic that can leave a fixed-width T is a Try… method that says
+/// so (false or null) instead of throwing; for BigInteger it always succeeds.
 /// </summary>
 public static class Integers
 {
@@ -33,7 +33,7 @@ public static class Integers
 
     public static Rational ToRational<T>(T v) where T : struct, IBinaryInteger<T> => ToBig(v);
 
-    /// <summary>v as a double, within 4u relatively (u = 2^-53), as <see cref="Geometry.SignFilter"/> assumes.</summary>
+    /// <summary>v as a double, within 4u relatively (u = 2^-53), as the sign filter of the geometry layer assumes.</summary>
     public static double ToDouble<T>(T v) where T : struct, IBinaryInteger<T>
     {
         if (typeof(T) == typeof(long)) return (long)(object)v;
@@ -69,32 +69,63 @@ public static class Integers
         return new Int128(productHigh, productLow);
     }
 
-    /// <summary>gcd(|a|, |b|) (checked: a 64-bit value whose magnitude does not fit throws).</summary>
-    public static T Gcd<T>(T a, T b) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+    /// <summary>−v, or false when it does not fit T (only the most negative fixed-width value).</summary>
+    public static bool TryNegate<T>(T v, out T result) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
-        if (typeof(T) == typeof(BigInteger))
-            return (T)(object)BigInteger.GreatestCommonDivisor((BigInteger)(object)a, (BigInteger)(object)b);
-        if (typeof(T) == typeof(Int128))
-            return (T)(object)(Int128)BinaryGcd((UInt128)Int128.Abs((Int128)(object)a), (UInt128)Int128.Abs((Int128)(object)b));
-        a = T.Abs(a);
-        b = T.Abs(b);
-        while (!T.IsZero(b)) (a, b) = (b, a % b);
-        return a;
+        bool mostNegative = typeof(T) == typeof(long) ? (long)(object)v == long.MinValue
+            : typeof(T) == typeof(Int128) && (Int128)(object)v == Int128.MinValue;
+        if (mostNegative)
+        {
+            result = default;
+            return false;
+        }
+        result = -v;
+        return true;
     }
 
-    /// <summary>Stein's binary gcd: shifts and subtractions only (128-bit division is slow).</summary>
-    private static UInt128 BinaryGcd(UInt128 a, UInt128 b)
+    /// <summary>−row entry by entry, or null when an entry does not fit T.</summary>
+    public static T[]? TryNegate<T>(T[] row) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
-        if (a == 0) return b;
-        if (b == 0) return a;
-        int shift = (int)UInt128.TrailingZeroCount(a | b);
-        a >>= (int)UInt128.TrailingZeroCount(a);
-        while (b != 0)
+        var result = new T[row.Length];
+        for (int i = 0; i < result.Length; i++) if (!TryNegate(row[i], out result[i])) return null;
+        return result;
+    }
+
+    /// <summary>a + b, or false when the sum does not fit T.</summary>
+    public static bool TryAdd<T>(T a, T b, out T result) where T : struct, IBinaryInteger<T>
+    {
+        result = unchecked(a + b);
+        if (typeof(T) == typeof(BigInteger)) return true;
+        // Two's complement: overflow iff both operands have the sign the sum does not.
+        return !(T.IsNegative(a) == T.IsNegative(b) && T.IsNegative(result) != T.IsNegative(a));
+    }
+
+    /// <summary>a·b, or false when the product does not fit T.</summary>
+    public static bool TryMultiply<T>(T a, T b, out T result) where T : struct, IBinaryInteger<T> =>
+        TryMultiplyAdd(T.Zero, a, b, out result);
+
+    /// <summary>acc + a·b, or false when the product or the sum does not fit T.</summary>
+    public static bool TryMultiplyAdd<T>(T acc, T a, T b, out T result) where T : struct, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(long))
         {
-            b >>= (int)UInt128.TrailingZeroCount(b);
-            if (a > b) (a, b) = (b, a);
-            b -= a;
+            long high = Math.BigMul((long)(object)a, (long)(object)b, out long low);
+            bool fits = (high == low >> 63) & TryAdd((long)(object)acc, low, out long sum);
+            result = (T)(object)sum;
+            return fits;
         }
-        return a << shift;
+        if (typeof(T) == typeof(Int128))
+        {
+            Int128 high = Int128.BigMul((Int128)(object)a, (Int128)(object)b, out Int128 low);
+            bool fits = (high == low >> 127) & TryAdd((Int128)(object)acc, low, out Int128 sum);
+            result = (T)(object)sum;
+            return fits;
+        }
+        if (typeof(T) == typeof(BigInteger))
+        {
+            result = acc + a * b;
+            return true;
+        }
+        throw new NotSupportedException($"integer type {typeof(T).Name}");
     }
 }

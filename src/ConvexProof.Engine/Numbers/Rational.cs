@@ -6,7 +6,7 @@ namespace ConvexProof.Numbers;
 /// An exact rational number: always reduced, denominator positive, no NaN or infinity.
 /// Every verdict and every certificate value in ConvexProof is computed with this type.
 /// </summary>
-public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>, Geometry.ILpNumber<Rational>
+public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>, ILpNumber<Rational>
 {
     private readonly BigInteger _num;
     private readonly BigInteger _den; // 0 only in default(Rational), which means 0/1
@@ -15,10 +15,10 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>, G
     public static readonly Rational One = new(BigInteger.One, BigInteger.One, reduced: true);
     public static readonly Rational MinusOne = new(BigInteger.MinusOne, BigInteger.One, reduced: true);
 
-    static Rational Geometry.ILpNumber<Rational>.Zero => Zero;
-    static Rational Geometry.ILpNumber<Rational>.One => One;
-    static int Geometry.ILpNumber<Rational>.SignOf(Rational a) => a.Sign;
-    static int Geometry.ILpNumber<Rational>.Compare(Rational a, Rational b) => a.CompareTo(b);
+    static Rational ILpNumber<Rational>.Zero => Zero;
+    static Rational ILpNumber<Rational>.One => One;
+    static int ILpNumber<Rational>.SignOf(Rational a) => a.Sign;
+    static int ILpNumber<Rational>.Compare(Rational a, Rational b) => a.CompareTo(b);
 
     private Rational(BigInteger num, BigInteger den, bool reduced)
     {

@@ -12,23 +12,23 @@ namespace ConvexProof.Regions;
 /// </summary>
 public sealed class LocalAffineMaps
 {
-    private LocalAffineMaps(string pattern, Rational[][] neurons, Rational[] output)
+    private LocalAffineMaps(string pattern, Rational[][] preActivations, Rational[] output)
     {
         Pattern = pattern;
-        Neurons = neurons;
+        PreActivations = preActivations;
         Output = output;
     }
 
     public string Pattern { get; }
 
-    /// <summary>Pre-activation of each ReLU unit (global order).</summary>
-    public Rational[][] Neurons { get; }
+    /// <summary>z_k = [g_k, h_k], the pre-activation of each ReLU unit k (global order).</summary>
+    public Rational[][] PreActivations { get; }
 
     /// <summary>f on the region.</summary>
     public Rational[] Output { get; }
 
     /// <summary>True when unit k's local pre-activation is identically zero on the region.</summary>
-    public bool IsFlat(int k) => Affine.IsZero(Neurons[k]);
+    public bool IsFlat(int k) => Affine.IsZero(PreActivations[k]);
 
     /// <summary>Local maps of a given pattern ('1' on, '0' off per ReLU unit).</summary>
     public static LocalAffineMaps ForPattern(Network network, string pattern) =>
@@ -67,7 +67,7 @@ public sealed class LocalAffineMaps
     private static LocalAffineMaps Build(Network network, Func<int, Rational[], bool> isOn)
     {
         int d = network.InputDim;
-        var neurons = new Rational[network.NeuronCount][];
+        var preActivations = new Rational[network.NeuronCount][];
         var pattern = new char[network.NeuronCount];
         // h: the previous layer's outputs as affine functions of x; null means identically zero.
         var h = new Rational[]?[d];
@@ -99,7 +99,7 @@ public sealed class LocalAffineMaps
                 if (layer.Activation == Activation.Relu)
                 {
                     int k = network.IndexOf(l, u);
-                    neurons[k] = z;
+                    preActivations[k] = z;
                     bool on = isOn(k, z);
                     pattern[k] = on ? '1' : '0';
                     next[u] = on ? z : null;
@@ -109,7 +109,7 @@ public sealed class LocalAffineMaps
             h = next;
             if (l == network.Layers.Count - 1) output = h[0] ?? Zero(d + 1);
         }
-        return new LocalAffineMaps(new string(pattern), neurons, output);
+        return new LocalAffineMaps(new string(pattern), preActivations, output);
     }
 
     private static Rational[] Zero(int n)

@@ -12,22 +12,16 @@ public sealed class RegionConstraints
 {
     public RegionConstraints(LocalAffineMaps maps, Domain domain)
     {
-        int n = maps.Neurons.Length, d = domain.Dimension;
+        int n = maps.PreActivations.Length, d = domain.Dimension;
         NeuronCount = n;
         var all = new Rational[n + domain.FaceCount][];
-        for (int k = 0; k < n; k++) all[k] = maps.Pattern[k] == '1' ? maps.Neurons[k] : Affine.Negate(maps.Neurons[k]);
-        for (int i = 0; i < d && domain.IsBox; i++)
+        for (int k = 0; k < n; k++) all[k] = maps.Pattern[k] == '1' ? maps.PreActivations[k] : Affine.Negate(maps.PreActivations[k]);
+        for (int f = 0; f < domain.FaceCount; f++)
         {
-            var lower = new Rational[d + 1];
-            var upper = new Rational[d + 1];
-            Array.Fill(lower, Rational.Zero);
-            Array.Fill(upper, Rational.Zero);
-            lower[i] = Rational.One;
-            lower[d] = -domain.Lower![i];
-            upper[i] = Rational.MinusOne;
-            upper[d] = domain.Upper![i];
-            all[n + 2 * i] = lower;
-            all[n + 2 * i + 1] = upper;
+            var row = domain.FaceRow(f, out var scale);
+            var face = new Rational[d + 1];
+            for (int i = 0; i <= d; i++) face[i] = row[i].IsZero ? Rational.Zero : new Rational(row[i], scale);
+            all[n + f] = face;
         }
         All = all;
     }

@@ -31,16 +31,21 @@ public sealed record ExplorationLimits(int MaxRegions = int.MaxValue, TimeSpan? 
 /// point; crossing each facet (exact symbolic perturbation at its witness) gives the neighbour.
 /// Regions are numbered in discovery order, which makes the output deterministic.
 /// </summary>
-public sealed class RegionExplorer(Network network, Domain domain)
+/// <param name="scaled">The integer copy of the network (the caller makes it once and shares it with the kink values).</param>
+/// <param name="domain">Where the regions are enumerated.</param>
+public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
 {
-    public Network Network { get; } = network;
+    public Network Network => Scaled.Network;
     public Domain Domain { get; } = domain;
+
+    /// <summary>The integer copy of the network for the integer path.</summary>
+    public ScaledNetwork Scaled { get; } = scaled;
 
     /// <summary>Why exploration stopped early, or null when every region was visited.</summary>
     public string? StopReason { get; private set; }
 
-    /// <summary>The integer copy of the network for the fast path (made here when not given).</summary>
-    public ScaledNetwork? Scaled { get; init; }
+    /// <summary>Build no integer maps: every region goes through the rational path (tests of the fallback).</summary>
+    public bool RationalOnly { get; init; }
 
     /// <summary>Threads used for one breadth-first level (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
@@ -52,13 +57,13 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// analysed and handed to onRegion, none after it, so where exploration stops (and what the
     /// consumer saw) does not depend on the number of threads.
     /// </summary>
-    public Func<RegionMaps, IReadOnlyList<AnalysedFacet>, bool>? StopAfter { get; init; }
+    public Func<PairedRegionMaps, IReadOnlyList<AnalysedFacet>, bool>? StopAfter { get; init; }
 
     /// <summary>True when <see cref="StopAfter"/> ended exploration (then <see cref="StopReason"/> says where).</summary>
     public bool StoppedEarly { get; private set; }
 
     /// <summary>What one region's analysis produced, before neighbours get their numbers.</summary>
-    private sealed record Analysed(RegionGeometry Geometry, List<(FacetInfo Facet, RegionMaps? Next, Rational[]? NextPoint, int[] Switching, Rational? Jump)> Facets)
+    private sealed record Analysed(RegionGeometry Geometry, List<(FacetInfo Facet, PairedRegionMaps? Next, Rational[]? NextPoint, int[] Switching, Rational? Jump)> Facets)
     {
         public AnalysedFacet[] Crossings() => [.. Facets.Select(f => new AnalysedFacet(f.Facet, f.Next is null, f.Switching, f.Jump))];
     }
@@ -69,7 +74,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// sequentially in (region, facet) order, so the numbering — and the certificate — does not
     /// depend on the number of threads.
     /// </summary>
-    public void Explore(Action<ExploredRegion, RegionMaps> onRegion, ExplorationLimits limits,
+    public void Explore(Action<ExploredRegion, PairedRegionMaps> onRegion, ExplorationLimits limits,
         Action<ExplorationProgress>? progress = null, CancellationToken cancel = default)
     {
         long started = limits.StartTimestamp ?? Stopwatch.GetTimestamp();
@@ -87,11 +92,9 @@ public sealed class RegionExplorer(Network network, Domain domain)
             $"time limit reached ({limits.Timeout!.Value.TotalSeconds:0.#} s; {done} regions explored, {queued} still queued)";
         bool TimeUp() => stop.IsCancellationRequested && !cancel.IsCancellationRequested;
 
-        ScaledNetwork scaled;
         (LocalAffineMaps Maps, Rational[] Point) first;
         try
         {
-            scaled = Scaled ?? ScaledNetwork.Create(Network);
             first = StartPoint(stop.Token);
         }
         catch (OperationCanceledException) when (TimeUp())
@@ -100,9 +103,9 @@ public sealed class RegionExplorer(Network network, Domain domain)
             return;
         }
         var (startMaps, startPoint) = first;
-        var start = new RegionMaps(Network, startMaps.Pattern, scaled.MapsForPattern(startMaps.Pattern), startMaps);
+        var start = new PairedRegionMaps(Network, startMaps.Pattern, IntegerMaps(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
-        var level = new List<(RegionMaps Maps, Rational[] Point)> { (start, startPoint) };
+        var level = new List<(PairedRegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
         long facets = 0;
         var lastReport = TimeSpan.Zero;
@@ -132,7 +135,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             var work = Task.Run(() => Parallel.For(0, take, options, (i, state) =>
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
-                results[i] = Analyse(scaled, level[i].Maps, level[i].Point, known.ContainsKey, control);
+                results[i] = Analyse(level[i].Maps, level[i].Point, known.ContainsKey, control);
                 // Break (not Stop): the regions before this one are still analysed, so the lowest hit wins.
                 if (stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings())) state.Break();
             }));
@@ -155,7 +158,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             // (recording them is cheap, and one of them may hold the violation that decides).
             int finished = 0;
             while (finished < take && results[finished] is not null) finished++;
-            var next = new List<(RegionMaps, Rational[])>();
+            var next = new List<(PairedRegionMaps, Rational[])>();
             for (int i = 0; i < finished; i++)
             {
                 var (maps, point) = level[i];
@@ -226,11 +229,11 @@ public sealed class RegionExplorer(Network network, Domain domain)
     }
 
     /// <summary>One region: its facets, and what lies across each (thread-safe: reads shared state only).</summary>
-    private Analysed Analyse(ScaledNetwork scaled, RegionMaps maps, Rational[] point, Func<string, bool> known, AnalysisControl control)
+    private Analysed Analyse(PairedRegionMaps maps, Rational[] point, Func<string, bool> known, AnalysisControl control)
     {
-        var geometry = maps.Fast?.Analyse(Domain, point, control)
-            ?? FacetFinder.Analyse(new RegionConstraints(maps.Exact, Domain), point, control);
-        var list = new List<(FacetInfo, RegionMaps?, Rational[]?, int[], Rational?)>();
+        var geometry = maps.Integer?.Analyse(Domain, point, control)
+            ?? RationalFacetFinder.Analyse(new RegionConstraints(maps.Rational, Domain), point, control);
+        var list = new List<(FacetInfo, PairedRegionMaps?, Rational[]?, int[], Rational?)>();
         foreach (var facet in geometry.Facets)
         {
             control.ThrowIfStopped();
@@ -239,7 +242,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
                 list.Add((facet, null, null, [], null));
                 continue;
             }
-            var (next, nextPoint) = Cross(scaled, maps, facet, known);
+            var (next, nextPoint) = Cross(maps, facet, known);
             var switching = Differences(maps.Pattern, next.Pattern);
             if (switching.Length == 0)
                 throw new InvalidOperationException("internal error: crossing a facet changes no unit");
@@ -247,7 +250,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
             if (switching.Length > 1)
             {
                 var u = Outward(maps, facet.Constraint);
-                jump = Convexity.KinkValues.GradientJump(maps.Exact.Output, next.Exact.Output, u);
+                jump = Affine.GradientJump(maps.Rational.Output, next.Rational.Output, u);
             }
             list.Add((facet, next, nextPoint, switching, jump));
         }
@@ -258,7 +261,7 @@ public sealed class RegionExplorer(Network network, Domain domain)
     /// The region beyond a facet (exact symbolic perturbation at its witness along the outward
     /// normal) and, when it is new, a strict interior point of it.
     /// </summary>
-    private (RegionMaps Next, Rational[]? Point) Cross(ScaledNetwork scaled, RegionMaps maps, FacetInfo facet, Func<string, bool> known)
+    private (PairedRegionMaps Next, Rational[]? Point) Cross(PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
     {
         var w = facet.Witness;
         if (facet.SameHyperplane.Length == 0 && !HasFlatUnit(maps))
@@ -269,35 +272,38 @@ public sealed class RegionExplorer(Network network, Domain domain)
             var flipped = maps.Pattern.ToCharArray();
             flipped[facet.Constraint] = flipped[facet.Constraint] == '1' ? '0' : '1';
             var flippedPattern = new string(flipped);
-            if (known(flippedPattern)) return (new RegionMaps(Network, flippedPattern, null), null);
+            if (known(flippedPattern)) return (new PairedRegionMaps(Network, flippedPattern, null), null);
         }
-        if (maps.Fast?.Beyond(facet.Constraint, w) is IntegerRegionMaps fast)
+        if (maps.Integer?.Beyond(facet.Constraint, w) is IntegerRegionMaps beyond)
         {
-            var next = new RegionMaps(Network, fast.Pattern, fast);
+            var next = new PairedRegionMaps(Network, beyond.Pattern, beyond);
             if (known(next.Pattern)) return (next, null);
-            return (next, fast.InteriorBeyond(Domain, w, maps.Fast, facet.Constraint)
-                ?? InteriorBeyond(next.Exact, w, Outward(maps, facet.Constraint)));
+            return (next, beyond.InteriorBeyond(Domain, w, maps.Integer, facet.Constraint)
+                ?? InteriorBeyond(next.Rational, w, Outward(maps, facet.Constraint)));
         }
-        // No integer maps, or their numbers overflowed: rationals.
+        // No integer maps, or their numbers do not fit: rationals.
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
-        var result = new RegionMaps(Network, exact.Pattern, scaled.MapsForPattern(exact.Pattern), exact);
+        var result = new PairedRegionMaps(Network, exact.Pattern, IntegerMaps(exact.Pattern), exact);
         return (result, known(result.Pattern) ? null : InteriorBeyond(exact, w, uExact));
     }
 
-    private static bool HasFlatUnit(RegionMaps maps)
+    /// <summary>The integer maps of a pattern, or null (they do not fit, or <see cref="RationalOnly"/>).</summary>
+    private IntegerRegionMaps? IntegerMaps(string pattern) => RationalOnly ? null : IntegerRegionMaps.ForPattern(Scaled, pattern);
+
+    private static bool HasFlatUnit(PairedRegionMaps maps)
     {
-        if (maps.Fast is null) return true; // unknown cheaply: take the general route
-        return maps.Fast.HasZeroRow;
+        if (maps.Integer is null) return true; // unknown cheaply: take the general route
+        return maps.Integer.HasZeroRow;
     }
 
     /// <summary>
     /// The outward normal −∇c_k of a region at the facet of unit k's constraint c_k = ±z_k (c ≥ 0
     /// inside), from that one unit's exact local map (crossed facets are never box faces).
     /// </summary>
-    private static Rational[] Outward(RegionMaps maps, int k)
+    private static Rational[] Outward(PairedRegionMaps maps, int k)
     {
-        var z = maps.Exact.Neurons[k];
+        var z = maps.Rational.PreActivations[k];
         bool on = maps.Pattern[k] == '1';
         var u = new Rational[z.Length - 1];
         for (int i = 0; i < u.Length; i++) u[i] = on ? -z[i] : z[i];

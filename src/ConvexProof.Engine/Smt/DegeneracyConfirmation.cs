@@ -72,14 +72,14 @@ public static class DegeneracyConfirmation
                 var region = new RegionConstraints(side, domain).All.Select(Form).ToArray();
                 // The facet's hyperplane, from the region's own (non-flat) facet constraint.
                 var facetUnit = f.Constraint;
-                var a = Form(before.Neurons[facetUnit]);
+                var a = Form(before.PreActivations[facetUnit]);
                 if (Budgeted() is not SmtOptions query)
                 {
                     outOfTime = true;
                     if (outcome == ZeroSetKind.Confirmed) outcome = ZeroSetKind.Unknown;
                     break;
                 }
-                var result = LinearQueries.ZeroSetsCoincide(region, a, Form(side.Neurons[unit]), query);
+                var result = LinearQueries.ZeroSetsCoincide(region, a, Form(side.PreActivations[unit]), query);
                 version = result.SolverVersion;
                 if (result.Kind == ZeroSetKind.Refuted)
                 {

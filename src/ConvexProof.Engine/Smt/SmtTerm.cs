@@ -118,25 +118,19 @@ public static class Smt
         return new SmtApply("distinct", SmtSort.Bool, [a, b]);
     }
 
-    public static SmtTerm And(params SmtTerm[] terms)
-    {
-        RequireAll(terms, SmtSort.Bool, "and");
-        return terms.Length switch
-        {
-            0 => True,
-            1 => terms[0],
-            _ => new SmtApply("and", SmtSort.Bool, terms),
-        };
-    }
+    public static SmtTerm And(params SmtTerm[] terms) => Connective("and", True, terms);
 
-    public static SmtTerm Or(params SmtTerm[] terms)
+    public static SmtTerm Or(params SmtTerm[] terms) => Connective("or", False, terms);
+
+    /// <summary>An n-ary Boolean connective: its unit for no terms, the term itself for one.</summary>
+    private static SmtTerm Connective(string name, SmtTerm unit, SmtTerm[] terms)
     {
-        RequireAll(terms, SmtSort.Bool, "or");
+        RequireAll(terms, SmtSort.Bool, name);
         return terms.Length switch
         {
-            0 => False,
+            0 => unit,
             1 => terms[0],
-            _ => new SmtApply("or", SmtSort.Bool, terms),
+            _ => new SmtApply(name, SmtSort.Bool, terms),
         };
     }
 

@@ -17,6 +17,23 @@ public sealed class Z3ProcessTransport : ISolverTransport
     private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan ExitAfterCloseGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Every solver process still running. A process that ends by Environment.Exit (the CLI does on
+    /// SIGINT/SIGTERM) runs no finally blocks: without this a z3 busy in a check-sat would outlive
+    /// convexproof until its own time limit.
+    /// </summary>
+    private static readonly HashSet<Process> Live = [];
+
+    static Z3ProcessTransport()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Process[] live;
+            lock (Live) live = [.. Live];
+            foreach (var process in live) KillQuietly(process);
+        };
+    }
+
     private readonly Process _process;
     private readonly StreamWriter _stdin;
     private readonly object _queueLock = new();
@@ -80,6 +97,7 @@ public sealed class Z3ProcessTransport : ISolverTransport
             throw new SolverUnavailableException(path, $"cannot start z3 at '{path}': {e.Message}", e);
         }
         if (process is null) throw new SolverUnavailableException(path, $"cannot start z3 at '{path}': no process was started");
+        lock (Live) Live.Add(process);
         return new Z3ProcessTransport(path, process);
     }
 
@@ -125,16 +143,34 @@ public sealed class Z3ProcessTransport : ISolverTransport
                 // The process is already gone; killing below is then a no-op.
             }
         }
+        if (!WaitQuietly(_process, StopGrace)) KillQuietly(_process);
+        lock (Live) Live.Remove(_process);
+        Fail(new SolverException($"the connection to z3 at '{SolverPath}' was closed"));
+    }
+
+    private static bool WaitQuietly(Process process, TimeSpan grace)
+    {
         try
         {
-            if (!_process.WaitForExit(StopGrace)) _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(StopGrace);
+            return process.WaitForExit(grace);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            return true; // no such process any more
+        }
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(StopGrace);
         }
         catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
         {
             // Exited between the checks.
         }
-        Fail(new SolverException($"the connection to z3 at '{SolverPath}' was closed"));
     }
 
     public void Dispose()

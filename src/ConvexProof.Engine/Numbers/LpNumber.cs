@@ -1,6 +1,4 @@
-using ConvexProof.Numbers;
-
-namespace ConvexProof.Geometry;
+namespace ConvexProof.Numbers;
 
 /// <summary>
 /// The arithmetic the simplex method needs, so one implementation serves exact rationals (which

@@ -4,94 +4,14 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Regions;
 
 /// <summary>
-/// Classifies every constraint of a region as facet, redundant or flat, exactly, with certificates.
-/// Clarkson's output-sensitive method: each constraint is tested by one small LP against the facets
-/// found so far (d rows); if the LP shows a point of those facets' polyhedron that violates it, a
-/// ray from the interior point to that point leaves the region through a new facet, whose first
-/// crossing is the facet's witness point. Otherwise the LP's dual is the Farkas certificate of
-/// redundancy over facet constraints only.
+/// The exact steps of Clarkson's facet search, on rational rows (shared by both implementations of
+/// <see cref="FacetSearch"/>): the LP test of one constraint against the facets found so far, and
+/// the ray from the interior point that turns a violating point into a new facet, with exact tie
+/// breaking.
 /// </summary>
-public static class FacetFinder
+internal static class ExactClarkson
 {
     private const int MaxNudges = 64;
-
-    public static RegionGeometry Analyse(RegionConstraints constraints, Rational[] interior, AnalysisControl? control = null)
-    {
-        control ??= AnalysisControl.None;
-        var cancel = control.Cancel;
-        var all = constraints.All;
-        int d = interior.Length;
-        var flat = new List<int>();
-        var redundant = new SortedDictionary<int, RedundancyInfo>();
-        var groups = new List<List<int>>();
-        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groupIndexOfConstraint = new int[all.Length];
-        for (int k = 0; k < all.Length; k++)
-        {
-            groupIndexOfConstraint[k] = -1;
-            if (Affine.IsZero(all[k])) { flat.Add(k); continue; }
-            if (Affine.IsConstant(all[k]))
-            {
-                if (all[k][d].Sign <= 0) throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
-                redundant[k] = new RedundancyInfo(k, []);
-                continue;
-            }
-            string key = Affine.HyperplaneKey(all[k]);
-            if (!groupOf.TryGetValue(key, out int g))
-            {
-                groupOf[key] = g = groups.Count;
-                groups.Add([]);
-            }
-            groups[g].Add(k);
-            groupIndexOfConstraint[k] = g;
-        }
-
-        var p = interior;
-        var facetGroups = new List<int>();             // group indices, in discovery order
-        var witness = new Dictionary<int, Rational[]>(); // group -> witness
-        bool[] isFacet = new bool[groups.Count];
-
-        for (int g = 0; g < groups.Count; g++)
-        {
-            control.Report(g, groups.Count);
-            int k = groups[g][0];
-            while (!isFacet[g])
-            {
-                var test = TestAgainstFacets(all, facetGroups.Select(x => groups[x][0]).ToArray(), k, p, d, cancel);
-                if (test.Farkas is not null)
-                {
-                    foreach (int member in groups[g])
-                    {
-                        var alpha = member == k ? Rational.One : Affine.PositiveMultiple(all[k], all[member])!.Value;
-                        redundant[member] = new RedundancyInfo(member,
-                            [.. test.Farkas.Select(f => (f.Facet, f.Multiplier * alpha))]);
-                    }
-                    break;
-                }
-                // Leave the region along p → q; the first constraint crossed is a new facet.
-                var (hit, point, newInterior) = Shoot(all, groups, groupIndexOfConstraint, p, test.Violator!, isFacet, cancel);
-                p = newInterior;
-                isFacet[hit] = true;
-                facetGroups.Add(hit);
-                witness[hit] = point;
-            }
-        }
-
-        var facets = new List<FacetInfo>();
-        for (int g = 0; g < groups.Count; g++)
-        {
-            if (!isFacet[g]) continue;
-            cancel.ThrowIfCancellationRequested();
-            var members = groups[g];
-            int rep = members[0];
-            var w = SimplifyWitness(all, members, witness[g]);
-            facets.Add(new FacetInfo(rep, w, [.. members.Skip(1)]));
-            foreach (int member in members.Skip(1))
-                redundant[member] = new RedundancyInfo(member, [(rep, Affine.PositiveMultiple(all[rep], all[member])!.Value)]);
-        }
-        facets.Sort((a, b) => a.Constraint.CompareTo(b.Constraint));
-        return new RegionGeometry(facets, [.. redundant.Values], flat);
-    }
 
     internal sealed record TestResult((int Facet, Rational Multiplier)[]? Farkas, Rational[]? Violator);
 
@@ -317,19 +237,5 @@ public static class FacetFinder
         var moved = new Rational[d];
         for (int i = 0; i < d; i++) moved[i] = p[i] + step * v[i];
         return moved;
-    }
-
-    internal static Rational[] SimplifyWitness(Rational[][] all, List<int> members, Rational[] w)
-    {
-        var hyperplane = all[members[0]];
-        return PointSimplifier.OnHyperplane(w, hyperplane, candidate =>
-        {
-            for (int j = 0; j < all.Length; j++)
-            {
-                if (members.Contains(j) || Affine.IsZero(all[j])) continue;
-                if (Affine.Evaluate(all[j], candidate).Sign <= 0) return false;
-            }
-            return true;
-        });
     }
 }

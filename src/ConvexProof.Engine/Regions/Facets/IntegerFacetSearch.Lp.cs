@@ -1,0 +1,129 @@
+using System.Numerics;
+using ConvexProof.Geometry;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Regions;
+
+/// <summary>
+/// The proposed Clarkson steps of the integer facet search (phase 4 before the exact step): a double
+/// LP over the facets proposes a basis, whose redundancy is confirmed by an exact integer solve or
+/// whose violating point becomes a ray.
+/// </summary>
+internal sealed partial class IntegerFacetSearch<T>
+{
+    /// <summary>
+    /// Clarkson's test of c'_k proposed by a double LP over the facets: a claimed redundancy is
+    /// confirmed exactly (the basis's system solved in rationals, λ ≥ 0, slack ≥ 0); a claimed
+    /// violation is turned into a ray from the interior point towards the violating point, whose
+    /// first hit (verified exactly) is a new facet. Returns true when one of these happened.
+    /// </summary>
+    protected override bool TryProposedClarksonStep(int group)
+    {
+        int k = Groups[group][0];
+        var (lp, reps) = DoubleLp(rows[k]);
+        if (lp is null) return false;
+        if (lp.Status == LpStatus.Optimal)
+        {
+            if (Confirm(lp, reps, rows[k]) is Combination combination)
+            {
+                // slack = h'_k − Σλ'_j h'_j, times the positive denominator.
+                var slack = Integers.ToBig(rows[k][D]) * combination.Denominator - combination.Dot(rows, D);
+                if (slack.Sign >= 0)
+                {
+                    RecordRedundant(group, combination);
+                    return true;
+                }
+            }
+            // x* = −y satisfies the facets and minimises c'_k: walk towards it.
+            var target = lp.Y.Select(y => Rational.FromDouble(-y.Value)).ToArray();
+            var p = Interior.Coordinates;
+            var v = new Rational[D];
+            for (int i = 0; i < D; i++) v[i] = target[i] - p[i];
+            return AddsFacet(v);
+        }
+        if (lp.Status == LpStatus.Infeasible) return AddsFacet([.. lp.Y.Select(y => Rational.FromDouble(-y.Value))]);
+        return false;
+    }
+
+    private bool AddsFacet(Rational[] direction)
+    {
+        int before = FacetGroups.Count;
+        if (direction.All(x => x.IsZero)) return false;
+        TryRay(direction);
+        return FacetGroups.Count > before;
+    }
+
+    /// <summary><see cref="FacetSearch.RecordRedundant"/> for a confirmed integer combination: one reduction per multiplier.</summary>
+    private void RecordRedundant(int group, Combination scaledFarkas)
+    {
+        foreach (int member in Groups[group])
+        {
+            // c'_m = β_m·c'_k; c'_j = s_j c_j: one reduction per multiplier.
+            var numeratorFactor = Beta[member].Numerator;
+            var denominator = scaledFarkas.Denominator * Beta[member].Denominator * scales[member];
+            Redundant[member] = new RedundancyInfo(member,
+                [.. scaledFarkas.Facets.Select((j, b) => (j, new Rational(scaledFarkas.Numerators[b] * numeratorFactor * scales[j], denominator)))]);
+        }
+    }
+
+    /// <summary>
+    /// The double LP min Σλ_j h'_j s.t. Σλ_j g'_j = target's gradient, λ ≥ 0 over the facets found
+    /// so far (columns normalised; the dual y is unchanged by that). Proposals only.
+    /// </summary>
+    private (LpResult<ApproxNumber>? Lp, int[] Reps) DoubleLp(T[] target)
+    {
+        var reps = FacetRepresentatives();
+        double targetNorm = 0;
+        for (int i = 0; i < D; i++) targetNorm += Integers.ToDouble(target[i]) * Integers.ToDouble(target[i]);
+        targetNorm = Math.Sqrt(targetNorm);
+        if (targetNorm == 0) return (null, reps);
+        var m = new ApproxNumber[D][];
+        for (int r = 0; r < D; r++) m[r] = new ApproxNumber[reps.Length];
+        var cost = new ApproxNumber[reps.Length];
+        for (int j = 0; j < reps.Length; j++)
+        {
+            var row = rows[reps[j]];
+            double norm = 0;
+            for (int i = 0; i < D; i++) norm += Integers.ToDouble(row[i]) * Integers.ToDouble(row[i]);
+            norm = Math.Sqrt(norm);
+            for (int r = 0; r < D; r++) m[r][j] = new(Integers.ToDouble(row[r]) / norm);
+            cost[j] = new(Integers.ToDouble(row[D]) / norm);
+        }
+        var rhs = new ApproxNumber[D];
+        for (int i = 0; i < D; i++) rhs[i] = new(Integers.ToDouble(target[i]) / targetNorm);
+        return (TableauSimplex<ApproxNumber>.Solve(m, rhs, cost, Cancel), reps);
+    }
+
+    /// <summary>
+    /// Multipliers λ'_j = Numerators[b] / Denominator (all &gt; 0, facets in increasing order) of a
+    /// combination of scaled facet rows.
+    /// </summary>
+    private sealed record Combination(int[] Facets, BigInteger[] Numerators, BigInteger Denominator)
+    {
+        /// <summary>Σ Numerators[b]·row_{Facets[b]}[column].</summary>
+        public BigInteger Dot(T[][] rows, int column)
+        {
+            BigInteger sum = BigInteger.Zero;
+            for (int b = 0; b < Facets.Length; b++) sum += Numerators[b] * Integers.ToBig(rows[Facets[b]][column]);
+            return sum;
+        }
+    }
+
+    /// <summary>λ ≥ 0 on the proposed basis with Σλ_j g'_j = target's gradient exactly, or null.</summary>
+    private Combination? Confirm(LpResult<ApproxNumber> lp, int[] reps, T[] target)
+    {
+        if (lp.Basis.Length == 0) return null;
+        var columns = new T[lp.Basis.Length][];
+        for (int b = 0; b < columns.Length; b++) columns[b] = rows[reps[lp.Basis[b]]];
+        if (ExactLinearSolve.Solve(columns, target, D) is not ScaledSolution exact) return null;
+        var result = new List<(int Facet, BigInteger Numerator)>();
+        for (int b = 0; b < lp.Basis.Length; b++)
+        {
+            int s = exact.Numerators[b].Sign;
+            if (s < 0) return null;
+            if (s > 0) result.Add((reps[lp.Basis[b]], exact.Numerators[b]));
+        }
+        result.Sort((a, b) => a.Facet.CompareTo(b.Facet));
+        return new Combination([.. result.Select(r => r.Facet)], [.. result.Select(r => r.Numerator)], exact.Denominator);
+    }
+}
