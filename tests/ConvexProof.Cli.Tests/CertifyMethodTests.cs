@@ -87,4 +87,39 @@ public class CertifyMethodTests
         Cli.AssertOneLineError(Cli.Invoke("certify", net, "--out", cert, "--box", "-1:3", "--method", "bounds", "--points", bad), "bad.json", "$[0]", "1 numbers");
         Cli.AssertOneLineError(Cli.Invoke("certify", net, "--out", cert, "--method", "magic"), "--method", "auto, regions, bounds or icnn");
     }
+    /// <summary>
+    /// Random small networks (second-layer weights mostly ≥ 0, a few negative: some convex, some not)
+    /// decided by bounds and by enumeration: every bound verdict agrees with enumeration and every
+    /// bound certificate is accepted by the checker.
+    /// </summary>
+    [Fact]
+    public void BoundVerdictsAgreeWithEnumerationAndTheCheckerAcceptsThem()
+    {
+        using var dir = new TempFolder();
+        int decided = 0, convex = 0;
+        for (int seed = 0; seed < 24; seed++)
+        {
+            var random = new Random(seed);
+            int d = 1 + seed % 3;
+            string W(int rows, int cols, double negative) => "[" + string.Join(",", Enumerable.Range(0, rows).Select(_ => "[" + string.Join(",",
+                Enumerable.Range(0, cols).Select(_ => $"\"{(random.NextDouble() < negative ? -random.Next(1, 5) : random.Next(0, 9))}/4\"")) + "]")) + "]";
+            string B(int n) => "[" + string.Join(",", Enumerable.Range(0, n).Select(_ => $"\"{random.Next(-8, 9)}/4\"")) + "]";
+            string net = dir.Write($"n{seed}.json", $$"""
+                {"input_dim":{{d}},"layers":[{"weights":{{W(4, d, 0.5)}},"bias":{{B(4)}},"activation":"relu"},
+                 {"weights":{{W(3, 4, 0.15)}},"bias":{{B(3)}},"activation":"relu"},
+                 {"weights":{{W(1, 3, 0.1)}},"bias":[0],"activation":"identity"}]}
+                """);
+            string cert = dir.File($"n{seed}.cert.json");
+            var bounds = Cli.Invoke("certify", net, "--out", cert, "--box", "-1:1", "--method", "bounds", "--max-regions", "2000", "--quiet");
+            var regions = Cli.Invoke("certify", net, "--out", dir.File("r.cert.json"), "--box", "-1:1", "--method", "regions", "--quiet");
+            Assert.True(regions.Code is 0 or 1, $"seed {seed}: {regions.Err}");
+            if (bounds.Code == 3) continue;
+            decided++;
+            if (bounds.Code == 0) convex++;
+            Assert.Equal(regions.Code, bounds.Code);
+            var check = Cli.Invoke("check", net, cert, "--box", "-1:1", "--quiet");
+            Assert.True(check.Code == 0, $"seed {seed}: {check.Out}{check.Err}");
+        }
+        Assert.True(decided >= 12 && convex >= 3, $"only {decided} decided, {convex} convex");
+    }
 }
