@@ -198,6 +198,21 @@ public class BoundsTests
     }
 
     [Theory]
+    [InlineData(64, 16)]
+    [InlineData(256, 8)]
+    public void InHighDimensionTheSplitGoesToTheUnitBehindTheFailingCondition(int inputs, int extra)
+    {
+        // The failing condition is h_b's (B's slope is uncertain); B tightens when h_b is split: one split.
+        var net = BoundNets.BranchingMargin(new Random(7), inputs, extra);
+        var (lo, hi) = BoundNets.UnitBox(inputs);
+        var run = BranchAndBound.Run(net, lo, hi);
+        Assert.True(run.Certified);
+        Assert.Equal(3, run.Nodes);
+        Assert.Equal(SplitKind.Sign, run.Root.Kind);
+        Assert.Equal(net.IndexOf(0, extra + 1), run.Root.Neuron);
+    }
+
+    [Theory]
     [InlineData(81)]
     [InlineData(82)]
     [InlineData(83)]

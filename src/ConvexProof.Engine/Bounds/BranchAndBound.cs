@@ -133,7 +133,7 @@ public static class BranchAndBound
     /// <summary>Splits a failing leaf in place; false when it cannot be split any further.</summary>
     private static bool Split(Network network, SplitNode node, BranchAndBoundOptions options, Rational[] lower, Rational[] upper)
     {
-        int unit = network.InputDim > options.LowDimension ? UnitToSplit(network, node) : -1;
+        int unit = network.InputDim > options.LowDimension ? CulpritInput(network, node) ?? UnitToSplit(network, node) : -1;
         if (unit >= 0)
         {
             var (nonNegative, nonPositive) = node.Domain.SplitSign(unit);
@@ -158,9 +158,51 @@ public static class BranchAndBound
     }
 
     /// <summary>
-    /// The unstable unit, not yet split on this path, in the earliest layer that has one, whose
-    /// split moves the bounds of the next layer most: min(−lo, hi) times the sum of |weights| out
-    /// of it (lowest index on ties); −1 when every unstable unit is split already.
+    /// The split aimed at the worst condition (as in β-CROWN's branching on the unit that hurts the
+    /// bound most): ν's lower bound is lost where a unit j above it has an uncertain slope, most where
+    /// |W_jν|·|δ_j| is largest; j becomes stable when its own bounds tighten, so split the unstable
+    /// input u of j, not yet split on this path, with the largest |W_ju|·(hi_u − lo_u). Null when
+    /// there is none (no such j, or its unstable inputs all split).
+    /// </summary>
+    private static int? CulpritInput(Network network, SplitNode node)
+    {
+        var conditions = node.Conditions!;
+        var bounds = node.Bounds!;
+        int worst = conditions.WorstNeuron();
+        var nu = network.Neurons[worst];
+        var above = network.Layers[nu.Layer + 1];
+        if (above.Activation != Activation.Relu) return null;
+        int culprit = -1;
+        Rational loss = Rational.Zero;
+        for (int j = 0; j < above.Outputs; j++)
+        {
+            int k = network.IndexOf(nu.Layer + 1, j);
+            if (bounds.StateOf(k) != UnitState.Unstable || above.Weights[j][nu.Unit].IsZero) continue;
+            var delta = conditions.Adjoints[nu.Layer + 1][j];
+            var l = above.Weights[j][nu.Unit].Abs() * Rational.Max(delta.Lo.Abs(), delta.Hi.Abs());
+            if (l > loss) (culprit, loss) = (j, l);
+        }
+        // ν's own layer feeds j: its units are the candidates (ReLU units only: they have a sign to split).
+        if (culprit < 0 || network.Layers[nu.Layer].Activation != Activation.Relu) return null;
+        int best = -1;
+        Rational bestScore = Rational.Zero;
+        var row = above.Weights[culprit];
+        for (int u = 0; u < row.Length; u++)
+        {
+            if (row[u].IsZero) continue;
+            int k = network.IndexOf(nu.Layer, u);
+            if (bounds.StateOf(k) != UnitState.Unstable || node.Domain.IsSplitOn(k)) continue;
+            var z = bounds.OfNeuron(k);
+            var score = row[u].Abs() * (z.Hi - z.Lo);
+            if (best < 0 || score > bestScore) (best, bestScore) = (k, score);
+        }
+        return best < 0 ? null : best;
+    }
+
+    /// <summary>
+    /// Otherwise: the unstable unit, not yet split on this path, in the earliest layer that has one,
+    /// whose split moves the bounds of the next layer most: min(−lo, hi) times the sum of |weights|
+    /// out of it (lowest index on ties); −1 when every unstable unit is split already.
     /// </summary>
     private static int UnitToSplit(Network network, SplitNode node)
     {
