@@ -9,7 +9,7 @@ namespace ConvexProof.Cli.Commands;
 public enum CertifyMethod
 {
     /// <summary>
-    /// Choose: enumeration when the region bound is small; otherwise the ICNN sign rule when it holds,
+    /// Choose: enumeration when the region bound is small (1 000 for an ICNN, 100 000 otherwise); otherwise the ICNN sign rule,
     /// bounds on a box, enumeration on R^d.
     /// </summary>
     Auto,
@@ -27,8 +27,14 @@ public enum CertifyMethod
 /// <summary>The method used for one network, and why, in the words of the summary and --json.</summary>
 public sealed record MethodChoice(CertifyMethod Method, string Reason)
 {
-    /// <summary>Above this many regions (the a-priori bound of `info`) auto does not enumerate on a box.</summary>
+    /// <summary>Above this many regions (the a-priori bound of `info`) auto does not enumerate a network that is not an ICNN.</summary>
     public static readonly Rational EnumerationLimit = 100_000;
+
+    /// <summary>
+    /// Above this many, auto certifies an ICNN by its signs instead of enumerating (below it the
+    /// region certificate costs little and says more: every region and condition).
+    /// </summary>
+    public static readonly Rational IcnnEnumerationLimit = 1_000;
 
     public string Name => Method.ToString().ToLowerInvariant();
 
@@ -54,7 +60,7 @@ public sealed record MethodChoice(CertifyMethod Method, string Reason)
                     : "--method bounds on R^d: every pre-activation bound is infinite there, so only the ICNN sign rule applies");
         }
         var bound = NetworkInfo.RegionUpperBound(network);
-        bool few = bound <= EnumerationLimit.Numerator;
+        bool few = bound <= (obstacle is null ? IcnnEnumerationLimit : EnumerationLimit).Numerator;
         if (obstacle is null && !few)
             return new(CertifyMethod.Icnn, $"the network is an ICNN (every weight applied to a ReLU output is >= 0) and the region bound {Abbreviate(bound)} " +
                 "is too large to enumerate: convex on R^d and every box by its signs");
