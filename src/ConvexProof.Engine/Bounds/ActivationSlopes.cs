@@ -13,9 +13,6 @@ public readonly record struct ActivationSlopes(Rational Alpha)
     public static ActivationSlopes Of(Activation activation) =>
         new(activation == Activation.Relu ? Rational.Zero : Rational.One);
 
-    /// <summary>True when σ has a kink (α &lt; 1): its unit carries a condition unless strictly stable.</summary>
-    public bool HasKink => Alpha < Rational.One;
-
     /// <summary>σ applied to an interval (σ is non-decreasing: the ends map to the ends).</summary>
     public Interval Apply(Interval z) => new(Value(z.Lo), Value(z.Hi));
 
