@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -21,25 +18,21 @@ internal static class BoundCheck
     {
         if (String(root.GetProperty("verdict"), "$.verdict") != "convex") throw Bad("$.verdict", "must be \"convex\" in format /2 (a refutation is a format /1 certificate)");
         string method = String(root.GetProperty("method"), "$.method");
-        string head = $"VALID: f is convex on {CertificateChecker.DomainText(box, net.InputDim)}. Network sha256 {sha} ({net.InputDim} inputs, {net.NeuronCount} ReLU units). ";
         if (method == "structural")
         {
             if (root.TryGetProperty("summary", out _) || root.TryGetProperty("tree", out _)) throw Bad("$", "a structural certificate has no summary and no tree");
             CheckIcnn(net);
-            return new CheckResult(true, "convex", head + "Structural: every non-zero weight applied to a post-activation that is not affine in x is >= 0, " +
-                "in every layer including the output (an input-convex network), so f is convex on R^d and on every box.", null);
+            return CertificateChecker.Proved(net, box, sha, "convex", "Structural: every non-zero weight applied to a post-activation that is not affine in x is >= 0, " +
+                "in every layer including the output (an input-convex network), so f is convex on R^d and on every box.");
         }
         if (method != "bounds") throw Bad("$.method", $"is {Describe(root.GetProperty("method"))}, expected \"structural\" or \"bounds\"");
         if (box is null) throw Bad("$.domain", "a bound certificate needs a box (on R^d the bounds are infinite)");
         if (!root.TryGetProperty("summary", out var summary) || !root.TryGetProperty("tree", out var tree)) throw Bad("$", "a bound certificate has a summary and a tree");
         var counts = WalkTree(net, box, Items(tree, "$.tree"));
-        Keys(summary, "$.summary", SummaryKeys);
-        for (int i = 0; i < counts.Length; i++)
-            if (Int(summary.GetProperty(SummaryKeys.Names[i]), $"$.summary.{SummaryKeys.Names[i]}", 0, int.MaxValue) != counts[i])
-                throw Bad($"$.summary.{SummaryKeys.Names[i]}", $"does not match the tree, which has {counts[i]}");
-        return new CheckResult(true, "convex", head + $"Checked a split tree of {counts[1]} leaves ({counts[4]} empty; {counts[2]} box and {counts[3]} sign splits) " +
+        CertificateChecker.CheckSummary(summary, SummaryKeys, counts);
+        return CertificateChecker.Proved(net, box, sha, "convex", $"Checked a split tree of {counts[1]} leaves ({counts[4]} empty; {counts[2]} box and {counts[3]} sign splits) " +
             $"covering the box by construction; at every leaf the exact pre-activation bounds, the strictly stable units and {counts[5]} condition " +
-            "lower bounds in all were recomputed, and every lower bound is >= 0.", null);
+            "lower bounds in all were recomputed, and every lower bound is >= 0.");
     }
 
     /// <summary>The ICNN rule: track affine outputs; a negative weight on a non-affine input fails.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>A box domain: lo_i &lt; x_i &lt; hi_i (closed for membership, open for interiors).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>The outcome of a check: a statement of what was proved, or the first reason it fails.</summary>
@@ -80,7 +77,6 @@ public static class CertificateChecker
         if (root.TryGetProperty("degeneracies", out var report) && report.ValueKind != JsonValueKind.Object)
             throw Bad("$.degeneracies", $"expected an object, found {Describe(report)}");
         var summary = root.GetProperty("summary");
-        Keys(summary, "$.summary", SummaryKeys);
 
         var regions = Items(root.GetProperty("regions"), "$.regions");
         if (regions.Length == 0)
@@ -102,21 +98,15 @@ public static class CertificateChecker
                 : $"is convex, but {violations} condition values or degenerate jumps are negative (the first: {conditions.FirstNegative ?? "a degenerate facet"})");
         string? counterexampleText = hasCounterexample ? Counterexample.Check(network, box, counterexample) : null;
 
-        CheckSummary(summary, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
+        CheckSummary(summary, SummaryKeys, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
             totals.Dismissed, conditions.Count, violations, totals.Degenerate]);
 
-        string domain = DomainText(box, network.InputDim);
-        string what = verdict == "convex"
-            ? $"f is convex on {domain}"
-            : $"f is NOT convex on {domain}: {counterexampleText}";
-        string statement =
-            $"VALID: {what}. Network sha256 {sha} ({network.InputDim} inputs, {network.NeuronCount} ReLU units). " +
+        return Proved(network, box, sha, verdict,
             $"Checked {regions.Length} activation regions, each with an interior point and exact local maps; " +
             $"{totals.Facets} facets with witness points ({totals.Boundary} on the domain boundary, {totals.Degenerate} degenerate), " +
             $"closed under adjacency, so the regions cover the domain; {totals.Redundant} redundant constraints by Farkas multipliers " +
             $"and {totals.Dismissed} dismissed by Farkas-proved bounding boxes; {totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
-            $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.";
-        return new CheckResult(true, verdict, statement, null);
+            $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.", counterexampleText);
     }
 
     /// <summary>A not_convex certificate without regions: no conditions, zero counts, a valid counterexample.</summary>
@@ -126,25 +116,28 @@ public static class CertificateChecker
             throw Bad("$.conditions", "must be empty when the certificate lists no regions");
         if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
         string text = Counterexample.Check(network, box, counterexample);
-        CheckSummary(summary, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-        string statement = $"VALID: f is NOT convex on {DomainText(box, network.InputDim)}: {text}. Network sha256 {sha} " +
-                           $"({network.InputDim} inputs, {network.NeuronCount} ReLU units). A refutation only: the certificate lists no regions, " +
-                           "and the exactly re-evaluated counterexample is the whole proof.";
-        return new CheckResult(true, "not_convex", statement, null);
+        CheckSummary(summary, SummaryKeys, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        return Proved(network, box, sha, "not_convex", "A refutation only: the certificate lists no regions, " +
+            "and the exactly re-evaluated counterexample is the whole proof.", text);
     }
 
-    /// <summary>Every summary count as recomputed (in the order of <see cref="SummaryKeys"/>).</summary>
-    private static void CheckSummary(JsonElement summary, int[] counts)
+    /// <summary>The summary object, every count as recomputed (in the order of the keys).</summary>
+    internal static void CheckSummary(JsonElement summary, KeySet keys, int[] counts)
     {
+        Keys(summary, "$.summary", keys);
         for (int i = 0; i < counts.Length; i++)
         {
-            string key = SummaryKeys.Names[i];
-            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
-            if (value != counts[i]) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {counts[i]}");
+            int value = Int(summary.GetProperty(keys.Names[i]), $"$.summary.{keys.Names[i]}", 0, int.MaxValue);
+            if (value != counts[i]) throw Bad($"$.summary.{keys.Names[i]}", $"is {value}, not the count found in the certificate, which has {counts[i]}");
         }
     }
 
     internal static string DomainText(Box? box, int dimension) => box is null ? $"R^{dimension}" : $"the box {box}";
+
+    /// <summary>A valid result: what f is on the domain, the network, and how it was proved.</summary>
+    internal static CheckResult Proved(Network net, Box? box, string sha, string verdict, string how, string? counterexample = null) =>
+        new(true, verdict, $"VALID: f is {(counterexample is null ? "convex" : "NOT convex")} on {DomainText(box, net.InputDim)}{(counterexample is null ? "" : $": {counterexample}")}. " +
+            $"Network sha256 {sha} ({net.InputDim} inputs, {net.NeuronCount} ReLU units). {how}", null);
 
     /// <summary>Every pattern well-formed and unique (a region is identified by its pattern).</summary>
     private static string[] ReadPatterns(JsonElement[] regions, int neurons)

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -60,6 +57,10 @@ internal static class CertificateJson
         foreach (var item in e.EnumerateArray()) result[i++] = item;
         return result;
     }
+
+    /// <summary>The items of an array that are each an array of <paramref name="length"/> items, with their paths.</summary>
+    public static IEnumerable<(JsonElement[] Items, JsonPath At)> Tuples(JsonElement e, JsonPath at, int length, string expected) =>
+        Items(e, at).Select((item, i) => Items(item, at.Then($"[{i}]")) is var t && t.Length == length ? (t, at.Then($"[{i}]")) : throw Bad(at.Then($"[{i}]"), expected));
 
     public static int Int(JsonElement e, JsonPath at, int min, int max) =>
         TryInt(e, min, max, out int v) ? v : throw Bad(at, $"expected a whole number from {min} to {max}, found {Describe(e)}");

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -64,7 +61,7 @@ internal sealed class LeafPass
                 if (neuron >= 0) (_lo[neuron], _hi[neuron]) = (lo, hi);
                 if (!linear)
                 {
-                    (nextLower[i], nextUpper[i]) = (Constant(layer.Relu && lo.Sign < 0 ? Rational.Zero : lo, d), Constant(layer.Relu && hi.Sign < 0 ? Rational.Zero : hi, d));
+                    (nextLower[i], nextUpper[i]) = ([.. new Rational[d], layer.Relu && lo.Sign < 0 ? Rational.Zero : lo], [.. new Rational[d], layer.Relu && hi.Sign < 0 ? Rational.Zero : hi]);
                     continue;
                 }
                 if (!layer.Relu || lo.Sign >= 0) (nextLower[i], nextUpper[i]) = (lower, upper);
@@ -140,40 +137,25 @@ internal sealed class LeafPass
     private void ReadRelaxation(JsonElement relaxation, JsonElement multipliers, JsonPath at)
     {
         int n = _net.NeuronCount - 1;
-        foreach (var (e, i) in Items(relaxation, at.Then(".relaxation")).Select((e, i) => (e, i)))
+        foreach (var (pair, rat) in Tuples(relaxation, at.Then(".relaxation"), 2, "expected [unit, slope]"))
         {
-            var pair = Items(e, at.Then($".relaxation[{i}]"));
-            if (pair.Length != 2) throw Bad(at.Then($".relaxation[{i}]"), "expected [unit, slope]");
-            var slope = CertificateJson.Rational(pair[1], at.Then($".relaxation[{i}][1]"));
-            if (slope.Sign < 0 || slope > Rational.One) throw Bad(at.Then($".relaxation[{i}][1]"), $"is {slope}, a relaxation slope must lie in [0, 1]");
-            if (!_slopes.TryAdd(Int(pair[0], at.Then($".relaxation[{i}][0]"), 0, n), slope)) throw Bad(at.Then($".relaxation[{i}]"), "repeats a unit");
+            var slope = CertificateJson.Rational(pair[1], rat.Then("[1]"));
+            if (slope.Sign < 0 || slope > Rational.One) throw Bad(rat.Then("[1]"), $"is {slope}, a relaxation slope must lie in [0, 1]");
+            if (!_slopes.TryAdd(Int(pair[0], rat.Then("[0]"), 0, n), slope)) throw Bad(rat, "repeats a unit");
         }
-        foreach (var (e, i) in Items(multipliers, at.Then(".multipliers")).Select((e, i) => (e, i)))
+        const string Entry = "expected [unit, \"lo\" | \"hi\", [[split, beta], …]]";
+        foreach (var (entry, mat) in Tuples(multipliers, at.Then(".multipliers"), 3, Entry))
         {
-            JsonPath mat = at.Then($".multipliers[{i}]");
-            var entry = Items(e, mat);
-            if (entry.Length != 3 || String(entry[1], mat.Then("[1]")) is not ("lo" or "hi")) throw Bad(mat, "expected [unit, \"lo\" | \"hi\", [[split, beta], …]]");
-            var betas = Items(entry[2], mat.Then("[2]")).Select((b, j) =>
-            {
-                var pair = Items(b, mat.Then($"[2][{j}]"));
-                var beta = pair.Length == 2 ? CertificateJson.Rational(pair[1], mat.Then($"[2][{j}][1]")) : -Rational.One;
-                if (beta.Sign < 0) throw Bad(mat.Then($"[2][{j}]"), "expected [split unit, multiplier >= 0]");
-                return (Int(pair[0], mat.Then($"[2][{j}][0]"), 0, n), beta);
-            }).ToArray();
-            if (!_betas.TryAdd((Int(entry[0], mat.Then("[0]"), 0, n), entry[1].GetString() == "hi"), betas)) throw Bad(mat, "repeats a bound");
+            bool upper = String(entry[1], mat.Then("[1]")) is "hi" or "lo" ? entry[1].GetString() == "hi" : throw Bad(mat, Entry);
+            var betas = Tuples(entry[2], mat.Then("[2]"), 2, "expected [split unit, multiplier >= 0]").Select(b => (Int(b.Items[0], b.At.Then("[0]"), 0, n),
+                CertificateJson.Rational(b.Items[1], b.At.Then("[1]")) is { Sign: >= 0 } beta ? beta : throw Bad(b.At, "expected [split unit, multiplier >= 0]"))).ToArray();
+            if (!_betas.TryAdd((Int(entry[0], mat.Then("[0]"), 0, n), upper), betas)) throw Bad(mat, "repeats a bound");
         }
     }
 
     private static void AddScaled(Rational[] target, Rational[] form, Rational w)
     {
         for (int k = 0; k < form.Length; k++) if (!form[k].IsZero) target[k] += w * form[k];
-    }
-
-    private static Rational[] Constant(Rational value, int d)
-    {
-        var form = new Rational[d + 1];
-        form[d] = value;
-        return form;
     }
 
     private static Rational Minimum(Rational[] form, Rational[] lo, Rational[] hi)

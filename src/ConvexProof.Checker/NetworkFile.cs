@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
 
 namespace ConvexProof.Checker;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace ConvexProof.Checker;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 namespace ConvexProof.Checker;
 
 /// <summary>A (neuron, downstream pattern) pair met on a non-degenerate inner facet, with its value.</summary>
