@@ -39,43 +39,39 @@ internal static class BoundCheck
     private static void CheckIcnn(Network net)
     {
         var affine = Enumerable.Repeat(true, net.InputDim).ToArray();
-        for (int l = 0; l < net.Layers.Length; l++)
-        {
-            var layer = net.Layers[l];
-            var next = new bool[layer.Out];
-            for (int i = 0; i < layer.Out; i++)
+        foreach (var (layer, l) in net.Layers.Select((layer, l) => (layer, l)))
+            affine = [.. Enumerable.Range(0, layer.Out).Select(i =>
             {
-                bool isAffine = true;
-                for (int j = 0; j < layer.In; j++)
-                {
-                    if (layer.W[i][j].IsZero || affine[j]) continue;
-                    isAffine = false;
+                var convex = Enumerable.Range(0, layer.In).Where(j => !layer.W[i][j].IsZero && !affine[j]).ToArray(); // weighted inputs not affine
+                foreach (int j in convex)
                     if (layer.W[i][j].Sign < 0) throw Bad("$.method", $"is \"structural\", but weight {layer.W[i][j]} of layer {l} (row {i}, column {j}) is negative and applied to a non-affine input: not an ICNN");
-                }
-                next[i] = isAffine && (!layer.Relu || (layer.W[i].All(w => w.IsZero) && (layer.S is null || layer.S[i].All(s => s.IsZero))));
-            }
-            affine = next;
-        }
+                return convex.Length == 0 && (!layer.Relu || (layer.W[i].All(w => w.IsZero) && (layer.S is null || layer.S[i].All(s => s.IsZero))));
+            })];
     }
 
-    /// <summary>Walks the preorder tree with an explicit stack; returns the summary counts.</summary>
+    /// <summary>Walks the preorder tree with an explicit stack; returns the summary counts (in the order of <see cref="SummaryKeys"/>).</summary>
     private static int[] WalkTree(Network net, Box box, JsonElement[] nodes)
     {
         var counts = new int[6];
         counts[0] = net.NeuronCount;
-        var pending = new Stack<(Rational[] Lo, Rational[] Hi, (int Neuron, bool NonNegative)[] Splits)>();
-        pending.Push((box.Lo, box.Hi, []));
+        var pending = new Stack<(Rational[] Lo, Rational[] Hi, (int Neuron, bool NonNegative)[] Splits)>([(box.Lo, box.Hi, [])]);
         int n = 0;
-        while (pending.Count > 0)
+        for (; pending.TryPop(out var current); n++)
         {
-            if (n == nodes.Length) throw Bad("$.tree", $"ends after {n} nodes with {pending.Count} subtrees missing: the leaves would not cover the box");
-            var (lo, hi, splits) = pending.Pop();
-            var node = nodes[n];
-            JsonPath at = new("$.tree", n++);
+            if (n == nodes.Length) throw Bad("$.tree", $"ends after {n} nodes with {pending.Count + 1} subtrees missing: the leaves would not cover the box");
+            var ((lo, hi, splits), node, at) = (current, nodes[n], new JsonPath("$.tree", n));
             string kind = node.ValueKind == JsonValueKind.Object && node.TryGetProperty("node", out var k) ? String(k, at.Then(".node")) : throw Bad(at, "expected a node object");
+            Keys(node, at, kind switch
+            {
+                "box" => BoxKeys,
+                "leaf" => LeafKeys,
+                "sign" or "empty" => UnitKeys,
+                _ => throw Bad(at.Then(".node"), $"is \"{kind}\", expected \"box\", \"sign\", \"leaf\" or \"empty\""),
+            });
+            int neuron = kind is "sign" or "empty" ? Int(node.GetProperty("neuron"), at.Then(".neuron"), 0, net.NeuronCount - 1) : -1;
+            counts[kind switch { "box" => 2, "sign" => 3, _ => 1 }]++;
             if (kind == "box")
             {
-                Keys(node, at, BoxKeys);
                 int i = Int(node.GetProperty("coordinate"), at.Then(".coordinate"), 0, net.InputDim - 1);
                 var cut = CertificateJson.Rational(node.GetProperty("at"), at.Then(".at"));
                 if (cut <= lo[i] || cut >= hi[i]) throw Bad(at.Then(".at"), $"is {cut}, not strictly inside [{lo[i]}, {hi[i]}]");
@@ -83,30 +79,15 @@ internal static class BoundCheck
                 (upper[i], lower[i]) = (cut, cut);
                 pending.Push((lower, hi, splits));
                 pending.Push((lo, upper, splits));
-                counts[2]++;
             }
             else if (kind == "sign")
             {
-                Keys(node, at, UnitKeys);
-                int neuron = Int(node.GetProperty("neuron"), at.Then(".neuron"), 0, net.NeuronCount - 1);
                 pending.Push((lo, hi, [.. splits, (neuron, false)]));
                 pending.Push((lo, hi, [.. splits, (neuron, true)]));
-                counts[3]++;
             }
-            else if (kind is "leaf" or "empty")
-            {
-                Keys(node, at, kind == "leaf" ? LeafKeys : UnitKeys);
-                counts[1]++;
-                var pass = new LeafPass(net, lo, hi, splits, node, at);
-                if (kind == "empty")
-                {
-                    counts[4]++;
-                    int neuron = Int(node.GetProperty("neuron"), at.Then(".neuron"), 0, net.NeuronCount - 1);
-                    if (pass.EmptiedBy != neuron) throw Bad(at, pass.EmptiedBy < 0 ? "is claimed empty, but no split contradicts the bounds" : $"is empty at unit {pass.EmptiedBy}, not {neuron}");
-                }
-                else counts[5] += CheckLeaf(net, pass, node, at);
-            }
-            else throw Bad(at.Then(".node"), $"is \"{kind}\", expected \"box\", \"sign\", \"leaf\" or \"empty\"");
+            else if (new LeafPass(net, lo, hi, splits, node, at) is var pass && kind == "leaf") counts[5] += CheckLeaf(net, pass, node, at);
+            else if (pass.EmptiedBy == neuron) counts[4]++;
+            else throw Bad(at, pass.EmptiedBy < 0 ? "is claimed empty, but no split contradicts the bounds" : $"is empty at unit {pass.EmptiedBy}, not {neuron}");
         }
         if (n != nodes.Length) throw Bad(new JsonPath("$.tree", n), "follows a complete tree: extra nodes");
         return counts;
@@ -118,37 +99,29 @@ internal static class BoundCheck
         if (pass.EmptiedBy >= 0) throw Bad(at, $"is a leaf, but unit {pass.EmptiedBy}'s split contradicts its bounds: it must be an \"empty\" node");
         var z = Items(node.GetProperty("z"), at.Then(".z"));
         if (z.Length != net.NeuronCount) throw Bad(at.Then(".z"), $"has {z.Length} intervals, the network has {net.NeuronCount} ReLU units");
-        var on = new List<int>();
-        var off = new List<int>();
-        var unstable = new List<int>();
+        List<int> on = [], off = [], unstable = [];
         for (int k = 0; k < net.NeuronCount; k++)
         {
             var listed = ReadPoint(z[k], at.Then($".z[{k}]"), 2);
-            var (lo, hi) = pass.Of(k);
+            var (lo, hi) = (pass.Lo[k], pass.Hi[k]);
             if (listed[0] != lo || listed[1] != hi) throw Bad(at.Then($".z[{k}]"), $"is [{listed[0]}, {listed[1]}], but the checker's {pass.Mode} pass gives [{lo}, {hi}]");
             (lo.Sign > 0 ? on : hi.Sign < 0 ? off : unstable).Add(k);
         }
-        CompareUnits(node.GetProperty("on"), at.Then(".on"), on, net.NeuronCount, "stably on (lower bound > 0)");
-        CompareUnits(node.GetProperty("off"), at.Then(".off"), off, net.NeuronCount, "stably off (upper bound < 0)");
-        var lower = pass.ConditionLowerBounds();
-        var conditions = Items(node.GetProperty("conditions"), at.Then(".conditions"));
-        if (conditions.Length != unstable.Count) throw Bad(at.Then(".conditions"), $"lists {conditions.Length} units, but {unstable.Count} are not strictly stable");
-        for (int c = 0; c < conditions.Length; c++)
+        foreach (var (key, units, what) in new[] { ("on", on, "stably on (lower bound > 0)"), ("off", off, "stably off (upper bound < 0)") })
         {
-            JsonPath cat = at.Then($".conditions[{c}]");
-            var pair = Items(conditions[c], cat);
-            if (pair.Length != 2 || Int(pair[0], cat.Then("[0]"), 0, net.NeuronCount - 1) != unstable[c]) throw Bad(cat, $"must be [{unstable[c]}, lower bound]: the unstable units in increasing order");
+            var listed = IncreasingInts(node.GetProperty(key), at.Then($".{key}"), net.NeuronCount - 1);
+            if (!listed.AsSpan().SequenceEqual(units.ToArray())) throw Bad(at.Then($".{key}"), $"lists [{string.Join(", ", listed)}], but the units {what} are [{string.Join(", ", units)}]");
+        }
+        var lower = pass.ConditionLowerBounds();
+        var conditions = Tuples(node.GetProperty("conditions"), at.Then(".conditions"), 2, "expected [unit, lower bound]").ToArray();
+        if (conditions.Length != unstable.Count) throw Bad(at.Then(".conditions"), $"lists {conditions.Length} units, but {unstable.Count} are not strictly stable");
+        foreach (var ((pair, cat), u) in conditions.Zip(unstable))
+        {
+            if (Int(pair[0], cat.Then("[0]"), 0, net.NeuronCount - 1) != u) throw Bad(cat, $"must be [{u}, lower bound]: the unstable units in increasing order");
             var value = CertificateJson.Rational(pair[1], cat.Then("[1]"));
-            if (value != lower[unstable[c]]) throw Bad(cat.Then("[1]"), $"is {value}, but the checker's backward pass gives {lower[unstable[c]]}");
-            if (value.Sign < 0) throw Bad(cat.Then("[1]"), $"is {value} < 0: the leaf does not certify unit {unstable[c]}'s condition");
+            if (value != lower[u]) throw Bad(cat.Then("[1]"), $"is {value}, but the checker's backward pass gives {lower[u]}");
+            if (value.Sign < 0) throw Bad(cat.Then("[1]"), $"is {value} < 0: the leaf does not certify unit {u}'s condition");
         }
         return conditions.Length;
-    }
-
-    private static void CompareUnits(JsonElement e, JsonPath at, List<int> expected, int neurons, string what)
-    {
-        var listed = IncreasingInts(e, at, neurons - 1);
-        if (!listed.AsSpan().SequenceEqual(expected.ToArray()))
-            throw Bad(at, $"lists [{string.Join(", ", listed)}], but the units {what} are [{string.Join(", ", expected)}]");
     }
 }

@@ -10,10 +10,12 @@ namespace ConvexProof.Checker;
 internal sealed class LeafPass
 {
     private readonly Network _net;
-    private readonly Rational[] _lo, _hi;                        // bounds by neuron
-    private readonly Dictionary<int, Rational> _slopes = [];      // relaxation λ by neuron
-    private readonly Dictionary<(int, bool), (int Split, Rational Beta)[]> _betas = [];
+    private readonly Dictionary<int, Rational> _slopes = [];      // relaxation λ by neuron, removed when used
+    private readonly Dictionary<(int, bool), (int Split, Rational Beta)[]> _betas = []; // likewise, by (neuron, upper)
 
+    /// <summary>The bounds of every ReLU unit's pre-activation, by neuron.</summary>
+    public Rational[] Lo { get; }
+    public Rational[] Hi { get; }
     public string Mode { get; }
     public int EmptiedBy { get; } = -1;
 
@@ -24,22 +26,20 @@ internal sealed class LeafPass
         if (linear != node.TryGetProperty("multipliers", out var multipliers)) throw Bad(at, "\"relaxation\" and \"multipliers\" come together");
         Mode = linear ? "linear" : "interval";
         if (linear) ReadRelaxation(relaxation, multipliers, at);
-        int d = net.InputDim, usedSlopes = 0, usedBetas = 0;
-        _lo = new Rational[net.NeuronCount];
-        _hi = new Rational[net.NeuronCount];
+        int d = net.InputDim;
+        (Lo, Hi) = (new Rational[net.NeuronCount], new Rational[net.NeuronCount]);
         var side = new Dictionary<int, bool>();
         foreach (var (neuron, nonNegative) in splits) side[neuron] = nonNegative;
         var constraints = new Dictionary<int, Rational[]>(); // g_s ≤ 0 on the leaf, by split unit
         var lowerH = Enumerable.Range(0, d).Select(i => Enumerable.Range(0, d + 1).Select(j => j == i ? Rational.One : Rational.Zero).ToArray()).ToArray();
         var upperH = lowerH;
-        foreach (var layer in net.Layers)
+        for (int l = 0; l < net.Layers.Length && EmptiedBy < 0; l++)
         {
-            var nextLower = new Rational[layer.Out][];
-            var nextUpper = new Rational[layer.Out][];
-            for (int i = 0; i < layer.Out; i++)
+            var layer = net.Layers[l];
+            var (nextLower, nextUpper) = (new Rational[layer.Out][], new Rational[layer.Out][]);
+            for (int i = 0; i < layer.Out && EmptiedBy < 0; i++)
             {
-                var lower = new Rational[d + 1];
-                var upper = new Rational[d + 1];
+                var (lower, upper) = (new Rational[d + 1], new Rational[d + 1]);
                 lower[d] = upper[d] = layer.B[i];
                 for (int j = 0; j < layer.In; j++)
                 {
@@ -49,41 +49,34 @@ internal sealed class LeafPass
                 for (int j = 0; layer.S is not null && j < d; j++) { lower[j] += layer.S[i][j]; upper[j] += layer.S[i][j]; }
                 int neuron = layer.Relu ? layer.FirstNeuron + i : -1;
                 var negUpper = upper.Select(v => -v).ToArray();
-                var lo = Minimum(WithBetas(lower, neuron, false, constraints, ref usedBetas, at), boxLo, boxHi);
-                var hi = -Minimum(WithBetas(negUpper, neuron, true, constraints, ref usedBetas, at), boxLo, boxHi);
+                var lo = Minimum(WithBetas(lower, neuron, false, constraints, at), boxLo, boxHi);
+                var hi = -Minimum(WithBetas(negUpper, neuron, true, constraints, at), boxLo, boxHi);
                 if (neuron >= 0 && side.TryGetValue(neuron, out bool nonNegative))
                 {
                     if (nonNegative && lo.Sign < 0) lo = Rational.Zero;
                     if (!nonNegative && hi.Sign > 0) hi = Rational.Zero;
-                    if (lo > hi) { EmptiedBy = neuron; break; }
+                    if (lo > hi) EmptiedBy = neuron;
                     constraints[neuron] = nonNegative ? negUpper : lower;
                 }
-                if (neuron >= 0) (_lo[neuron], _hi[neuron]) = (lo, hi);
+                if (neuron >= 0) (Lo[neuron], Hi[neuron]) = (lo, hi);
                 if (!linear)
-                {
                     (nextLower[i], nextUpper[i]) = ([.. new Rational[d], layer.Relu && lo.Sign < 0 ? Rational.Zero : lo], [.. new Rational[d], layer.Relu && hi.Sign < 0 ? Rational.Zero : hi]);
-                    continue;
-                }
-                if (!layer.Relu || lo.Sign >= 0) (nextLower[i], nextUpper[i]) = (lower, upper);
+                else if (!layer.Relu || lo.Sign >= 0) (nextLower[i], nextUpper[i]) = (lower, upper);
                 else if (hi.Sign <= 0) nextLower[i] = nextUpper[i] = new Rational[d + 1];
-                else
+                else if (EmptiedBy < 0)
                 {
-                    if (!_slopes.TryGetValue(neuron, out var lambda)) throw Bad(at.Then(".relaxation"), $"has no slope for unit {neuron}, whose bounds [{lo}, {hi}] straddle 0");
-                    usedSlopes++;
+                    if (!_slopes.Remove(neuron, out var lambda)) throw Bad(at.Then(".relaxation"), $"has no slope for unit {neuron}, whose bounds [{lo}, {hi}] straddle 0");
                     var chord = hi / (hi - lo);
                     nextLower[i] = [.. lower.Select(v => lambda * v)];
                     nextUpper[i] = [.. upper.Select(v => chord * v)];
                     nextUpper[i][d] -= chord * lo;
                 }
             }
-            if (EmptiedBy >= 0) break;
             (lowerH, upperH) = (nextLower, nextUpper);
         }
-        if (usedSlopes != _slopes.Count) throw Bad(at.Then(".relaxation"), "lists a slope for a unit that does not straddle 0 (or is never reached)");
-        if (usedBetas != _betas.Count) throw Bad(at.Then(".multipliers"), "lists multipliers for a bound that is never computed");
+        if (_slopes.Count != 0) throw Bad(at.Then(".relaxation"), "lists a slope for a unit that does not straddle 0 (or is never reached)");
+        if (_betas.Count != 0) throw Bad(at.Then(".multipliers"), "lists multipliers for a bound that is never computed");
     }
-
-    public (Rational Lo, Rational Hi) Of(int neuron) => (_lo[neuron], _hi[neuron]);
 
     /// <summary>Lower ends of the interval adjoints δ by neuron (slopes {1}, {0} or [0, 1] from the bounds).</summary>
     public Rational[] ConditionLowerBounds()
@@ -92,39 +85,32 @@ internal sealed class LeafPass
         Rational[] dlo = [Rational.One], dhi = [Rational.One];
         for (int l = _net.Layers.Length - 2; l >= 0; l--)
         {
-            var above = _net.Layers[l + 1];
-            var glo = new Rational[above.Out];
-            var ghi = new Rational[above.Out];
+            var (above, layer) = (_net.Layers[l + 1], _net.Layers[l]);
+            // δ·s over the slope s of each unit above: {1} when on (or identity), {0} when off, [0, 1] otherwise.
+            var (glo, ghi) = (new Rational[above.Out], new Rational[above.Out]);
             for (int m = 0; m < above.Out; m++)
             {
-                int k = above.FirstNeuron + m;
-                bool on = !above.Relu || _lo[k].Sign > 0, off = above.Relu && _hi[k].Sign < 0;
-                glo[m] = off ? Rational.Zero : on || dlo[m].Sign < 0 ? dlo[m] : Rational.Zero;
-                ghi[m] = off ? Rational.Zero : on || dhi[m].Sign > 0 ? dhi[m] : Rational.Zero;
+                bool on = !above.Relu || Lo[above.FirstNeuron + m].Sign > 0, off = above.Relu && Hi[above.FirstNeuron + m].Sign < 0;
+                (glo[m], ghi[m]) = off ? (Rational.Zero, Rational.Zero) : (on || dlo[m].Sign < 0 ? dlo[m] : Rational.Zero, on || dhi[m].Sign > 0 ? dhi[m] : Rational.Zero);
             }
-            var layer = _net.Layers[l];
             (dlo, dhi) = (new Rational[layer.Out], new Rational[layer.Out]);
             for (int j = 0; j < layer.Out; j++)
             {
-                Rational lo = Rational.Zero, hi = Rational.Zero;
                 for (int m = 0; m < above.Out; m++)
                 {
                     var w = above.W[m][j];
-                    lo += w.Sign >= 0 ? w * glo[m] : w * ghi[m];
-                    hi += w.Sign >= 0 ? w * ghi[m] : w * glo[m];
+                    (dlo[j], dhi[j]) = (dlo[j] + w * (w.Sign >= 0 ? glo[m] : ghi[m]), dhi[j] + w * (w.Sign >= 0 ? ghi[m] : glo[m]));
                 }
-                (dlo[j], dhi[j]) = (lo, hi);
-                if (layer.Relu) result[layer.FirstNeuron + j] = lo;
+                if (layer.Relu) result[layer.FirstNeuron + j] = dlo[j];
             }
         }
         return result;
     }
 
     /// <summary>form + Σ β_s·g_s for the listed multipliers of this bound (each β ≥ 0, each s an earlier split).</summary>
-    private Rational[] WithBetas(Rational[] form, int neuron, bool upper, Dictionary<int, Rational[]> constraints, ref int used, JsonPath at)
+    private Rational[] WithBetas(Rational[] form, int neuron, bool upper, Dictionary<int, Rational[]> constraints, JsonPath at)
     {
-        if (neuron < 0 || !_betas.TryGetValue((neuron, upper), out var betas)) return form;
-        used++;
+        if (neuron < 0 || !_betas.Remove((neuron, upper), out var betas)) return form;
         var result = (Rational[])form.Clone();
         foreach (var (split, beta) in betas)
         {
@@ -158,10 +144,6 @@ internal sealed class LeafPass
         for (int k = 0; k < form.Length; k++) if (!form[k].IsZero) target[k] += w * form[k];
     }
 
-    private static Rational Minimum(Rational[] form, Rational[] lo, Rational[] hi)
-    {
-        var m = form[^1];
-        for (int k = 0; k < lo.Length; k++) if (!form[k].IsZero) m += form[k] * (form[k].Sign > 0 ? lo[k] : hi[k]);
-        return m;
-    }
+    private static Rational Minimum(Rational[] form, Rational[] lo, Rational[] hi) =>
+        Enumerable.Range(0, lo.Length).Where(k => !form[k].IsZero).Aggregate(form[^1], (m, k) => m + form[k] * (form[k].Sign > 0 ? lo[k] : hi[k]));
 }
