@@ -84,7 +84,12 @@ public static class CertificateChecker
             // A refutation found before a limit stopped exploration: the counterexample alone is
             // the proof (docs/formats.md); a convexity claim always needs its regions.
             if (verdict == "convex") throw Bad("$.regions", "there must be at least one region");
-            return RefutationOnly(network, box, sha, root, summary, counterexample);
+            if (Items(root.GetProperty("conditions"), "$.conditions").Length != 0) throw Bad("$.conditions", "must be empty when the certificate lists no regions");
+            if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
+            string refutation = Counterexample.Check(network, box, counterexample);
+            CheckSummary(summary, SummaryKeys, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            return Proved(network, box, sha, "not_convex", "A refutation only: the certificate lists no regions, " +
+                "and the exactly re-evaluated counterexample is the whole proof.", refutation);
         }
         var patterns = ReadPatterns(regions, network.NeuronCount);
         var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
@@ -107,18 +112,6 @@ public static class CertificateChecker
             $"closed under adjacency, so the regions cover the domain; {totals.Redundant} redundant constraints by Farkas multipliers " +
             $"and {totals.Dismissed} dismissed by Farkas-proved bounding boxes; {totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
             $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.", counterexampleText);
-    }
-
-    /// <summary>A not_convex certificate without regions: no conditions, zero counts, a valid counterexample.</summary>
-    private static CheckResult RefutationOnly(Network network, Box? box, string sha, JsonElement root, JsonElement summary, JsonElement counterexample)
-    {
-        if (Items(root.GetProperty("conditions"), "$.conditions").Length != 0)
-            throw Bad("$.conditions", "must be empty when the certificate lists no regions");
-        if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
-        string text = Counterexample.Check(network, box, counterexample);
-        CheckSummary(summary, SummaryKeys, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-        return Proved(network, box, sha, "not_convex", "A refutation only: the certificate lists no regions, " +
-            "and the exactly re-evaluated counterexample is the whole proof.", text);
     }
 
     /// <summary>The summary object, every count as recomputed (in the order of the keys).</summary>

@@ -168,6 +168,17 @@ internal readonly record struct IntegerRow(Integer[] Z, int Sign, BigInteger Sca
     /// <summary>Coefficient i as a reduced rational (for values and messages; the checks use the integers).</summary>
     public Rational Coefficient(int i) => new(Sign * Z[i].Value, Scale);
 
+    /// <summary>The sign of c(x) for x = ξ/X given as (ξ, X): Scale·X·c(x) = Sign·Σ Z_i·(ξ, X)_i, with Scale, X &gt; 0.</summary>
+    public int SignAt(Integer[] x) => Sign * Integer.SignOfDot(Z, x);
+
+    /// <summary>c(x), for messages.</summary>
+    public Rational ValueAt(Rational[] x)
+    {
+        var value = Coefficient(x.Length);
+        for (int i = 0; i < x.Length; i++) value += Coefficient(i) * x[i];
+        return value;
+    }
+
     /// <summary>x_axis − value (lower) or value − x_axis (upper), over the value's denominator q: (±q·x_axis ∓ p) / q.</summary>
     public static IntegerRow Face(int dimension, int axis, Rational value, bool upper)
     {

@@ -1,12 +1,8 @@
 namespace ConvexProof.Checker;
 
 /// <summary>One layer: z = W·h + S·x + b, then ReLU or identity.</summary>
-internal sealed class Layer(Rational[][] weights, Rational[] bias, Rational[][]? skip, bool relu)
+internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool Relu)
 {
-    public Rational[][] W { get; } = weights;
-    public Rational[] B { get; } = bias;
-    public Rational[][]? S { get; } = skip;
-    public bool Relu { get; } = relu;
     public int Out => B.Length;
     public int In => W[0].Length;
 

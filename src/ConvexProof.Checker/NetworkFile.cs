@@ -62,9 +62,7 @@ internal sealed class NetworkFile
     private Network ReadNetwork(JsonElement root)
     {
         Keys(root, "$", NetworkKeys);
-        var dim = root.GetProperty("input_dim");
-        if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out int d) || d < 1 || d > MaxInputDim)
-            throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
+        if (!TryInt(root.GetProperty("input_dim"), 1, MaxInputDim, out int d)) throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
         // Arrays are enumerated, never indexed: JsonElement's indexer scans, so indexing rows is quadratic.
         var layerItems = Items(root.GetProperty("layers"), "$.layers");
         if (layerItems.Length == 0) throw Bad("$.layers", "expected a non-empty array of layers");
@@ -108,13 +106,8 @@ internal sealed class NetworkFile
         for (int i = 0; i < result.Length; i++)
         {
             var item = items[i];
-            string? text = item.ValueKind switch
-            {
-                JsonValueKind.Number => item.GetRawText(),
-                JsonValueKind.String => item.GetString(),
-                _ => null,
-            };
-            if (text is null) throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
+            string text = item.ValueKind == JsonValueKind.Number ? item.GetRawText() : item.ValueKind == JsonValueKind.String ? item.GetString()!
+                : throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
             if (!NetNumber.TryParse(text, out result[i], out var problem)) throw Bad($"{at}[{i}]", problem);
             _digits += Digits(result[i].Numerator) + (result[i].Denominator.IsOne ? 0 : Digits(result[i].Denominator));
             if (_digits > MaxTotalDigits)

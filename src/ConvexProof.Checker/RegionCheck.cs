@@ -29,63 +29,38 @@ internal sealed record CheckContext(Network Network, Box? Domain, string[] Patte
 /// Hot methods are compiled fully optimized at once (AggressiveOptimization): the CLI runs cold,
 /// and tier-0 code would dominate.
 /// </summary>
-internal sealed class RegionCheck
+internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entry)
 {
     private const byte Dismissed = 0, Facet = 1, Redundant = 2, Flat = 3;
 
-    private readonly CheckContext _ctx;
-    private readonly int _n, _d;
-    private readonly string _pattern;
-    private readonly RegionMaps _maps;
-    private readonly RegionEntry _entry;
-    private readonly int _region;
-    private readonly string _at;
-    private readonly byte[] _owner;
-    private readonly bool[] _vanishes; // scratch: neuron constraints that vanish at the current witness
+    private readonly int _n = ctx.Network.NeuronCount, _d = ctx.Network.InputDim;
+    private readonly string _pattern = ctx.Patterns[region];
+    private readonly RegionMaps _maps = ctx.Maps[region];
+    private readonly string _at = $"region {region}";
+    private readonly byte[] _owner = new byte[ctx.Network.NeuronCount + ctx.BoxFaces.Length];
+    private readonly bool[] _vanishes = new bool[ctx.Network.NeuronCount]; // scratch: neuron constraints that vanish at the current witness
     private readonly List<(int C, int[] Support)> _tight = []; // redundant neuron constraints with zero slack
     private readonly List<int> _touching = []; // dismissed neuron constraints whose minimum over the bounds is 0
-    private readonly Integer[] _bounds; // lower and upper bound of axis i at 2i and 2i + 1, times _boundsDenominator (absent: 0)
-    private readonly Integer _boundsDenominator;
-    private readonly Integer[] _scratch; // a dismissed constraint's bounds
-
-    public RegionCheck(CheckContext ctx, int region, RegionEntry entry)
-    {
-        _ctx = ctx;
-        _n = ctx.Network.NeuronCount;
-        _d = ctx.Network.InputDim;
-        _pattern = ctx.Patterns[region];
-        _maps = ctx.Maps[region];
-        _entry = entry;
-        (_region, _at) = (region, $"region {region}");
-        _owner = new byte[_n + (ctx.Domain is null ? 0 : 2 * _d)];
-        _vanishes = new bool[_n];
-        _scratch = new Integer[_d + 1];
-        var bounds = new Rational[2 * _d];
-        for (int i = 0; i < _d; i++) (bounds[2 * i], bounds[2 * i + 1]) = (entry.Lower[i]?.Value ?? Rational.Zero, entry.Upper[i]?.Value ?? Rational.Zero);
-        _bounds = Integer.Homogeneous(bounds);
-        _boundsDenominator = _bounds[^1];
-    }
+    // The lower and upper bound of axis i at 2i and 2i + 1 (absent: 0), then their common denominator.
+    private readonly Integer[] _bounds = Integer.Homogeneous([.. entry.Lower.Zip(entry.Upper).SelectMany(b => new[] { b.First?.Value ?? Rational.Zero, b.Second?.Value ?? Rational.Zero })]);
+    private readonly Integer[] _scratch = new Integer[ctx.Network.InputDim + 1]; // a dismissed constraint's bounds
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegionOutcome Run()
     {
         Partition();
-        foreach (int k in _entry.Flat) CheckFlat(k);
-        var point = Integer.Homogeneous(_entry.Point);
-        foreach (var facet in _entry.Facets)
-        {
+        foreach (int k in entry.Flat) CheckFlat(k);
+        var point = Integer.Homogeneous(entry.Point);
+        foreach (var facet in entry.Facets)
             if (SignAt(facet.C, point) <= 0)
-                throw Fail($"the point is not interior: facet constraint {facet.C} is {Value(facet.C, _entry.Point)} ≤ 0 there{ZeroHint(facet.C)}");
-        }
-        foreach (var redundant in _entry.Redundant)
-        {
+                throw Fail($"the point is not interior: facet constraint {facet.C} is {Value(facet.C, entry.Point)} ≤ 0 there{ZeroHint(facet.C)}");
+        foreach (var redundant in entry.Redundant)
             if (CheckFarkas(new Claim(redundant.C, -1, false), redundant.Farkas, Row(redundant.C)) == 0 && redundant.C < _n)
                 _tight.Add((redundant.C, Array.ConvertAll(redundant.Farkas, t => t.C)));
-        }
         for (int i = 0; i < _d; i++)
         {
-            if (_entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, IntegerRow.Face(_d, i, lo.Value, upper: false));
-            if (_entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, IntegerRow.Face(_d, i, hi.Value, upper: true));
+            if (entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, IntegerRow.Face(_d, i, lo.Value, upper: false));
+            if (entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, IntegerRow.Face(_d, i, hi.Value, upper: true));
         }
         int dismissed = 0;
         for (int k = 0; k < _owner.Length; k++) if (_owner[k] == Dismissed) { CheckDismissed(k); dismissed++; }
@@ -94,9 +69,9 @@ internal sealed class RegionCheck
         // because the point is strictly inside the bounds and c is not constant 0; flats are excluded.
         var conditions = new List<RealisedCondition>();
         int boundary = 0, degenerate = 0, negativeJumps = 0;
-        for (int f = 0; f < _entry.Facets.Length; f++)
+        for (int f = 0; f < entry.Facets.Length; f++)
         {
-            var facet = _entry.Facets[f];
+            var facet = entry.Facets[f];
             var at = new Where(_at, f, facet.C);
             bool onBox = CheckWitness(facet, at);
             if (onBox != facet.Boundary)
@@ -107,7 +82,7 @@ internal sealed class RegionCheck
             if (condition is not null) conditions.Add(condition);
             else { degenerate++; if (jump.Sign < 0) negativeJumps++; }
         }
-        return new RegionOutcome(_entry.Facets.Length, boundary, _entry.Redundant.Length, _entry.Flat.Length, dismissed,
+        return new RegionOutcome(entry.Facets.Length, boundary, entry.Redundant.Length, entry.Flat.Length, dismissed,
             degenerate, negativeJumps, conditions);
     }
 
@@ -137,9 +112,9 @@ internal sealed class RegionCheck
             if (_owner[k] != Dismissed) throw Fail($"constraint {k} is listed twice (in facets, redundant or flat)");
             _owner[k] = kind;
         }
-        foreach (var f in _entry.Facets) Mark(f.C, Facet, "facets");
-        foreach (var r in _entry.Redundant) Mark(r.C, Redundant, "redundant");
-        foreach (int k in _entry.Flat) Mark(k, Flat, "flat");
+        foreach (var f in entry.Facets) Mark(f.C, Facet, "facets");
+        foreach (var r in entry.Redundant) Mark(r.C, Redundant, "redundant");
+        foreach (int k in entry.Flat) Mark(k, Flat, "flat");
     }
 
     private void CheckFlat(int k)
@@ -168,14 +143,14 @@ internal sealed class RegionCheck
             _scratch[i] = default;
             if (sign == 0) continue;
             constant = false;
-            if ((sign > 0 ? _entry.Lower[i] : _entry.Upper[i]) is null)
+            if ((sign > 0 ? entry.Lower[i] : entry.Upper[i]) is null)
                 throw Fail($"constraint {k} is in none of facets, redundant and flat, and cannot be dismissed: the region has no {(sign > 0 ? "lower" : "upper")} bound on x_{i}");
             _scratch[i] = _bounds[2 * i + (sign > 0 ? 0 : 1)];
         }
-        _scratch[_d] = _boundsDenominator;
-        int min = row.Sign * Integer.SignOfDot(row.Z, _scratch);
+        _scratch[_d] = _bounds[^1];
+        int min = row.SignAt(_scratch);
         if (min < 0)
-            throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {new Rational(row.Sign * Integer.Dot(row.Z, _scratch), row.Scale * _boundsDenominator.Value)} < 0");
+            throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {new Rational(row.Sign * Integer.Dot(row.Z, _scratch), row.Scale * _bounds[^1].Value)} < 0");
         if (constant && min == 0) throw Fail($"constraint {k} is dismissed but identically zero{ZeroHint(k)}");
         if (min == 0 && k < _n) _touching.Add(k);
     }
@@ -246,7 +221,7 @@ internal sealed class RegionCheck
         var w = Integer.Homogeneous(facet.Point);
         if (SignAt(facet.C, w) != 0) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, facet.Point)} ≠ 0");
         for (int k = 0; k < _n; k++) _vanishes[k] = _owner[k] == Flat;
-        foreach (var other in _entry.Facets)
+        foreach (var other in entry.Facets)
         {
             if (other.C == facet.C) { if (other.C < _n) _vanishes[other.C] = true; continue; }
             int v = SignAt(other.C, w);
@@ -258,8 +233,7 @@ internal sealed class RegionCheck
         foreach (var (c, support) in _tight)
             _vanishes[c] = Array.TrueForAll(support, j => j >= _n ? SignAt(j, w) == 0 : _vanishes[j]);
         foreach (int c in _touching) _vanishes[c] = SignAt(c, w) == 0;
-        for (int k = _n; k < _owner.Length; k++) if (SignAt(k, w) == 0) return true;
-        return false;
+        return ctx.BoxFaces.Any(face => face.SignAt(w) == 0);
     }
 
     /// <summary>
@@ -273,10 +247,10 @@ internal sealed class RegionCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, Where at)
     {
-        var net = _ctx.Network;
+        var net = ctx.Network;
         int r2 = facet.Neighbour;
-        string p2 = _ctx.Patterns[r2];
-        var rows2 = _ctx.Maps[r2];
+        string p2 = ctx.Patterns[r2];
+        var rows2 = ctx.Maps[r2];
         var crossed = Row(facet.C);
         var gradient = crossed.Z.AsSpan(0, _d);
         var differing = new List<int>();
@@ -319,7 +293,7 @@ internal sealed class RegionCheck
         if (axis < 0) throw Fail($"{at}: the switching unit {s} has a zero gradient");
         var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value);
         string downstream = _pattern[net.DownstreamStart(s)..];
-        return (new RealisedCondition(s, downstream, delta, _region, facet.Point), Rational.Zero);
+        return (new RealisedCondition(s, downstream, delta, region, facet.Point), Rational.Zero);
     }
 
     /// <summary>c_j = μ·c_k with μ &gt; 0: all d + 1 integer coefficients proportional (cross products), with the same sign on an axis.</summary>
@@ -332,35 +306,21 @@ internal sealed class RegionCheck
         return true;
     }
 
-    private string ZeroHint(int k)
-    {
-        if (k < 0 || k >= _n) return "";
-        return Array.TrueForAll(Row(k).Z, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
-    }
+    private string ZeroHint(int k) =>
+        k >= 0 && k < _n && Array.TrueForAll(Row(k).Z, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
 
     /// <summary>Constraint k as an integer row: a unit's map with the sign of its bit, or a box face.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private IntegerRow Row(int k)
     {
-        if (k >= _n) return _ctx.BoxFaces[k - _n];
-        int unit = _ctx.Network.NeuronUnit[k];
+        if (k >= _n) return ctx.BoxFaces[k - _n];
+        int unit = ctx.Network.NeuronUnit[k];
         return new IntegerRow(_maps.Integer(unit), _pattern[k] == '1' ? 1 : -1, _maps.Scale(unit));
     }
 
-    /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X): σ·X·c_k(x) = Sign·Σ Z_i·(ξ, X)_i, with σ, X &gt; 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SignAt(int k, Integer[] x)
-    {
-        var row = Row(k);
-        return row.Sign * Integer.SignOfDot(row.Z, x);
-    }
+    /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X).</summary>
+    private int SignAt(int k, Integer[] x) => Row(k).SignAt(x);
 
     /// <summary>c_k(x), for messages.</summary>
-    private Rational Value(int k, Rational[] x)
-    {
-        var row = Row(k);
-        var value = row.Coefficient(_d);
-        for (int i = 0; i < _d; i++) value += row.Coefficient(i) * x[i];
-        return value;
-    }
+    private Rational Value(int k, Rational[] x) => Row(k).ValueAt(x);
 }
