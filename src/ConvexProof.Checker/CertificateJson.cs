@@ -24,11 +24,9 @@ internal static class CertificateJson
     public static InvalidCertificateException Bad(JsonPath at, string problem) => new(problem, at.ToString());
 
     /// <summary>The keys an object may have, the first <c>Required</c> of them mandatory.</summary>
-    public sealed class KeySet(int required, params string[] names)
+    public sealed record KeySet(int Required, params string[] Names)
     {
-        public string[] Names { get; } = names;
-        public int Required { get; } = required;
-        public byte[][] Utf8 { get; } = [.. names.Select(n => System.Text.Encoding.UTF8.GetBytes(n))];
+        public byte[][] Utf8 { get; } = [.. Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n))];
     }
 
     /// <summary>Checks that obj is an object with allowed keys only, none twice, all required present.</summary>
@@ -72,11 +70,8 @@ internal static class CertificateJson
         return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out v) && v >= min && v <= max;
     }
 
-    public static string String(JsonElement e, JsonPath at)
-    {
-        if (e.ValueKind != JsonValueKind.String) throw Bad(at, $"expected a string, found {Describe(e)}");
-        return e.GetString()!;
-    }
+    public static string String(JsonElement e, JsonPath at) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad(at, $"expected a string, found {Describe(e)}");
 
     public static Rational Rational(JsonElement e, JsonPath at) => TryRational(e, out var value) ? value
         : e.ValueKind == JsonValueKind.String && e.GetString()!.Length > Checker.Rational.MaxLength
