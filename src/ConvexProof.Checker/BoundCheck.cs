@@ -61,13 +61,8 @@ internal static class BoundCheck
             if (n == nodes.Length) throw Bad("$.tree", $"ends after {n} nodes with {pending.Count + 1} subtrees missing: the leaves would not cover the box");
             var ((lo, hi, splits), node, at) = (current, nodes[n], new JsonPath("$.tree", n));
             string kind = node.ValueKind == JsonValueKind.Object && node.TryGetProperty("node", out var k) ? String(k, at.Then(".node")) : throw Bad(at, "expected a node object");
-            Keys(node, at, kind switch
-            {
-                "box" => BoxKeys,
-                "leaf" => LeafKeys,
-                "sign" or "empty" => UnitKeys,
-                _ => throw Bad(at.Then(".node"), $"is \"{kind}\", expected \"box\", \"sign\", \"leaf\" or \"empty\""),
-            });
+            Keys(node, at, kind switch { "box" => BoxKeys, "leaf" => LeafKeys, "sign" or "empty" => UnitKeys,
+                _ => throw Bad(at.Then(".node"), $"is \"{kind}\", expected \"box\", \"sign\", \"leaf\" or \"empty\"") });
             int neuron = kind is "sign" or "empty" ? Int(node.GetProperty("neuron"), at.Then(".neuron"), 0, net.NeuronCount - 1) : -1;
             counts[kind switch { "box" => 2, "sign" => 3, _ => 1 }]++;
             if (kind == "box")

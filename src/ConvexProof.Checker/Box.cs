@@ -23,15 +23,10 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
         Keys(e, "$.domain", DomainKeys);
         var intervals = Items(e.GetProperty("box"), "$.domain.box");
         if (intervals.Length != dimension) throw Bad("$.domain.box", $"has {intervals.Length} intervals, the network has {dimension} inputs");
-        var lo = new Rational[dimension];
-        var hi = new Rational[dimension];
-        for (int i = 0; i < dimension; i++)
-        {
-            var pair = ReadPoint(intervals[i], $"$.domain.box[{i}]", 2);
-            (lo[i], hi[i]) = (pair[0], pair[1]);
-            if (lo[i] >= hi[i]) throw Bad($"$.domain.box[{i}]", $"lo = {lo[i]} is not below hi = {hi[i]}");
-        }
-        return new Box(lo, hi);
+        var pairs = intervals.Select((p, i) => ReadPoint(p, $"$.domain.box[{i}]", 2)).ToArray();
+        int bad = Array.FindIndex(pairs, p => p[0] >= p[1]);
+        if (bad >= 0) throw Bad($"$.domain.box[{bad}]", $"lo = {pairs[bad][0]} is not below hi = {pairs[bad][1]}");
+        return new Box([.. pairs.Select(p => p[0])], [.. pairs.Select(p => p[1])]);
     }
 
     /// <summary>The CLI's --box: "LO:HI" for every coordinate or "LO1:HI1,LO2:HI2,…" (net.json number notations).</summary>

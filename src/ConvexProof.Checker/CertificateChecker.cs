@@ -32,23 +32,16 @@ public static class CertificateChecker
     {
         var network = NetworkFile.Read(networkPath);
         var expected = expectedBox is null ? null : Box.Parse(expectedBox, network.InputDim);
-        var doc = InputFile.Parse(InputFile.Read(certificatePath), 64, out var problem);
+        using var doc = InputFile.Parse(InputFile.Read(certificatePath), 64, out var problem);
         if (doc is null) return new CheckResult(false, null, null, $"the certificate is {problem}");
-        using (doc)
+        try
         {
-            try
-            {
-                return Run(network, doc.RootElement, expected);
-            }
-            catch (InvalidCertificateException e)
-            {
-                return new CheckResult(false, null, null, e.Message);
-            }
-            catch (Exception e) when (e is ArithmeticException or IndexOutOfRangeException or InvalidOperationException or ArgumentException or KeyNotFoundException)
-            {
-                // Never accept what could not be checked; name the exception so a checker bug is visible.
-                return new CheckResult(false, null, null, $"the checker could not process this certificate ({e.GetType().Name}: {e.Message})");
-            }
+            return Run(network, doc.RootElement, expected);
+        }
+        catch (Exception e) when (e is InvalidCertificateException or ArithmeticException or IndexOutOfRangeException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+        {
+            // Never accept what could not be checked; name any other exception so a checker bug is visible.
+            return new CheckResult(false, null, null, e is InvalidCertificateException ? e.Message : $"the checker could not process this certificate ({e.GetType().Name}: {e.Message})");
         }
     }
 

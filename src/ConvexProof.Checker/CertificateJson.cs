@@ -83,15 +83,9 @@ internal static class CertificateJson
     {
         value = default;
         if (e.ValueKind != JsonValueKind.String) return false;
-        return RawString(e, out var raw) ? Checker.Rational.TryParseCanonical(raw, out value) : Checker.Rational.TryParseCanonical(e.GetString()!, out value);
-    }
-
-    /// <summary>The UTF-8 bytes of a JSON string without escapes (false if it has any: then read it as a string).</summary>
-    private static bool RawString(JsonElement e, out ReadOnlySpan<byte> content)
-    {
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
-        content = raw[1..^1];
-        return !content.Contains((byte)'\\');
+        // The UTF-8 bytes between the quotes, without a string per number; one with escapes is read as a string.
+        var content = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e)[1..^1];
+        return content.Contains((byte)'\\') ? Checker.Rational.TryParseCanonical(e.GetString()!, out value) : Checker.Rational.TryParseCanonical(content, out value);
     }
 
     public static Rational[] ReadPoint(JsonElement e, JsonPath at, int dimension)

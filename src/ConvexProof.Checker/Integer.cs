@@ -15,10 +15,7 @@ internal readonly struct Integer : IEquatable<Integer>
     private readonly long _hi;
     private readonly Big? _big;    // the value when it does not fit in an Int128
 
-    private sealed class Big(BigInteger value)
-    {
-        public readonly BigInteger Value = value;
-    }
+    private sealed record Big(BigInteger Value);
 
     private Integer(Int128 v) => (_lo, _hi, _big) = ((ulong)v, (long)(v >> 64), null);
     private Integer(BigInteger v) => (_lo, _hi, _big) = (0, 0, new Big(v));

@@ -89,14 +89,8 @@ internal sealed class NetworkFile
         return new Network(d, layers);
     }
 
-    private Rational[][] Matrix(JsonElement element, string at, int rows, int columns)
-    {
-        var items = Items(element, at);
-        if (items.Length != rows) throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
-        var result = new Rational[rows][];
-        for (int r = 0; r < rows; r++) result[r] = Vector(items[r], $"{at}[{r}]", columns);
-        return result;
-    }
+    private Rational[][] Matrix(JsonElement element, string at, int rows, int columns) => Items(element, at) is var items && items.Length == rows
+        ? [.. items.Select((row, r) => Vector(row, $"{at}[{r}]", columns))] : throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
 
     private Rational[] Vector(JsonElement element, string at, int? length)
     {
@@ -163,12 +157,8 @@ internal static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            string problem = Directory.Exists(path) ? "it is a directory" : e switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "no such file",
-                UnauthorizedAccessException => "permission denied",
-                _ => "an I/O error",
-            };
+            string problem = Directory.Exists(path) ? "it is a directory" : e is FileNotFoundException or DirectoryNotFoundException ? "no such file"
+                : e is UnauthorizedAccessException ? "permission denied" : "an I/O error";
             throw new CheckerInputException(path, "$", $"cannot read the file: {problem}");
         }
     }

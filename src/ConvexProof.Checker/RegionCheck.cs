@@ -74,7 +74,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
             var facet = entry.Facets[f];
             var at = new Where(_at, f, facet.C);
             bool onBox = CheckWitness(facet, at);
-            if (onBox != facet.Boundary)
+            if (onBox != facet.Neighbour < 0)
                 throw Fail(onBox ? $"{at}: a box face vanishes at its point, so it lies on the domain boundary and must say \"boundary\": true"
                                  : $"{at}: says \"boundary\" but no box face vanishes at its point");
             if (onBox) { boundary++; continue; }

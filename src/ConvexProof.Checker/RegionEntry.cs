@@ -1,10 +1,7 @@
 namespace ConvexProof.Checker;
 
 /// <summary>A facet entry: constraint C vanishes at Point; Neighbour is -1 for a boundary facet.</summary>
-internal sealed record FacetEntry(int C, Rational[] Point, int Neighbour, int[]? DegenerateNeurons, Rational Jump)
-{
-    public bool Boundary => Neighbour < 0;
-}
+internal sealed record FacetEntry(int C, Rational[] Point, int Neighbour, int[]? DegenerateNeurons, Rational Jump);
 
 internal readonly record struct FarkasTerm(int C, Rational Lambda);
 
