@@ -92,8 +92,7 @@ internal static class BoundCheck
     private static int CheckLeaf(Network net, LeafPass pass, JsonElement node, JsonPath at)
     {
         if (pass.EmptiedBy >= 0) throw Bad(at, $"is a leaf, but unit {pass.EmptiedBy}'s split contradicts its bounds: it must be an \"empty\" node");
-        var z = Items(node.GetProperty("z"), at.Then(".z"));
-        if (z.Length != net.NeuronCount) throw Bad(at.Then(".z"), $"has {z.Length} intervals, the network has {net.NeuronCount} ReLU units");
+        var z = Items(node.GetProperty("z"), at.Then(".z"), net.NeuronCount, $"intervals, the network has {net.NeuronCount} ReLU units");
         List<int> on = [], off = [], unstable = [];
         for (int k = 0; k < net.NeuronCount; k++)
         {

@@ -21,8 +21,7 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
         Keys(e, "$.domain", DomainKeys);
-        var intervals = Items(e.GetProperty("box"), "$.domain.box");
-        if (intervals.Length != dimension) throw Bad("$.domain.box", $"has {intervals.Length} intervals, the network has {dimension} inputs");
+        var intervals = Items(e.GetProperty("box"), "$.domain.box", dimension, $"intervals, the network has {dimension} inputs");
         var pairs = intervals.Select((p, i) => ReadPoint(p, $"$.domain.box[{i}]", 2)).ToArray();
         int bad = Array.FindIndex(pairs, p => p[0] >= p[1]);
         if (bad >= 0) throw Bad($"$.domain.box[{bad}]", $"lo = {pairs[bad][0]} is not below hi = {pairs[bad][1]}");

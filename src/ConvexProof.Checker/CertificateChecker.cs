@@ -52,11 +52,9 @@ public static class CertificateChecker
     {
         bool bounds = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == BoundCheck.Format;
         Keys(root, "$", bounds ? BoundCheck.RootKeys : RootKeys);
-        string format = CertificateJson.String(root.GetProperty("format"), "$.format");
-        if (format != Format && !bounds) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\" and \"{BoundCheck.Format}\"");
+        if (CertificateJson.String(root.GetProperty("format"), "$.format") != Format && !bounds) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\" and \"{BoundCheck.Format}\"");
         string sha = NetworkFile.Sha256(network);
-        string claimed = CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256");
-        if (claimed != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
+        if (CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256") != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
         var box = Box.Read(root.GetProperty("domain"), network.InputDim);
         if (expected is not null && (box is null || !box.SameAs(expected)))
             throw Bad("$.domain", $"is {DomainText(box, network.InputDim)}, but the expected domain is {expected}");
@@ -148,8 +146,7 @@ public static class CertificateChecker
         var maps = new RegionMaps[regions.Length];
         var calculator = new LocalMaps(network);
         maps[0] = calculator.Compute(patterns[0]);
-        var parent = new int[regions.Length];
-        Array.Fill(parent, -1);
+        var parent = Enumerable.Repeat(-1, regions.Length).ToArray();
         parent[0] = 0;
         var level = new List<int> { 0 };
         while (level.Count > 0)

@@ -56,6 +56,10 @@ internal static class CertificateJson
         return result;
     }
 
+    /// <summary>The items of an array of <paramref name="length"/> items; else "has n <paramref name="what"/>".</summary>
+    public static JsonElement[] Items(JsonElement e, JsonPath at, int length, string what) =>
+        Items(e, at) is var items && items.Length == length ? items : throw Bad(at, $"has {items.Length} {what}");
+
     /// <summary>The items of an array that are each an array of <paramref name="length"/> items, with their paths.</summary>
     public static IEnumerable<(JsonElement[] Items, JsonPath At)> Tuples(JsonElement e, JsonPath at, int length, string expected) =>
         Items(e, at).Select((item, i) => Items(item, at.Then($"[{i}]")) is var t && t.Length == length ? (t, at.Then($"[{i}]")) : throw Bad(at.Then($"[{i}]"), expected));

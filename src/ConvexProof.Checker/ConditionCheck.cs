@@ -18,11 +18,8 @@ internal static class ConditionCheck
         var network = ctx.Network;
         var realised = new Dictionary<(int, string), Realised>();
         foreach (var c in found)
-        {
-            if (!realised.TryGetValue((c.Neuron, c.Downstream), out var known))
-                realised[(c.Neuron, c.Downstream)] = new Realised(c.Value, c.Region, [c.Point]);
+            if (!realised.TryGetValue((c.Neuron, c.Downstream), out var known)) realised[(c.Neuron, c.Downstream)] = new Realised(c.Value, c.Region, [c.Point]);
             else if (known.Region == c.Region) known.Points.Add(c.Point);
-        }
 
         var entries = Items(element, "$.conditions");
         int negative = 0;

@@ -86,20 +86,18 @@ internal sealed class LeafPass
         for (int l = _net.Layers.Length - 2; l >= 0; l--)
         {
             var (above, layer) = (_net.Layers[l + 1], _net.Layers[l]);
-            // δ·s over the slope s of each unit above: {1} when on (or identity), {0} when off, [0, 1] otherwise.
-            var (glo, ghi) = (new Rational[above.Out], new Rational[above.Out]);
+            // δ·s over the slope s of each unit above: {0} when off, {1} when on (or identity), [0, 1] otherwise.
+            var g = new (Rational Lo, Rational Hi)[above.Out];
             for (int m = 0; m < above.Out; m++)
-            {
-                bool on = !above.Relu || Lo[above.FirstNeuron + m].Sign > 0, off = above.Relu && Hi[above.FirstNeuron + m].Sign < 0;
-                (glo[m], ghi[m]) = off ? (Rational.Zero, Rational.Zero) : (on || dlo[m].Sign < 0 ? dlo[m] : Rational.Zero, on || dhi[m].Sign > 0 ? dhi[m] : Rational.Zero);
-            }
+                g[m] = above.Relu && Hi[above.FirstNeuron + m].Sign < 0 ? (Rational.Zero, Rational.Zero) : !above.Relu || Lo[above.FirstNeuron + m].Sign > 0
+                    ? (dlo[m], dhi[m]) : (dlo[m].Sign < 0 ? dlo[m] : Rational.Zero, dhi[m].Sign > 0 ? dhi[m] : Rational.Zero);
             (dlo, dhi) = (new Rational[layer.Out], new Rational[layer.Out]);
             for (int j = 0; j < layer.Out; j++)
             {
                 for (int m = 0; m < above.Out; m++)
                 {
                     var w = above.W[m][j];
-                    (dlo[j], dhi[j]) = (dlo[j] + w * (w.Sign >= 0 ? glo[m] : ghi[m]), dhi[j] + w * (w.Sign >= 0 ? ghi[m] : glo[m]));
+                    (dlo[j], dhi[j]) = (dlo[j] + w * (w.Sign >= 0 ? g[m].Lo : g[m].Hi), dhi[j] + w * (w.Sign >= 0 ? g[m].Hi : g[m].Lo));
                 }
                 if (layer.Relu) result[layer.FirstNeuron + j] = dlo[j];
             }

@@ -121,9 +121,8 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     {
         if (k >= _n) throw Fail($"flat lists constraint {k}, which is a box face, not a ReLU unit");
         if (_pattern[k] != '0') throw Fail($"flat unit {k} must have bit '0' in the pattern");
-        var row = Row(k);
-        for (int i = 0; i <= _d; i++)
-            if (!row.Z[i].IsZero) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {-row.Coefficient(i)})");
+        int i = Array.FindIndex(Row(k).Z, z => !z.IsZero);
+        if (i >= 0) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {-Row(k).Coefficient(i)})");
     }
 
     /// <summary>

@@ -111,14 +111,9 @@ internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, Redund
         if (hasNeighbour == hasBoundary) throw Bad(at, "a facet has exactly one of \"neighbour\" and \"boundary\"");
         if (hasBoundary && boundaryElement.ValueKind != JsonValueKind.True) throw Bad(at.Then(".boundary"), $"must be true when present, found {Describe(boundaryElement)}");
         int neighbour = hasNeighbour ? Int(neighbourElement, at.Then(".neighbour"), 0, regionCount - 1) : -1;
-        int[]? neurons = null;
-        Rational jump = Checker.Rational.Zero;
-        if (e.TryGetProperty("degenerate", out var degenerate))
-        {
-            Keys(degenerate, at.Then(".degenerate"), DegenerateKeys);
-            neurons = IncreasingInts(degenerate.GetProperty("neurons"), at.Then(".degenerate.neurons"), int.MaxValue - 1);
-            jump = CertificateJson.Rational(degenerate.GetProperty("jump"), at.Then(".degenerate.jump"));
-        }
-        return new FacetEntry(c, point, neighbour, neurons, jump);
+        bool isDegenerate = e.TryGetProperty("degenerate", out var degenerate);
+        if (isDegenerate) Keys(degenerate, at.Then(".degenerate"), DegenerateKeys);
+        return new FacetEntry(c, point, neighbour, isDegenerate ? IncreasingInts(degenerate.GetProperty("neurons"), at.Then(".degenerate.neurons"), int.MaxValue - 1) : null,
+            isDegenerate ? CertificateJson.Rational(degenerate.GetProperty("jump"), at.Then(".degenerate.jump")) : Checker.Rational.Zero);
     }
 }
