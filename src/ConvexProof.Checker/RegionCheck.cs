@@ -72,24 +72,17 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         for (int f = 0; f < entry.Facets.Length; f++)
         {
             var facet = entry.Facets[f];
-            var at = new Where(_at, f, facet.C);
-            bool onBox = CheckWitness(facet, at);
+            bool onBox = CheckWitness(facet, f);
             if (onBox != facet.Neighbour < 0)
-                throw Fail(onBox ? $"{at}: a box face vanishes at its point, so it lies on the domain boundary and must say \"boundary\": true"
-                                 : $"{at}: says \"boundary\" but no box face vanishes at its point");
+                throw Fail(onBox ? $"a box face vanishes at its point, so it lies on the domain boundary and must say \"boundary\": true"
+                                 : $"says \"boundary\" but no box face vanishes at its point", f);
             if (onBox) { boundary++; continue; }
-            var (condition, jump) = CheckCrossing(facet, at);
+            var (condition, jump) = CheckCrossing(facet, f);
             if (condition is not null) conditions.Add(condition);
             else { degenerate++; if (jump.Sign < 0) negativeJumps++; }
         }
         return new RegionOutcome(entry.Facets.Length, boundary, entry.Redundant.Length, entry.Flat.Length, dismissed,
             degenerate, negativeJumps, conditions);
-    }
-
-    /// <summary>Names a facet in messages; a struct so the text is only built when something fails.</summary>
-    private readonly record struct Where(string Region, int Facet, int Constraint)
-    {
-        public override string ToString() => $"{Region} facet {Facet} (constraint {Constraint})";
     }
 
     /// <summary>What a Farkas list proves: a redundant constraint, or a side of the bounds.</summary>
@@ -100,8 +93,9 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
             : $"the {(Upper ? "upper" : "lower")} bound on x_{Axis} (bounds[{Axis}][{(Upper ? 1 : 0)}])";
     }
 
-    private InvalidCertificateException Fail(string message) =>
-        new(message.StartsWith(_at, StringComparison.Ordinal) ? message : $"{_at}: {message}");
+    /// <summary>The reason, after the region and, for a facet's check, the facet.</summary>
+    private InvalidCertificateException Fail(string message, int facet = -1) =>
+        new(facet < 0 ? $"{_at}: {message}" : $"{_at} facet {facet} (constraint {entry.Facets[facet].C}): {message}");
 
     /// <summary>Each constraint index in at most one of facets, redundant and flat; the others are dismissed.</summary>
     private void Partition()
@@ -200,12 +194,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     private static BigInteger Signed(int sign, BigInteger v) => sign > 0 ? v : -v;
 
     /// <summary>Σ λ_j·(coefficient i of c_j), for messages.</summary>
-    private Rational Combination(FarkasTerm[] terms, int i)
-    {
-        var sum = Rational.Zero;
-        foreach (var (j, lambda) in terms) sum += lambda * Row(j).Coefficient(i);
-        return sum;
-    }
+    private Rational Combination(FarkasTerm[] terms, int i) => terms.Aggregate(Rational.Zero, (sum, t) => sum + t.Lambda * Row(t.C).Coefficient(i));
 
     /// <summary>
     /// The witness w: c_k(w) = 0, every other facet constraint is &gt; 0 at w unless it is a positive
@@ -215,18 +204,18 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     /// evaluated. Marks the vanishing neuron constraints and returns whether a box face vanishes at w.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool CheckWitness(FacetEntry facet, Where at)
+    private bool CheckWitness(FacetEntry facet, int f)
     {
         var w = Integer.Homogeneous(facet.Point);
-        if (SignAt(facet.C, w) != 0) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, facet.Point)} ≠ 0");
+        if (SignAt(facet.C, w) != 0) throw Fail($"the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, facet.Point)} ≠ 0", f);
         for (int k = 0; k < _n; k++) _vanishes[k] = _owner[k] == Flat;
         foreach (var other in entry.Facets)
         {
             if (other.C == facet.C) { if (other.C < _n) _vanishes[other.C] = true; continue; }
             int v = SignAt(other.C, w);
-            if (v < 0) throw Fail($"{at}: the witness point is outside the region: facet constraint {other.C} is {Value(other.C, facet.Point)} < 0 there");
+            if (v < 0) throw Fail($"the witness point is outside the region: facet constraint {other.C} is {Value(other.C, facet.Point)} < 0 there", f);
             if (v == 0 && !PositiveMultiple(other.C, facet.C))
-                throw Fail($"{at}: facet constraint {other.C} also vanishes at the witness point and is not a positive multiple of c_{facet.C}: the face is lower-dimensional there");
+                throw Fail($"facet constraint {other.C} also vanishes at the witness point and is not a positive multiple of c_{facet.C}: the face is lower-dimensional there", f);
             if (v == 0 && other.C < _n) _vanishes[other.C] = true;
         }
         foreach (var (c, support) in _tight)
@@ -244,7 +233,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     /// With u = −Sign_k·Z_k/σ_k, a slope along u is −Sign_k times a positive multiple of an integer dot product.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, Where at)
+    private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, int f)
     {
         var net = ctx.Network;
         int r2 = facet.Neighbour;
@@ -257,18 +246,18 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         {
             if (p2[k] != _pattern[k])
             {
-                if (!_vanishes[k]) throw Fail($"{at}: neighbour {r2} has unit {k} switched, but c_{k} > 0 at the witness point, so unit {k} cannot switch there");
+                if (!_vanishes[k]) throw Fail($"neighbour {r2} has unit {k} switched, but c_{k} > 0 at the witness point, so unit {k} cannot switch there", f);
                 differing.Add(k);
             }
             if (!_vanishes[k]) continue;
             var z2 = rows2.Integer(net.NeuronUnit[k]).AsSpan(0, _d);
             char bit = -crossed.Sign * Integer.SignOfDot(z2, gradient) > 0 ? '1' : '0';
             if (bit != p2[k])
-                throw Fail($"{at}: regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope " +
+                throw Fail($"regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope " +
                            $"{new Rational(-crossed.Sign * Integer.Dot(z2, gradient), rows2.Scale(net.NeuronUnit[k]) * crossed.Scale)} along u there, " +
-                           $"so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'");
+                           $"so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'", f);
         }
-        if (differing.Count == 0) throw Fail($"{at}: neighbour {r2} has the same activation pattern as this region");
+        if (differing.Count == 0) throw Fail($"neighbour {r2} has the same activation pattern as this region", f);
         // The output rows of both regions share the output's scale σ: the gradient jump is (Z'_out − Z_out)·u / σ.
         var change = new Integer[_d];
         for (int i = 0; i < _d; i++) change[i] = rows2.Integer(net.OutputUnit)[i] - _maps.Integer(net.OutputUnit)[i];
@@ -276,23 +265,22 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         {
             var jump = new Rational(-crossed.Sign * Integer.Dot(change, gradient), _maps.Scale(net.OutputUnit) * crossed.Scale);
             if (facet.DegenerateNeurons is null)
-                throw Fail($"{at}: the crossing to region {r2} switches {differing.Count} units ({string.Join(", ", differing)}), so the facet must be marked \"degenerate\"");
+                throw Fail($"the crossing to region {r2} switches {differing.Count} units ({string.Join(", ", differing)}), so the facet must be marked \"degenerate\"", f);
             if (!facet.DegenerateNeurons.AsSpan().SequenceEqual(differing.ToArray()))
-                throw Fail($"{at}: degenerate.neurons is [{string.Join(", ", facet.DegenerateNeurons)}], but the units that switch are [{string.Join(", ", differing)}]");
-            if (facet.Jump != jump) throw Fail($"{at}: degenerate.jump is {facet.Jump}, the gradient jump is {jump}");
+                throw Fail($"degenerate.neurons is [{string.Join(", ", facet.DegenerateNeurons)}], but the units that switch are [{string.Join(", ", differing)}]", f);
+            if (facet.Jump != jump) throw Fail($"degenerate.jump is {facet.Jump}, the gradient jump is {jump}", f);
             return (null, jump);
         }
         int s = differing[0];
-        if (facet.DegenerateNeurons is not null) throw Fail($"{at}: marked \"degenerate\", but only unit {s} switches");
+        if (facet.DegenerateNeurons is not null) throw Fail($"marked \"degenerate\", but only unit {s} switches", f);
         // Only unit s differs, so f' − f = δ·(h'_s − h_s) = −δ·c_s as affine maps, where δ = ∂f/∂h_s
         // with the common downstream pattern (the backward-pass value of docs/formats.md):
         // δ = −(change_a / σ_out) / (Sign_s·Z_s,a / σ_s) on any axis a where c_s has a non-zero coefficient.
         var switching = Row(s);
         int axis = Array.FindIndex(switching.Z, 0, _d, z => !z.IsZero);
-        if (axis < 0) throw Fail($"{at}: the switching unit {s} has a zero gradient");
+        if (axis < 0) throw Fail($"the switching unit {s} has a zero gradient", f);
         var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value);
-        string downstream = _pattern[net.DownstreamStart(s)..];
-        return (new RealisedCondition(s, downstream, delta, region, facet.Point), Rational.Zero);
+        return (new RealisedCondition(s, _pattern[net.DownstreamStart(s)..], delta, region, facet.Point), Rational.Zero);
     }
 
     /// <summary>c_j = μ·c_k with μ &gt; 0: all d + 1 integer coefficients proportional (cross products), with the same sign on an axis.</summary>
@@ -310,12 +298,8 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
 
     /// <summary>Constraint k as an integer row: a unit's map with the sign of its bit, or a box face.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private IntegerRow Row(int k)
-    {
-        if (k >= _n) return ctx.BoxFaces[k - _n];
-        int unit = ctx.Network.NeuronUnit[k];
-        return new IntegerRow(_maps.Integer(unit), _pattern[k] == '1' ? 1 : -1, _maps.Scale(unit));
-    }
+    private IntegerRow Row(int k) => k >= _n ? ctx.BoxFaces[k - _n]
+        : new IntegerRow(_maps.Integer(ctx.Network.NeuronUnit[k]), _pattern[k] == '1' ? 1 : -1, _maps.Scale(ctx.Network.NeuronUnit[k]));
 
     /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X).</summary>
     private int SignAt(int k, Integer[] x) => Row(k).SignAt(x);
