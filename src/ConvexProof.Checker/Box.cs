@@ -38,10 +38,9 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
         var hi = new Rational[dimension];
         for (int i = 0; i < dimension; i++)
         {
-            var bounds = parts[parts.Length == 1 ? 0 : i].Split(':');
-            if (bounds.Length != 2) throw new ArgumentException($"'{NetNumber.Shorten(parts[parts.Length == 1 ? 0 : i])}' is not an interval LO:HI");
-            if (!NetNumber.TryParse(bounds[0], out lo[i], out var problem) || !NetNumber.TryParse(bounds[1], out hi[i], out problem))
-                throw new ArgumentException(problem);
+            string part = parts[parts.Length == 1 ? 0 : i];
+            if (part.Split(':') is not [var low, var high]) throw new ArgumentException($"'{NetNumber.Shorten(part)}' is not an interval LO:HI");
+            if (!NetNumber.TryParse(low, out lo[i], out var problem) || !NetNumber.TryParse(high, out hi[i], out problem)) throw new ArgumentException(problem);
             if (lo[i] >= hi[i]) throw new ArgumentException($"interval {i + 1} has LO ≥ HI");
         }
         return new Box(lo, hi);

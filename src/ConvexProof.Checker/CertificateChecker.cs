@@ -187,8 +187,7 @@ public static class CertificateChecker
             if (r > Volatile.Read(ref firstFailure)) return;
             try
             {
-                var entry = RegionEntry.Read(regions[r], r, ctx.Network.InputDim, constraints, regions.Length);
-                outcomes[r] = new RegionCheck(ctx, r, entry).Run();
+                outcomes[r] = new RegionCheck(ctx, r, RegionEntry.Read(regions[r], r, ctx.Network.InputDim, constraints, regions.Length)).Run();
             }
             catch (InvalidCertificateException e)
             {

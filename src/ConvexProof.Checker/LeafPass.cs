@@ -111,10 +111,8 @@ internal sealed class LeafPass
         if (neuron < 0 || !_betas.Remove((neuron, upper), out var betas)) return form;
         var result = (Rational[])form.Clone();
         foreach (var (split, beta) in betas)
-        {
-            if (!constraints.TryGetValue(split, out var g)) throw Bad(at.Then(".multipliers"), $"uses split {split} for unit {neuron}, but it is not a split before it on this leaf's path");
-            AddScaled(result, g, beta);
-        }
+            AddScaled(result, constraints.TryGetValue(split, out var g) ? g
+                : throw Bad(at.Then(".multipliers"), $"uses split {split} for unit {neuron}, but it is not a split before it on this leaf's path"), beta);
         return result;
     }
 

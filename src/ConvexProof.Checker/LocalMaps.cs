@@ -74,8 +74,7 @@ internal sealed class LocalMaps
     {
         var rows = new Integer[_network.UnitCount][];
         var changed = new List<(int Unit, Integer[] Delta)>();
-        var first = _network.Layers[0];
-        for (int u = first.FirstUnit; u < first.FirstUnit + first.Out; u++) rows[u] = _fixed[u];
+        Array.Copy(_fixed, rows, _network.Layers[0].Out); // the first layer reads x directly: its rows are fixed
         for (int l = 1; l < _network.Layers.Length; l++)
         {
             Layer previous = _network.Layers[l - 1], layer = _network.Layers[l];

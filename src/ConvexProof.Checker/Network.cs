@@ -67,8 +67,7 @@ internal sealed class Network
                 Rational z = layer.B[i];
                 var row = layer.W[i];
                 for (int j = 0; j < row.Length; j++) if (!row[j].IsZero) z += row[j] * h[j];
-                if (layer.S is not null)
-                    for (int j = 0; j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
+                for (int j = 0; layer.S is not null && j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
                 next[i] = layer.Relu && z.Sign <= 0 ? Rational.Zero : z;
             }
             h = next;

@@ -78,8 +78,7 @@ internal sealed class NetworkFile
             var weights = Matrix(element.GetProperty("weights"), $"{at}.weights", bias.Length, width);
             Rational[][]? skip = element.TryGetProperty("skip", out var s) && s.ValueKind != JsonValueKind.Null
                 ? Matrix(s, $"{at}.skip", bias.Length, d) : null;
-            var act = element.GetProperty("activation");
-            string? name = act.ValueKind == JsonValueKind.String ? act.GetString() : null;
+            string? name = element.GetProperty("activation") is { ValueKind: JsonValueKind.String } act ? act.GetString() : null;
             if (name is not ("relu" or "identity" or "linear")) throw Bad($"{at}.activation", "expected \"relu\" or \"identity\"");
             layers[l] = new Layer(weights, bias, skip, name == "relu");
             width = bias.Length;
@@ -99,8 +98,7 @@ internal sealed class NetworkFile
         var result = new Rational[items.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            var item = items[i];
-            string text = item.ValueKind == JsonValueKind.Number ? item.GetRawText() : item.ValueKind == JsonValueKind.String ? item.GetString()!
+            string text = items[i].ValueKind == JsonValueKind.Number ? items[i].GetRawText() : items[i].ValueKind == JsonValueKind.String ? items[i].GetString()!
                 : throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
             if (!NetNumber.TryParse(text, out result[i], out var problem)) throw Bad($"{at}[{i}]", problem);
             _digits += Digits(result[i].Numerator) + (result[i].Denominator.IsOne ? 0 : Digits(result[i].Denominator));

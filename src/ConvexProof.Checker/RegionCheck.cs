@@ -57,11 +57,9 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         foreach (var redundant in entry.Redundant)
             if (CheckFarkas(new Claim(redundant.C, -1, false), redundant.Farkas, Row(redundant.C)) == 0 && redundant.C < _n)
                 _tight.Add((redundant.C, Array.ConvertAll(redundant.Farkas, t => t.C)));
-        for (int i = 0; i < _d; i++)
-        {
-            if (entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, IntegerRow.Face(_d, i, lo.Value, upper: false));
-            if (entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, IntegerRow.Face(_d, i, hi.Value, upper: true));
-        }
+        for (int side = 0; side < 2 * _d; side++) // lower and upper bound of x_i at 2i and 2i + 1
+            if ((side % 2 == 0 ? entry.Lower : entry.Upper)[side / 2] is { } bound)
+                CheckFarkas(new Claim(-1, side / 2, side % 2 == 1), bound.Farkas, IntegerRow.Face(_d, side / 2, bound.Value, upper: side % 2 == 1));
         int dismissed = 0;
         for (int k = 0; k < _owner.Length; k++) if (_owner[k] == Dismissed) { CheckDismissed(k); dismissed++; }
         // Now every constraint is > 0 at the point: facets directly; redundant ones because
@@ -235,10 +233,8 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, int f)
     {
-        var net = ctx.Network;
-        int r2 = facet.Neighbour;
-        string p2 = ctx.Patterns[r2];
-        var rows2 = ctx.Maps[r2];
+        var (net, r2) = (ctx.Network, facet.Neighbour);
+        var (p2, rows2) = (ctx.Patterns[r2], ctx.Maps[r2]);
         var crossed = Row(facet.C);
         var gradient = crossed.Z.AsSpan(0, _d);
         var differing = new List<int>();
