@@ -52,8 +52,7 @@ internal static class BoundCheck
     /// <summary>Walks the preorder tree with an explicit stack; returns the summary counts (in the order of <see cref="SummaryKeys"/>).</summary>
     private static int[] WalkTree(Network net, Box box, JsonElement[] nodes)
     {
-        var counts = new int[6];
-        counts[0] = net.NeuronCount;
+        int[] counts = [net.NeuronCount, 0, 0, 0, 0, 0];
         var pending = new Stack<(Rational[] Lo, Rational[] Hi, (int Neuron, bool NonNegative)[] Splits)>([(box.Lo, box.Hi, [])]);
         int n = 0;
         for (; pending.TryPop(out var current); n++)

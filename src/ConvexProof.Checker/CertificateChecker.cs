@@ -169,9 +169,7 @@ public static class CertificateChecker
     {
         if (!region.TryGetProperty("facets", out var facets) || facets.ValueKind != JsonValueKind.Array) yield break;
         foreach (var facet in facets.EnumerateArray())
-            if (facet.ValueKind == JsonValueKind.Object && facet.TryGetProperty("neighbour", out var n)
-                && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int r) && r >= 0 && r < count)
-                yield return r;
+            if (facet.ValueKind == JsonValueKind.Object && facet.TryGetProperty("neighbour", out var n) && TryInt(n, 0, count - 1, out int r)) yield return r;
     }
 
     /// <summary>All region checks, in parallel; the reported failure is the one of the lowest region index.</summary>
@@ -179,8 +177,7 @@ public static class CertificateChecker
     {
         var outcomes = new RegionOutcome?[regions.Length];
         var failures = new string?[regions.Length];
-        int firstFailure = int.MaxValue;
-        int constraints = ctx.Network.NeuronCount + (ctx.Domain is null ? 0 : 2 * ctx.Network.InputDim);
+        int firstFailure = int.MaxValue, constraints = ctx.Network.NeuronCount + ctx.BoxFaces.Length;
         Parallel.For(0, regions.Length, Body);
         void Body(int r)
         {

@@ -22,8 +22,7 @@ internal static class Counterexample
             if (e.TryGetProperty(key, out var given) && CertificateJson.Rational(given, $"$.counterexample.{key}") is var value && value != actual)
                 throw Bad($"$.counterexample.{key}", $"is {value}, but the network gives {actual}");
         var chord = (fx + fy) / 2;
-        if (fmid <= chord)
-            throw Bad("$.counterexample", $"f((x+y)/2) = {fmid} is not above (f(x)+f(y))/2 = {chord}: it does not show non-convexity");
+        if (fmid <= chord) throw Bad("$.counterexample", $"f((x+y)/2) = {fmid} is not above (f(x)+f(y))/2 = {chord}: it does not show non-convexity");
         return $"at x = ({string.Join(", ", x)}), y = ({string.Join(", ", y)}) the exact values are f(x) = {fx}, f(y) = {fy}, " +
                $"f((x+y)/2) = {fmid} > {chord} = (f(x)+f(y))/2";
     }
