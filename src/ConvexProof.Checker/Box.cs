@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>A box domain: lo_i &lt; x_i &lt; hi_i (closed for membership, open for interiors).</summary>
@@ -24,17 +21,11 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
         Keys(e, "$.domain", DomainKeys);
-        var intervals = Items(e.GetProperty("box"), "$.domain.box");
-        if (intervals.Length != dimension) throw Bad("$.domain.box", $"has {intervals.Length} intervals, the network has {dimension} inputs");
-        var lo = new Rational[dimension];
-        var hi = new Rational[dimension];
-        for (int i = 0; i < dimension; i++)
-        {
-            var pair = ReadPoint(intervals[i], $"$.domain.box[{i}]", 2);
-            (lo[i], hi[i]) = (pair[0], pair[1]);
-            if (lo[i] >= hi[i]) throw Bad($"$.domain.box[{i}]", $"lo = {lo[i]} is not below hi = {hi[i]}");
-        }
-        return new Box(lo, hi);
+        var intervals = Items(e.GetProperty("box"), "$.domain.box", dimension, $"intervals, the network has {dimension} inputs");
+        var pairs = intervals.Select((p, i) => ReadPoint(p, $"$.domain.box[{i}]", 2)).ToArray();
+        int bad = Array.FindIndex(pairs, p => p[0] >= p[1]);
+        if (bad >= 0) throw Bad($"$.domain.box[{bad}]", $"lo = {pairs[bad][0]} is not below hi = {pairs[bad][1]}");
+        return new Box([.. pairs.Select(p => p[0])], [.. pairs.Select(p => p[1])]);
     }
 
     /// <summary>The CLI's --box: "LO:HI" for every coordinate or "LO1:HI1,LO2:HI2,…" (net.json number notations).</summary>
@@ -47,10 +38,9 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
         var hi = new Rational[dimension];
         for (int i = 0; i < dimension; i++)
         {
-            var bounds = parts[parts.Length == 1 ? 0 : i].Split(':');
-            if (bounds.Length != 2) throw new ArgumentException($"'{NetNumber.Shorten(parts[parts.Length == 1 ? 0 : i])}' is not an interval LO:HI");
-            if (!NetNumber.TryParse(bounds[0], out lo[i], out var problem) || !NetNumber.TryParse(bounds[1], out hi[i], out problem))
-                throw new ArgumentException(problem);
+            string part = parts[parts.Length == 1 ? 0 : i];
+            if (part.Split(':') is not [var low, var high]) throw new ArgumentException($"'{NetNumber.Shorten(part)}' is not an interval LO:HI");
+            if (!NetNumber.TryParse(low, out lo[i], out var problem) || !NetNumber.TryParse(high, out hi[i], out problem)) throw new ArgumentException(problem);
             if (lo[i] >= hi[i]) throw new ArgumentException($"interval {i + 1} has LO ≥ HI");
         }
         return new Box(lo, hi);

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>The outcome of a check: a statement of what was proved, or the first reason it fails.</summary>
@@ -35,23 +32,16 @@ public static class CertificateChecker
     {
         var network = NetworkFile.Read(networkPath);
         var expected = expectedBox is null ? null : Box.Parse(expectedBox, network.InputDim);
-        var doc = InputFile.Parse(InputFile.Read(certificatePath), 64, out var problem);
+        using var doc = InputFile.Parse(InputFile.Read(certificatePath), 64, out var problem);
         if (doc is null) return new CheckResult(false, null, null, $"the certificate is {problem}");
-        using (doc)
+        try
         {
-            try
-            {
-                return Run(network, doc.RootElement, expected);
-            }
-            catch (InvalidCertificateException e)
-            {
-                return new CheckResult(false, null, null, e.Message);
-            }
-            catch (Exception e) when (e is ArithmeticException or IndexOutOfRangeException or InvalidOperationException or ArgumentException or KeyNotFoundException)
-            {
-                // Never accept what could not be checked; name the exception so a checker bug is visible.
-                return new CheckResult(false, null, null, $"the checker could not process this certificate ({e.GetType().Name}: {e.Message})");
-            }
+            return Run(network, doc.RootElement, expected);
+        }
+        catch (Exception e) when (e is InvalidCertificateException or ArithmeticException or IndexOutOfRangeException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+        {
+            // Never accept what could not be checked; name any other exception so a checker bug is visible.
+            return new CheckResult(false, null, null, e is InvalidCertificateException ? e.Message : $"the checker could not process this certificate ({e.GetType().Name}: {e.Message})");
         }
     }
 
@@ -60,15 +50,15 @@ public static class CertificateChecker
 
     private static CheckResult Run(Network network, JsonElement root, Box? expected)
     {
-        Keys(root, "$", RootKeys);
-        string format = CertificateJson.String(root.GetProperty("format"), "$.format");
-        if (format != Format) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\"");
+        bool bounds = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == BoundCheck.Format;
+        Keys(root, "$", bounds ? BoundCheck.RootKeys : RootKeys);
+        if (CertificateJson.String(root.GetProperty("format"), "$.format") != Format && !bounds) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\" and \"{BoundCheck.Format}\"");
         string sha = NetworkFile.Sha256(network);
-        string claimed = CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256");
-        if (claimed != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
+        if (CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256") != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
         var box = Box.Read(root.GetProperty("domain"), network.InputDim);
         if (expected is not null && (box is null || !box.SameAs(expected)))
             throw Bad("$.domain", $"is {DomainText(box, network.InputDim)}, but the expected domain is {expected}");
+        if (bounds) return BoundCheck.Run(network, root, sha, box);
         string verdict = CertificateJson.String(root.GetProperty("verdict"), "$.verdict");
         if (verdict is not ("convex" or "not_convex")) throw Bad("$.verdict", $"is {Describe(root.GetProperty("verdict"))}, expected \"convex\" or \"not_convex\"");
         bool hasCounterexample = root.TryGetProperty("counterexample", out var counterexample);
@@ -78,7 +68,6 @@ public static class CertificateChecker
         if (root.TryGetProperty("degeneracies", out var report) && report.ValueKind != JsonValueKind.Object)
             throw Bad("$.degeneracies", $"expected an object, found {Describe(report)}");
         var summary = root.GetProperty("summary");
-        Keys(summary, "$.summary", SummaryKeys);
 
         var regions = Items(root.GetProperty("regions"), "$.regions");
         if (regions.Length == 0)
@@ -86,7 +75,12 @@ public static class CertificateChecker
             // A refutation found before a limit stopped exploration: the counterexample alone is
             // the proof (docs/formats.md); a convexity claim always needs its regions.
             if (verdict == "convex") throw Bad("$.regions", "there must be at least one region");
-            return RefutationOnly(network, box, sha, root, summary, counterexample);
+            if (Items(root.GetProperty("conditions"), "$.conditions").Length != 0) throw Bad("$.conditions", "must be empty when the certificate lists no regions");
+            if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
+            string refutation = Counterexample.Check(network, box, counterexample);
+            CheckSummary(summary, SummaryKeys, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            return Proved(network, box, sha, "not_convex", "A refutation only: the certificate lists no regions, " +
+                "and the exactly re-evaluated counterexample is the whole proof.", refutation);
         }
         var patterns = ReadPatterns(regions, network.NeuronCount);
         var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
@@ -100,49 +94,34 @@ public static class CertificateChecker
                 : $"is convex, but {violations} condition values or degenerate jumps are negative (the first: {conditions.FirstNegative ?? "a degenerate facet"})");
         string? counterexampleText = hasCounterexample ? Counterexample.Check(network, box, counterexample) : null;
 
-        CheckSummary(summary, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
+        CheckSummary(summary, SummaryKeys, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
             totals.Dismissed, conditions.Count, violations, totals.Degenerate]);
 
-        string domain = DomainText(box, network.InputDim);
-        string what = verdict == "convex"
-            ? $"f is convex on {domain}"
-            : $"f is NOT convex on {domain}: {counterexampleText}";
-        string statement =
-            $"VALID: {what}. Network sha256 {sha} ({network.InputDim} inputs, {network.NeuronCount} ReLU units). " +
+        return Proved(network, box, sha, verdict,
             $"Checked {regions.Length} activation regions, each with an interior point and exact local maps; " +
             $"{totals.Facets} facets with witness points ({totals.Boundary} on the domain boundary, {totals.Degenerate} degenerate), " +
             $"closed under adjacency, so the regions cover the domain; {totals.Redundant} redundant constraints by Farkas multipliers " +
             $"and {totals.Dismissed} dismissed by Farkas-proved bounding boxes; {totals.Flat} flat constraints; {conditions.Count} convexity conditions ({conditions.Negative} negative) and " +
-            $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.";
-        return new CheckResult(true, verdict, statement, null);
+            $"{totals.Degenerate} degenerate jumps ({totals.NegativeJumps} negative), all recomputed exactly.", counterexampleText);
     }
 
-    /// <summary>A not_convex certificate without regions: no conditions, zero counts, a valid counterexample.</summary>
-    private static CheckResult RefutationOnly(Network network, Box? box, string sha, JsonElement root, JsonElement summary, JsonElement counterexample)
+    /// <summary>The summary object, every count as recomputed (in the order of the keys).</summary>
+    internal static void CheckSummary(JsonElement summary, KeySet keys, int[] counts)
     {
-        if (Items(root.GetProperty("conditions"), "$.conditions").Length != 0)
-            throw Bad("$.conditions", "must be empty when the certificate lists no regions");
-        if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
-        string text = Counterexample.Check(network, box, counterexample);
-        CheckSummary(summary, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-        string statement = $"VALID: f is NOT convex on {DomainText(box, network.InputDim)}: {text}. Network sha256 {sha} " +
-                           $"({network.InputDim} inputs, {network.NeuronCount} ReLU units). A refutation only: the certificate lists no regions, " +
-                           "and the exactly re-evaluated counterexample is the whole proof.";
-        return new CheckResult(true, "not_convex", statement, null);
-    }
-
-    /// <summary>Every summary count as recomputed (in the order of <see cref="SummaryKeys"/>).</summary>
-    private static void CheckSummary(JsonElement summary, int[] counts)
-    {
+        Keys(summary, "$.summary", keys);
         for (int i = 0; i < counts.Length; i++)
         {
-            string key = SummaryKeys.Names[i];
-            int value = Int(summary.GetProperty(key), $"$.summary.{key}", 0, int.MaxValue);
-            if (value != counts[i]) throw Bad($"$.summary.{key}", $"is {value}, but the certificate has {counts[i]}");
+            int value = Int(summary.GetProperty(keys.Names[i]), $"$.summary.{keys.Names[i]}", 0, int.MaxValue);
+            if (value != counts[i]) throw Bad($"$.summary.{keys.Names[i]}", $"is {value}, not the count found in the certificate, which has {counts[i]}");
         }
     }
 
     internal static string DomainText(Box? box, int dimension) => box is null ? $"R^{dimension}" : $"the box {box}";
+
+    /// <summary>A valid result: what f is on the domain, the network, and how it was proved.</summary>
+    internal static CheckResult Proved(Network net, Box? box, string sha, string verdict, string how, string? counterexample = null) =>
+        new(true, verdict, $"VALID: f is {(counterexample is null ? "convex" : "NOT convex")} on {DomainText(box, net.InputDim)}{(counterexample is null ? "" : $": {counterexample}")}. " +
+            $"Network sha256 {sha} ({net.InputDim} inputs, {net.NeuronCount} ReLU units). {how}", null);
 
     /// <summary>Every pattern well-formed and unique (a region is identified by its pattern).</summary>
     private static string[] ReadPatterns(JsonElement[] regions, int neurons)
@@ -167,8 +146,7 @@ public static class CertificateChecker
         var maps = new RegionMaps[regions.Length];
         var calculator = new LocalMaps(network);
         maps[0] = calculator.Compute(patterns[0]);
-        var parent = new int[regions.Length];
-        Array.Fill(parent, -1);
+        var parent = Enumerable.Repeat(-1, regions.Length).ToArray();
         parent[0] = 0;
         var level = new List<int> { 0 };
         while (level.Count > 0)
@@ -191,9 +169,7 @@ public static class CertificateChecker
     {
         if (!region.TryGetProperty("facets", out var facets) || facets.ValueKind != JsonValueKind.Array) yield break;
         foreach (var facet in facets.EnumerateArray())
-            if (facet.ValueKind == JsonValueKind.Object && facet.TryGetProperty("neighbour", out var n)
-                && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int r) && r >= 0 && r < count)
-                yield return r;
+            if (facet.ValueKind == JsonValueKind.Object && facet.TryGetProperty("neighbour", out var n) && TryInt(n, 0, count - 1, out int r)) yield return r;
     }
 
     /// <summary>All region checks, in parallel; the reported failure is the one of the lowest region index.</summary>
@@ -201,16 +177,14 @@ public static class CertificateChecker
     {
         var outcomes = new RegionOutcome?[regions.Length];
         var failures = new string?[regions.Length];
-        int firstFailure = int.MaxValue;
-        int constraints = ctx.Network.NeuronCount + (ctx.Domain is null ? 0 : 2 * ctx.Network.InputDim);
+        int firstFailure = int.MaxValue, constraints = ctx.Network.NeuronCount + ctx.BoxFaces.Length;
         Parallel.For(0, regions.Length, Body);
         void Body(int r)
         {
             if (r > Volatile.Read(ref firstFailure)) return;
             try
             {
-                var entry = RegionEntry.Read(regions[r], r, ctx.Network.InputDim, constraints, regions.Length);
-                outcomes[r] = new RegionCheck(ctx, r, entry).Run();
+                outcomes[r] = new RegionCheck(ctx, r, RegionEntry.Read(regions[r], r, ctx.Network.InputDim, constraints, regions.Length)).Run();
             }
             catch (InvalidCertificateException e)
             {

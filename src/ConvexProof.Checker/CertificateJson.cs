@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -27,11 +24,9 @@ internal static class CertificateJson
     public static InvalidCertificateException Bad(JsonPath at, string problem) => new(problem, at.ToString());
 
     /// <summary>The keys an object may have, the first <c>Required</c> of them mandatory.</summary>
-    public sealed class KeySet(int required, params string[] names)
+    public sealed record KeySet(int Required, params string[] Names)
     {
-        public string[] Names { get; } = names;
-        public int Required { get; } = required;
-        public byte[][] Utf8 { get; } = [.. names.Select(n => System.Text.Encoding.UTF8.GetBytes(n))];
+        public byte[][] Utf8 { get; } = [.. Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n))];
     }
 
     /// <summary>Checks that obj is an object with allowed keys only, none twice, all required present.</summary>
@@ -61,6 +56,14 @@ internal static class CertificateJson
         return result;
     }
 
+    /// <summary>The items of an array of <paramref name="length"/> items; else "has n <paramref name="what"/>".</summary>
+    public static JsonElement[] Items(JsonElement e, JsonPath at, int length, string what) =>
+        Items(e, at) is var items && items.Length == length ? items : throw Bad(at, $"has {items.Length} {what}");
+
+    /// <summary>The items of an array that are each an array of <paramref name="length"/> items, with their paths.</summary>
+    public static IEnumerable<(JsonElement[] Items, JsonPath At)> Tuples(JsonElement e, JsonPath at, int length, string expected) =>
+        Items(e, at).Select((item, i) => Items(item, at.Then($"[{i}]")) is var t && t.Length == length ? (t, at.Then($"[{i}]")) : throw Bad(at.Then($"[{i}]"), expected));
+
     public static int Int(JsonElement e, JsonPath at, int min, int max) =>
         TryInt(e, min, max, out int v) ? v : throw Bad(at, $"expected a whole number from {min} to {max}, found {Describe(e)}");
 
@@ -71,11 +74,8 @@ internal static class CertificateJson
         return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out v) && v >= min && v <= max;
     }
 
-    public static string String(JsonElement e, JsonPath at)
-    {
-        if (e.ValueKind != JsonValueKind.String) throw Bad(at, $"expected a string, found {Describe(e)}");
-        return e.GetString()!;
-    }
+    public static string String(JsonElement e, JsonPath at) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad(at, $"expected a string, found {Describe(e)}");
 
     public static Rational Rational(JsonElement e, JsonPath at) => TryRational(e, out var value) ? value
         : e.ValueKind == JsonValueKind.String && e.GetString()!.Length > Checker.Rational.MaxLength
@@ -87,15 +87,9 @@ internal static class CertificateJson
     {
         value = default;
         if (e.ValueKind != JsonValueKind.String) return false;
-        return RawString(e, out var raw) ? Checker.Rational.TryParseCanonical(raw, out value) : Checker.Rational.TryParseCanonical(e.GetString()!, out value);
-    }
-
-    /// <summary>The UTF-8 bytes of a JSON string without escapes (false if it has any: then read it as a string).</summary>
-    private static bool RawString(JsonElement e, out ReadOnlySpan<byte> content)
-    {
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
-        content = raw[1..^1];
-        return !content.Contains((byte)'\\');
+        // The UTF-8 bytes between the quotes, without a string per number; one with escapes is read as a string.
+        var content = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e)[1..^1];
+        return content.Contains((byte)'\\') ? Checker.Rational.TryParseCanonical(e.GetString()!, out value) : Checker.Rational.TryParseCanonical(content, out value);
     }
 
     public static Rational[] ReadPoint(JsonElement e, JsonPath at, int dimension)

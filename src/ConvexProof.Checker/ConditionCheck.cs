@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -21,11 +18,8 @@ internal static class ConditionCheck
         var network = ctx.Network;
         var realised = new Dictionary<(int, string), Realised>();
         foreach (var c in found)
-        {
-            if (!realised.TryGetValue((c.Neuron, c.Downstream), out var known))
-                realised[(c.Neuron, c.Downstream)] = new Realised(c.Value, c.Region, [c.Point]);
+            if (!realised.TryGetValue((c.Neuron, c.Downstream), out var known)) realised[(c.Neuron, c.Downstream)] = new Realised(c.Value, c.Region, [c.Point]);
             else if (known.Region == c.Region) known.Points.Add(c.Point);
-        }
 
         var entries = Items(element, "$.conditions");
         int negative = 0;
@@ -51,8 +45,7 @@ internal static class ConditionCheck
                 throw Bad(at, $"neuron {neuron} with downstream \"{downstream}\" does not switch alone across any inner facet of any region");
             if (value != truth.Value)
                 throw Bad($"{at}.value", $"is {value}, but the recomputed value for neuron {neuron} with downstream \"{downstream}\" is {truth.Value}");
-            if (region != truth.Region)
-                throw Bad($"{at}.region", $"is {region}, but the first region with such a facet is {truth.Region}");
+            if (region != truth.Region) throw Bad($"{at}.region", $"is {region}, but the first region with such a facet is {truth.Region}");
             if (!truth.Points.Exists(p => p.AsSpan().SequenceEqual(point)))
                 throw Bad($"{at}.point", $"is not the witness point of a facet of region {region} where neuron {neuron} switches");
             if (value.Sign < 0 && negative++ == 0) firstNegative = $"neuron {neuron} with downstream \"{downstream}\" has value {value}";

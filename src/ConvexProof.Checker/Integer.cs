@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -18,10 +15,7 @@ internal readonly struct Integer : IEquatable<Integer>
     private readonly long _hi;
     private readonly Big? _big;    // the value when it does not fit in an Int128
 
-    private sealed class Big(BigInteger value)
-    {
-        public readonly BigInteger Value = value;
-    }
+    private sealed record Big(BigInteger Value);
 
     private Integer(Int128 v) => (_lo, _hi, _big) = ((ulong)v, (long)(v >> 64), null);
     private Integer(BigInteger v) => (_lo, _hi, _big) = (0, 0, new Big(v));
@@ -170,6 +164,17 @@ internal readonly record struct IntegerRow(Integer[] Z, int Sign, BigInteger Sca
 {
     /// <summary>Coefficient i as a reduced rational (for values and messages; the checks use the integers).</summary>
     public Rational Coefficient(int i) => new(Sign * Z[i].Value, Scale);
+
+    /// <summary>The sign of c(x) for x = ξ/X given as (ξ, X): Scale·X·c(x) = Sign·Σ Z_i·(ξ, X)_i, with Scale, X &gt; 0.</summary>
+    public int SignAt(Integer[] x) => Sign * Integer.SignOfDot(Z, x);
+
+    /// <summary>c(x), for messages.</summary>
+    public Rational ValueAt(Rational[] x)
+    {
+        var value = Coefficient(x.Length);
+        for (int i = 0; i < x.Length; i++) value += Coefficient(i) * x[i];
+        return value;
+    }
 
     /// <summary>x_axis − value (lower) or value − x_axis (upper), over the value's denominator q: (±q·x_axis ∓ p) / q.</summary>
     public static IntegerRow Face(int dimension, int axis, Rational value, bool upper)

@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -62,43 +59,22 @@ internal sealed class LocalMaps
 
     private static bool Passes(Layer layer, string pattern, int i) => !layer.Relu || pattern[layer.FirstNeuron + i] == '1';
 
-    /// <summary>The maps of a pattern, by a forward pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RegionMaps Compute(string pattern)
-    {
-        var rows = new Integer[_network.UnitCount][];
-        Layer? previous = null;
-        for (int l = 0; l < _network.Layers.Length; l++)
-        {
-            var layer = _network.Layers[l];
-            for (int i = 0; i < layer.Out; i++)
-            {
-                int u = layer.FirstUnit + i;
-                rows[u] = _fixed[u];
-                if (previous is null) continue; // the first layer reads x directly: its rows are fixed
-                var row = (Integer[])_fixed[u].Clone();
-                for (int j = 0; j < previous.Out; j++)
-                    if (!_weights[l][i][j].IsZero && Passes(previous, pattern, j)) Combined(row, _weights[l][i][j], rows[previous.FirstUnit + j]);
-                rows[u] = row;
-            }
-            previous = layer;
-        }
-        return new RegionMaps(rows, _scales);
-    }
+    /// <summary>The maps of a pattern, by a forward pass: the delta from the maps with every unit off, which are the fixed parts.</summary>
+    public RegionMaps Compute(string pattern) => Compute(pattern, null, new RegionMaps(_fixed, _scales));
 
     /// <summary>
     /// The same maps, obtained from a region already computed (usually a neighbour differing in
     /// one unit): Z'_{l+1} = Z_{l+1} + (D_{l+1}·W_{l+1})·(H'_l − H_l), where H'_l − H_l is non-zero only
     /// for units whose bit or row changed. This is an exact identity for any two patterns, so the base
-    /// need not be verified; it only makes the work proportional to what changes.
+    /// need not be verified; it only makes the work proportional to what changes. A null base pattern
+    /// has every unit off, identity units included (H = 0), so its maps are the fixed parts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RegionMaps Compute(string pattern, string basePattern, RegionMaps baseMaps)
+    public RegionMaps Compute(string pattern, string? basePattern, RegionMaps baseMaps)
     {
         var rows = new Integer[_network.UnitCount][];
         var changed = new List<(int Unit, Integer[] Delta)>();
-        var first = _network.Layers[0];
-        for (int u = first.FirstUnit; u < first.FirstUnit + first.Out; u++) rows[u] = _fixed[u];
+        Array.Copy(_fixed, rows, _network.Layers[0].Out); // the first layer reads x directly: its rows are fixed
         for (int l = 1; l < _network.Layers.Length; l++)
         {
             Layer previous = _network.Layers[l - 1], layer = _network.Layers[l];
@@ -107,7 +83,7 @@ internal sealed class LocalMaps
             {
                 int u = previous.FirstUnit + j;
                 Integer[] now = rows[u], was = baseMaps.Integer(u);
-                bool on = Passes(previous, pattern, j), wasOn = Passes(previous, basePattern, j);
+                bool on = Passes(previous, pattern, j), wasOn = basePattern is not null && Passes(previous, basePattern, j);
                 if (on && wasOn && !ReferenceEquals(now, was)) changed.Add((j, Combined((Integer[])now.Clone(), -1, was)));
                 else if (on && !wasOn) changed.Add((j, now));
                 else if (wasOn && !on) changed.Add((j, Combined(new Integer[_d + 1], -1, was)));

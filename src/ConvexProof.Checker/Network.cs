@@ -1,12 +1,8 @@
 namespace ConvexProof.Checker;
 
 /// <summary>One layer: z = W·h + S·x + b, then ReLU or identity.</summary>
-internal sealed class Layer(Rational[][] weights, Rational[] bias, Rational[][]? skip, bool relu)
+internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool Relu)
 {
-    public Rational[][] W { get; } = weights;
-    public Rational[] B { get; } = bias;
-    public Rational[][]? S { get; } = skip;
-    public bool Relu { get; } = relu;
     public int Out => B.Length;
     public int In => W[0].Length;
 
@@ -28,19 +24,16 @@ internal sealed class Network
         InputDim = inputDim;
         Layers = layers;
         var neuronUnit = new List<int>();
-        var neuronLayer = new List<int>();
         int units = 0;
         for (int l = 0; l < layers.Length; l++)
         {
             layers[l].FirstUnit = units;
             layers[l].FirstNeuron = neuronUnit.Count;
-            if (layers[l].Relu)
-                for (int i = 0; i < layers[l].Out; i++) { neuronUnit.Add(units + i); neuronLayer.Add(l); }
+            if (layers[l].Relu) neuronUnit.AddRange(Enumerable.Range(units, layers[l].Out));
             units += layers[l].Out;
         }
         UnitCount = units;
         NeuronUnit = [.. neuronUnit];
-        NeuronLayer = [.. neuronLayer];
     }
 
     public int InputDim { get; }
@@ -48,9 +41,8 @@ internal sealed class Network
     public int UnitCount { get; }
     public int NeuronCount => NeuronUnit.Length;
 
-    /// <summary>For ReLU neuron k: its unit index, and its layer.</summary>
+    /// <summary>For ReLU neuron k: its unit index.</summary>
     public int[] NeuronUnit { get; }
-    public int[] NeuronLayer { get; }
 
     /// <summary>The output unit (the last layer has exactly one unit).</summary>
     public int OutputUnit => UnitCount - 1;
@@ -58,8 +50,9 @@ internal sealed class Network
     /// <summary>Number of ReLU neurons in layers after neuron k's layer (the length of its downstream pattern).</summary>
     public int DownstreamStart(int neuron)
     {
-        var layer = Layers[NeuronLayer[neuron]];
-        return layer.FirstNeuron + layer.Out;
+        int l = 0;
+        while (!Layers[l].Relu || neuron >= Layers[l].FirstNeuron + Layers[l].Out) l++;
+        return Layers[l].FirstNeuron + Layers[l].Out;
     }
 
     /// <summary>f(x) by an exact forward pass (no pattern is assumed).</summary>
@@ -74,8 +67,7 @@ internal sealed class Network
                 Rational z = layer.B[i];
                 var row = layer.W[i];
                 for (int j = 0; j < row.Length; j++) if (!row[j].IsZero) z += row[j] * h[j];
-                if (layer.S is not null)
-                    for (int j = 0; j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
+                for (int j = 0; layer.S is not null && j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
                 next[i] = layer.Relu && z.Sign <= 0 ? Rational.Zero : z;
             }
             h = next;

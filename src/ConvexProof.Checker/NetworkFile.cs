@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
 
 namespace ConvexProof.Checker;
 
@@ -66,9 +62,7 @@ internal sealed class NetworkFile
     private Network ReadNetwork(JsonElement root)
     {
         Keys(root, "$", NetworkKeys);
-        var dim = root.GetProperty("input_dim");
-        if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out int d) || d < 1 || d > MaxInputDim)
-            throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
+        if (!TryInt(root.GetProperty("input_dim"), 1, MaxInputDim, out int d)) throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
         // Arrays are enumerated, never indexed: JsonElement's indexer scans, so indexing rows is quadratic.
         var layerItems = Items(root.GetProperty("layers"), "$.layers");
         if (layerItems.Length == 0) throw Bad("$.layers", "expected a non-empty array of layers");
@@ -84,8 +78,7 @@ internal sealed class NetworkFile
             var weights = Matrix(element.GetProperty("weights"), $"{at}.weights", bias.Length, width);
             Rational[][]? skip = element.TryGetProperty("skip", out var s) && s.ValueKind != JsonValueKind.Null
                 ? Matrix(s, $"{at}.skip", bias.Length, d) : null;
-            var act = element.GetProperty("activation");
-            string? name = act.ValueKind == JsonValueKind.String ? act.GetString() : null;
+            string? name = element.GetProperty("activation") is { ValueKind: JsonValueKind.String } act ? act.GetString() : null;
             if (name is not ("relu" or "identity" or "linear")) throw Bad($"{at}.activation", "expected \"relu\" or \"identity\"");
             layers[l] = new Layer(weights, bias, skip, name == "relu");
             width = bias.Length;
@@ -95,14 +88,8 @@ internal sealed class NetworkFile
         return new Network(d, layers);
     }
 
-    private Rational[][] Matrix(JsonElement element, string at, int rows, int columns)
-    {
-        var items = Items(element, at);
-        if (items.Length != rows) throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
-        var result = new Rational[rows][];
-        for (int r = 0; r < rows; r++) result[r] = Vector(items[r], $"{at}[{r}]", columns);
-        return result;
-    }
+    private Rational[][] Matrix(JsonElement element, string at, int rows, int columns) => Items(element, at) is var items && items.Length == rows
+        ? [.. items.Select((row, r) => Vector(row, $"{at}[{r}]", columns))] : throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
 
     private Rational[] Vector(JsonElement element, string at, int? length)
     {
@@ -111,14 +98,8 @@ internal sealed class NetworkFile
         var result = new Rational[items.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            var item = items[i];
-            string? text = item.ValueKind switch
-            {
-                JsonValueKind.Number => item.GetRawText(),
-                JsonValueKind.String => item.GetString(),
-                _ => null,
-            };
-            if (text is null) throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
+            string text = items[i].ValueKind == JsonValueKind.Number ? items[i].GetRawText() : items[i].ValueKind == JsonValueKind.String ? items[i].GetString()!
+                : throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
             if (!NetNumber.TryParse(text, out result[i], out var problem)) throw Bad($"{at}[{i}]", problem);
             _digits += Digits(result[i].Numerator) + (result[i].Denominator.IsOne ? 0 : Digits(result[i].Denominator));
             if (_digits > MaxTotalDigits)
@@ -174,12 +155,8 @@ internal static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            string problem = Directory.Exists(path) ? "it is a directory" : e switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "no such file",
-                UnauthorizedAccessException => "permission denied",
-                _ => "an I/O error",
-            };
+            string problem = Directory.Exists(path) ? "it is a directory" : e is FileNotFoundException or DirectoryNotFoundException ? "no such file"
+                : e is UnauthorizedAccessException ? "permission denied" : "an I/O error";
             throw new CheckerInputException(path, "$", $"cannot read the file: {problem}");
         }
     }

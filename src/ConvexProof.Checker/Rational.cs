@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace ConvexProof.Checker;
 
 /// <summary>
@@ -21,10 +17,7 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     private readonly long _n, _d;  // small form (when _big is null); _d == 0 only in default(Rational) = 0
     private readonly Big? _big;    // large form, reduced, D > 0
 
-    private sealed class Big(BigInteger n, BigInteger d)
-    {
-        public readonly BigInteger N = n, D = d;
-    }
+    private sealed record Big(BigInteger N, BigInteger D);
 
     public static readonly Rational Zero;
     public static readonly Rational One = 1;

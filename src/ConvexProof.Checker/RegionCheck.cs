@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 namespace ConvexProof.Checker;
 
 /// <summary>A (neuron, downstream pattern) pair met on a non-degenerate inner facet, with its value.</summary>
@@ -31,64 +29,37 @@ internal sealed record CheckContext(Network Network, Box? Domain, string[] Patte
 /// Hot methods are compiled fully optimized at once (AggressiveOptimization): the CLI runs cold,
 /// and tier-0 code would dominate.
 /// </summary>
-internal sealed class RegionCheck
+internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entry)
 {
     private const byte Dismissed = 0, Facet = 1, Redundant = 2, Flat = 3;
 
-    private readonly CheckContext _ctx;
-    private readonly int _n, _d;
-    private readonly string _pattern;
-    private readonly RegionMaps _maps;
-    private readonly RegionEntry _entry;
-    private readonly int _region;
-    private readonly string _at;
-    private readonly byte[] _owner;
-    private readonly bool[] _vanishes; // scratch: neuron constraints that vanish at the current witness
+    private readonly int _n = ctx.Network.NeuronCount, _d = ctx.Network.InputDim;
+    private readonly string _pattern = ctx.Patterns[region];
+    private readonly RegionMaps _maps = ctx.Maps[region];
+    private readonly string _at = $"region {region}";
+    private readonly byte[] _owner = new byte[ctx.Network.NeuronCount + ctx.BoxFaces.Length];
+    private readonly bool[] _vanishes = new bool[ctx.Network.NeuronCount]; // scratch: neuron constraints that vanish at the current witness
     private readonly List<(int C, int[] Support)> _tight = []; // redundant neuron constraints with zero slack
     private readonly List<int> _touching = []; // dismissed neuron constraints whose minimum over the bounds is 0
-    private readonly Integer[] _bounds; // lower and upper bound of axis i at 2i and 2i + 1, times _boundsDenominator (absent: 0)
-    private readonly Integer _boundsDenominator;
-    private readonly Integer[] _scratch; // a dismissed constraint's bounds
-
-    public RegionCheck(CheckContext ctx, int region, RegionEntry entry)
-    {
-        _ctx = ctx;
-        _n = ctx.Network.NeuronCount;
-        _d = ctx.Network.InputDim;
-        _pattern = ctx.Patterns[region];
-        _maps = ctx.Maps[region];
-        _entry = entry;
-        (_region, _at) = (region, $"region {region}");
-        _owner = new byte[_n + (ctx.Domain is null ? 0 : 2 * _d)];
-        _vanishes = new bool[_n];
-        _scratch = new Integer[_d + 1];
-        var bounds = new Rational[2 * _d];
-        for (int i = 0; i < _d; i++) (bounds[2 * i], bounds[2 * i + 1]) = (entry.Lower[i]?.Value ?? Rational.Zero, entry.Upper[i]?.Value ?? Rational.Zero);
-        _bounds = Integer.Homogeneous(bounds);
-        _boundsDenominator = _bounds[^1];
-    }
+    // The lower and upper bound of axis i at 2i and 2i + 1 (absent: 0), then their common denominator.
+    private readonly Integer[] _bounds = Integer.Homogeneous([.. entry.Lower.Zip(entry.Upper).SelectMany(b => new[] { b.First?.Value ?? Rational.Zero, b.Second?.Value ?? Rational.Zero })]);
+    private readonly Integer[] _scratch = new Integer[ctx.Network.InputDim + 1]; // a dismissed constraint's bounds
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RegionOutcome Run()
     {
         Partition();
-        foreach (int k in _entry.Flat) CheckFlat(k);
-        var point = Integer.Homogeneous(_entry.Point);
-        foreach (var facet in _entry.Facets)
-        {
+        foreach (int k in entry.Flat) CheckFlat(k);
+        var point = Integer.Homogeneous(entry.Point);
+        foreach (var facet in entry.Facets)
             if (SignAt(facet.C, point) <= 0)
-                throw Fail($"the point is not interior: facet constraint {facet.C} is {Value(facet.C, _entry.Point)} ≤ 0 there{ZeroHint(facet.C)}");
-        }
-        foreach (var redundant in _entry.Redundant)
-        {
+                throw Fail($"the point is not interior: facet constraint {facet.C} is {Value(facet.C, entry.Point)} ≤ 0 there{ZeroHint(facet.C)}");
+        foreach (var redundant in entry.Redundant)
             if (CheckFarkas(new Claim(redundant.C, -1, false), redundant.Farkas, Row(redundant.C)) == 0 && redundant.C < _n)
                 _tight.Add((redundant.C, Array.ConvertAll(redundant.Farkas, t => t.C)));
-        }
-        for (int i = 0; i < _d; i++)
-        {
-            if (_entry.Lower[i] is { } lo) CheckFarkas(new Claim(-1, i, false), lo.Farkas, IntegerRow.Face(_d, i, lo.Value, upper: false));
-            if (_entry.Upper[i] is { } hi) CheckFarkas(new Claim(-1, i, true), hi.Farkas, IntegerRow.Face(_d, i, hi.Value, upper: true));
-        }
+        for (int side = 0; side < 2 * _d; side++) // lower and upper bound of x_i at 2i and 2i + 1
+            if ((side % 2 == 0 ? entry.Lower : entry.Upper)[side / 2] is { } bound)
+                CheckFarkas(new Claim(-1, side / 2, side % 2 == 1), bound.Farkas, IntegerRow.Face(_d, side / 2, bound.Value, upper: side % 2 == 1));
         int dismissed = 0;
         for (int k = 0; k < _owner.Length; k++) if (_owner[k] == Dismissed) { CheckDismissed(k); dismissed++; }
         // Now every constraint is > 0 at the point: facets directly; redundant ones because
@@ -96,27 +67,20 @@ internal sealed class RegionCheck
         // because the point is strictly inside the bounds and c is not constant 0; flats are excluded.
         var conditions = new List<RealisedCondition>();
         int boundary = 0, degenerate = 0, negativeJumps = 0;
-        for (int f = 0; f < _entry.Facets.Length; f++)
+        for (int f = 0; f < entry.Facets.Length; f++)
         {
-            var facet = _entry.Facets[f];
-            var at = new Where(_at, f, facet.C);
-            bool onBox = CheckWitness(facet, at);
-            if (onBox != facet.Boundary)
-                throw Fail(onBox ? $"{at}: a box face vanishes at its point, so it lies on the domain boundary and must say \"boundary\": true"
-                                 : $"{at}: says \"boundary\" but no box face vanishes at its point");
+            var facet = entry.Facets[f];
+            bool onBox = CheckWitness(facet, f);
+            if (onBox != facet.Neighbour < 0)
+                throw Fail(onBox ? $"a box face vanishes at its point, so it lies on the domain boundary and must say \"boundary\": true"
+                                 : $"says \"boundary\" but no box face vanishes at its point", f);
             if (onBox) { boundary++; continue; }
-            var (condition, jump) = CheckCrossing(facet, at);
+            var (condition, jump) = CheckCrossing(facet, f);
             if (condition is not null) conditions.Add(condition);
             else { degenerate++; if (jump.Sign < 0) negativeJumps++; }
         }
-        return new RegionOutcome(_entry.Facets.Length, boundary, _entry.Redundant.Length, _entry.Flat.Length, dismissed,
+        return new RegionOutcome(entry.Facets.Length, boundary, entry.Redundant.Length, entry.Flat.Length, dismissed,
             degenerate, negativeJumps, conditions);
-    }
-
-    /// <summary>Names a facet in messages; a struct so the text is only built when something fails.</summary>
-    private readonly record struct Where(string Region, int Facet, int Constraint)
-    {
-        public override string ToString() => $"{Region} facet {Facet} (constraint {Constraint})";
     }
 
     /// <summary>What a Farkas list proves: a redundant constraint, or a side of the bounds.</summary>
@@ -127,8 +91,9 @@ internal sealed class RegionCheck
             : $"the {(Upper ? "upper" : "lower")} bound on x_{Axis} (bounds[{Axis}][{(Upper ? 1 : 0)}])";
     }
 
-    private InvalidCertificateException Fail(string message) =>
-        new(message.StartsWith(_at, StringComparison.Ordinal) ? message : $"{_at}: {message}");
+    /// <summary>The reason, after the region and, for a facet's check, the facet.</summary>
+    private InvalidCertificateException Fail(string message, int facet = -1) =>
+        new(facet < 0 ? $"{_at}: {message}" : $"{_at} facet {facet} (constraint {entry.Facets[facet].C}): {message}");
 
     /// <summary>Each constraint index in at most one of facets, redundant and flat; the others are dismissed.</summary>
     private void Partition()
@@ -139,18 +104,17 @@ internal sealed class RegionCheck
             if (_owner[k] != Dismissed) throw Fail($"constraint {k} is listed twice (in facets, redundant or flat)");
             _owner[k] = kind;
         }
-        foreach (var f in _entry.Facets) Mark(f.C, Facet, "facets");
-        foreach (var r in _entry.Redundant) Mark(r.C, Redundant, "redundant");
-        foreach (int k in _entry.Flat) Mark(k, Flat, "flat");
+        foreach (var f in entry.Facets) Mark(f.C, Facet, "facets");
+        foreach (var r in entry.Redundant) Mark(r.C, Redundant, "redundant");
+        foreach (int k in entry.Flat) Mark(k, Flat, "flat");
     }
 
     private void CheckFlat(int k)
     {
         if (k >= _n) throw Fail($"flat lists constraint {k}, which is a box face, not a ReLU unit");
         if (_pattern[k] != '0') throw Fail($"flat unit {k} must have bit '0' in the pattern");
-        var row = Row(k);
-        for (int i = 0; i <= _d; i++)
-            if (!row.Z[i].IsZero) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {-row.Coefficient(i)})");
+        int i = Array.FindIndex(Row(k).Z, z => !z.IsZero);
+        if (i >= 0) throw Fail($"flat unit {k} is not identically zero on the region (coefficient {i} is {-Row(k).Coefficient(i)})");
     }
 
     /// <summary>
@@ -170,14 +134,14 @@ internal sealed class RegionCheck
             _scratch[i] = default;
             if (sign == 0) continue;
             constant = false;
-            if ((sign > 0 ? _entry.Lower[i] : _entry.Upper[i]) is null)
+            if ((sign > 0 ? entry.Lower[i] : entry.Upper[i]) is null)
                 throw Fail($"constraint {k} is in none of facets, redundant and flat, and cannot be dismissed: the region has no {(sign > 0 ? "lower" : "upper")} bound on x_{i}");
             _scratch[i] = _bounds[2 * i + (sign > 0 ? 0 : 1)];
         }
-        _scratch[_d] = _boundsDenominator;
-        int min = row.Sign * Integer.SignOfDot(row.Z, _scratch);
+        _scratch[_d] = _bounds[^1];
+        int min = row.SignAt(_scratch);
         if (min < 0)
-            throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {new Rational(row.Sign * Integer.Dot(row.Z, _scratch), row.Scale * _boundsDenominator.Value)} < 0");
+            throw Fail($"constraint {k} is in none of facets, redundant and flat, and its minimum over the bounds is {new Rational(row.Sign * Integer.Dot(row.Z, _scratch), row.Scale * _bounds[^1].Value)} < 0");
         if (constant && min == 0) throw Fail($"constraint {k} is dismissed but identically zero{ZeroHint(k)}");
         if (min == 0 && k < _n) _touching.Add(k);
     }
@@ -228,12 +192,7 @@ internal sealed class RegionCheck
     private static BigInteger Signed(int sign, BigInteger v) => sign > 0 ? v : -v;
 
     /// <summary>Σ λ_j·(coefficient i of c_j), for messages.</summary>
-    private Rational Combination(FarkasTerm[] terms, int i)
-    {
-        var sum = Rational.Zero;
-        foreach (var (j, lambda) in terms) sum += lambda * Row(j).Coefficient(i);
-        return sum;
-    }
+    private Rational Combination(FarkasTerm[] terms, int i) => terms.Aggregate(Rational.Zero, (sum, t) => sum + t.Lambda * Row(t.C).Coefficient(i));
 
     /// <summary>
     /// The witness w: c_k(w) = 0, every other facet constraint is &gt; 0 at w unless it is a positive
@@ -243,25 +202,24 @@ internal sealed class RegionCheck
     /// evaluated. Marks the vanishing neuron constraints and returns whether a box face vanishes at w.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool CheckWitness(FacetEntry facet, Where at)
+    private bool CheckWitness(FacetEntry facet, int f)
     {
         var w = Integer.Homogeneous(facet.Point);
-        if (SignAt(facet.C, w) != 0) throw Fail($"{at}: the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, facet.Point)} ≠ 0");
+        if (SignAt(facet.C, w) != 0) throw Fail($"the witness point is not on the facet: c_{facet.C}(w) = {Value(facet.C, facet.Point)} ≠ 0", f);
         for (int k = 0; k < _n; k++) _vanishes[k] = _owner[k] == Flat;
-        foreach (var other in _entry.Facets)
+        foreach (var other in entry.Facets)
         {
             if (other.C == facet.C) { if (other.C < _n) _vanishes[other.C] = true; continue; }
             int v = SignAt(other.C, w);
-            if (v < 0) throw Fail($"{at}: the witness point is outside the region: facet constraint {other.C} is {Value(other.C, facet.Point)} < 0 there");
+            if (v < 0) throw Fail($"the witness point is outside the region: facet constraint {other.C} is {Value(other.C, facet.Point)} < 0 there", f);
             if (v == 0 && !PositiveMultiple(other.C, facet.C))
-                throw Fail($"{at}: facet constraint {other.C} also vanishes at the witness point and is not a positive multiple of c_{facet.C}: the face is lower-dimensional there");
+                throw Fail($"facet constraint {other.C} also vanishes at the witness point and is not a positive multiple of c_{facet.C}: the face is lower-dimensional there", f);
             if (v == 0 && other.C < _n) _vanishes[other.C] = true;
         }
         foreach (var (c, support) in _tight)
             _vanishes[c] = Array.TrueForAll(support, j => j >= _n ? SignAt(j, w) == 0 : _vanishes[j]);
         foreach (int c in _touching) _vanishes[c] = SignAt(c, w) == 0;
-        for (int k = _n; k < _owner.Length; k++) if (SignAt(k, w) == 0) return true;
-        return false;
+        return ctx.BoxFaces.Any(face => face.SignAt(w) == 0);
     }
 
     /// <summary>
@@ -273,12 +231,10 @@ internal sealed class RegionCheck
     /// With u = −Sign_k·Z_k/σ_k, a slope along u is −Sign_k times a positive multiple of an integer dot product.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, Where at)
+    private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, int f)
     {
-        var net = _ctx.Network;
-        int r2 = facet.Neighbour;
-        string p2 = _ctx.Patterns[r2];
-        var rows2 = _ctx.Maps[r2];
+        var (net, r2) = (ctx.Network, facet.Neighbour);
+        var (p2, rows2) = (ctx.Patterns[r2], ctx.Maps[r2]);
         var crossed = Row(facet.C);
         var gradient = crossed.Z.AsSpan(0, _d);
         var differing = new List<int>();
@@ -286,18 +242,18 @@ internal sealed class RegionCheck
         {
             if (p2[k] != _pattern[k])
             {
-                if (!_vanishes[k]) throw Fail($"{at}: neighbour {r2} has unit {k} switched, but c_{k} > 0 at the witness point, so unit {k} cannot switch there");
+                if (!_vanishes[k]) throw Fail($"neighbour {r2} has unit {k} switched, but c_{k} > 0 at the witness point, so unit {k} cannot switch there", f);
                 differing.Add(k);
             }
             if (!_vanishes[k]) continue;
             var z2 = rows2.Integer(net.NeuronUnit[k]).AsSpan(0, _d);
             char bit = -crossed.Sign * Integer.SignOfDot(z2, gradient) > 0 ? '1' : '0';
             if (bit != p2[k])
-                throw Fail($"{at}: regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope " +
+                throw Fail($"regions[{r2}].pattern is not the activation pattern beyond the facet: unit {k} has value 0 and slope " +
                            $"{new Rational(-crossed.Sign * Integer.Dot(z2, gradient), rows2.Scale(net.NeuronUnit[k]) * crossed.Scale)} along u there, " +
-                           $"so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'");
+                           $"so it is {(bit == '1' ? "on" : "off")}, but the pattern says '{p2[k]}'", f);
         }
-        if (differing.Count == 0) throw Fail($"{at}: neighbour {r2} has the same activation pattern as this region");
+        if (differing.Count == 0) throw Fail($"neighbour {r2} has the same activation pattern as this region", f);
         // The output rows of both regions share the output's scale σ: the gradient jump is (Z'_out − Z_out)·u / σ.
         var change = new Integer[_d];
         for (int i = 0; i < _d; i++) change[i] = rows2.Integer(net.OutputUnit)[i] - _maps.Integer(net.OutputUnit)[i];
@@ -305,23 +261,22 @@ internal sealed class RegionCheck
         {
             var jump = new Rational(-crossed.Sign * Integer.Dot(change, gradient), _maps.Scale(net.OutputUnit) * crossed.Scale);
             if (facet.DegenerateNeurons is null)
-                throw Fail($"{at}: the crossing to region {r2} switches {differing.Count} units ({string.Join(", ", differing)}), so the facet must be marked \"degenerate\"");
+                throw Fail($"the crossing to region {r2} switches {differing.Count} units ({string.Join(", ", differing)}), so the facet must be marked \"degenerate\"", f);
             if (!facet.DegenerateNeurons.AsSpan().SequenceEqual(differing.ToArray()))
-                throw Fail($"{at}: degenerate.neurons is [{string.Join(", ", facet.DegenerateNeurons)}], but the units that switch are [{string.Join(", ", differing)}]");
-            if (facet.Jump != jump) throw Fail($"{at}: degenerate.jump is {facet.Jump}, the gradient jump is {jump}");
+                throw Fail($"degenerate.neurons is [{string.Join(", ", facet.DegenerateNeurons)}], but the units that switch are [{string.Join(", ", differing)}]", f);
+            if (facet.Jump != jump) throw Fail($"degenerate.jump is {facet.Jump}, the gradient jump is {jump}", f);
             return (null, jump);
         }
         int s = differing[0];
-        if (facet.DegenerateNeurons is not null) throw Fail($"{at}: marked \"degenerate\", but only unit {s} switches");
+        if (facet.DegenerateNeurons is not null) throw Fail($"marked \"degenerate\", but only unit {s} switches", f);
         // Only unit s differs, so f' − f = δ·(h'_s − h_s) = −δ·c_s as affine maps, where δ = ∂f/∂h_s
         // with the common downstream pattern (the backward-pass value of docs/formats.md):
         // δ = −(change_a / σ_out) / (Sign_s·Z_s,a / σ_s) on any axis a where c_s has a non-zero coefficient.
         var switching = Row(s);
         int axis = Array.FindIndex(switching.Z, 0, _d, z => !z.IsZero);
-        if (axis < 0) throw Fail($"{at}: the switching unit {s} has a zero gradient");
+        if (axis < 0) throw Fail($"the switching unit {s} has a zero gradient", f);
         var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value);
-        string downstream = _pattern[net.DownstreamStart(s)..];
-        return (new RealisedCondition(s, downstream, delta, _region, facet.Point), Rational.Zero);
+        return (new RealisedCondition(s, _pattern[net.DownstreamStart(s)..], delta, region, facet.Point), Rational.Zero);
     }
 
     /// <summary>c_j = μ·c_k with μ &gt; 0: all d + 1 integer coefficients proportional (cross products), with the same sign on an axis.</summary>
@@ -334,35 +289,17 @@ internal sealed class RegionCheck
         return true;
     }
 
-    private string ZeroHint(int k)
-    {
-        if (k < 0 || k >= _n) return "";
-        return Array.TrueForAll(Row(k).Z, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
-    }
+    private string ZeroHint(int k) =>
+        k >= 0 && k < _n && Array.TrueForAll(Row(k).Z, v => v.IsZero) ? $" (unit {k} is identically zero on the region: list it as flat)" : "";
 
     /// <summary>Constraint k as an integer row: a unit's map with the sign of its bit, or a box face.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private IntegerRow Row(int k)
-    {
-        if (k >= _n) return _ctx.BoxFaces[k - _n];
-        int unit = _ctx.Network.NeuronUnit[k];
-        return new IntegerRow(_maps.Integer(unit), _pattern[k] == '1' ? 1 : -1, _maps.Scale(unit));
-    }
+    private IntegerRow Row(int k) => k >= _n ? ctx.BoxFaces[k - _n]
+        : new IntegerRow(_maps.Integer(ctx.Network.NeuronUnit[k]), _pattern[k] == '1' ? 1 : -1, _maps.Scale(ctx.Network.NeuronUnit[k]));
 
-    /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X): σ·X·c_k(x) = Sign·Σ Z_i·(ξ, X)_i, with σ, X &gt; 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SignAt(int k, Integer[] x)
-    {
-        var row = Row(k);
-        return row.Sign * Integer.SignOfDot(row.Z, x);
-    }
+    /// <summary>The sign of c_k(x) for x = ξ/X given as (ξ, X).</summary>
+    private int SignAt(int k, Integer[] x) => Row(k).SignAt(x);
 
     /// <summary>c_k(x), for messages.</summary>
-    private Rational Value(int k, Rational[] x)
-    {
-        var row = Row(k);
-        var value = row.Coefficient(_d);
-        for (int i = 0; i < _d; i++) value += row.Coefficient(i) * x[i];
-        return value;
-    }
+    private Rational Value(int k, Rational[] x) => Row(k).ValueAt(x);
 }

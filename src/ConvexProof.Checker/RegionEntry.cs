@@ -1,23 +1,16 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using static ConvexProof.Checker.CertificateJson;
-
 namespace ConvexProof.Checker;
 
 /// <summary>A facet entry: constraint C vanishes at Point; Neighbour is -1 for a boundary facet.</summary>
-internal sealed record FacetEntry(int C, Rational[] Point, int Neighbour, int[]? DegenerateNeurons, Rational Jump)
-{
-    public bool Boundary => Neighbour < 0;
-}
+internal sealed record FacetEntry(int C, Rational[] Point, int Neighbour, int[]? DegenerateNeurons, Rational Jump);
 
 internal readonly record struct FarkasTerm(int C, Rational Lambda);
 
 internal sealed record RedundantEntry(int C, FarkasTerm[] Farkas);
 
-/// <summary>One entry of "regions", read strictly (shape and types only; the meaning is checked in RegionCheck).</summary>
 /// <summary>An optional bounding-box side: lo_i ≤ x_i (or x_i ≤ hi_i) on the region, proved by Farkas multipliers.</summary>
 internal sealed record BoundEntry(Rational Value, FarkasTerm[] Farkas);
 
+/// <summary>One entry of "regions", read strictly (shape and types only; the meaning is checked in RegionCheck).</summary>
 internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, RedundantEntry[] Redundant, int[] Flat,
     BoundEntry?[] Lower, BoundEntry?[] Upper)
 {
@@ -42,64 +35,51 @@ internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, Redund
     {
         var at = new JsonPath("$.regions", index);
         var point = ReadPoint(region.GetProperty("point"), at.Then(".point"), dimension);
-        var facetItems = Items(region.GetProperty("facets"), at.Then(".facets"));
-        var facets = new FacetEntry[facetItems.Length];
-        for (int i = 0; i < facets.Length; i++)
+        var facets = ReadSorted(region, at, "facets", (e, eat) => ReadFacet(e, eat, dimension, constraints, regionCount), f => f.C);
+        var redundant = ReadSorted(region, at, "redundant", (e, eat) =>
         {
-            facets[i] = ReadFacet(facetItems[i], at with { Mid = ".facets", J = i }, dimension, constraints, regionCount);
-            if (i > 0 && facets[i].C <= facets[i - 1].C) throw Bad(at with { Mid = ".facets", J = i, Tail = ".c" }, "facets must be in strictly increasing order of c");
-        }
-        var redundantItems = Items(region.GetProperty("redundant"), at.Then(".redundant"));
-        var redundant = new RedundantEntry[redundantItems.Length];
-        for (int i = 0; i < redundant.Length; i++)
-        {
-            redundant[i] = ReadRedundant(redundantItems[i], at with { Mid = ".redundant", J = i }, constraints);
-            if (i > 0 && redundant[i].C <= redundant[i - 1].C) throw Bad(at with { Mid = ".redundant", J = i, Tail = ".c" }, "redundant entries must be in strictly increasing order of c");
-        }
+            Keys(e, eat, RedundantKeys);
+            return new RedundantEntry(Int(e.GetProperty("c"), eat.Then(".c"), 0, constraints - 1), ReadFarkas(e.GetProperty("farkas"), eat.Then(".farkas"), constraints));
+        }, r => r.C);
         var flat = IncreasingInts(region.GetProperty("flat"), at.Then(".flat"), constraints - 1);
         var (lower, upper) = ReadBounds(region, at, dimension, constraints);
         return new RegionEntry(point, facets, redundant, flat, lower, upper);
     }
 
+    /// <summary>The entries of list <paramref name="key"/>, in strictly increasing order of their constraint.</summary>
+    private static T[] ReadSorted<T>(JsonElement region, JsonPath at, string key, Func<JsonElement, JsonPath, T> read, Func<T, int> c)
+    {
+        var items = Items(region.GetProperty(key), at.Then($".{key}"));
+        var entries = new T[items.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            entries[i] = read(items[i], at with { Mid = $".{key}", J = i });
+            if (i > 0 && c(entries[i]) <= c(entries[i - 1])) throw Bad(at with { Mid = $".{key}", J = i, Tail = ".c" }, $"{key} entries must be in strictly increasing order of c");
+        }
+        return entries;
+    }
+
     /// <summary>"bounds": [[lo|null, hi|null], …] with "bounds_farkas": [[F|null, F|null], …]; a bound is present exactly when its F is.</summary>
     private static (BoundEntry?[] Lower, BoundEntry?[] Upper) ReadBounds(JsonElement region, JsonPath at, int dimension, int constraints)
     {
-        var lower = new BoundEntry?[dimension];
-        var upper = new BoundEntry?[dimension];
+        var sides = new[] { new BoundEntry?[dimension], new BoundEntry?[dimension] };
         bool hasBounds = region.TryGetProperty("bounds", out var bounds), hasFarkas = region.TryGetProperty("bounds_farkas", out var farkas);
         if (hasBounds != hasFarkas) throw Bad(at, "\"bounds\" and \"bounds_farkas\" come together");
-        if (!hasBounds) return (lower, upper);
-        var boundItems = Items(bounds, at.Then(".bounds"));
-        var farkasItems = Items(farkas, at.Then(".bounds_farkas"));
-        if (boundItems.Length != dimension || farkasItems.Length != dimension)
+        if (!hasBounds) return (sides[0], sides[1]);
+        var pairs = Tuples(bounds, at.Then(".bounds"), 2, "expected a pair [lo, hi]").ToArray();
+        var proofs = Tuples(farkas, at.Then(".bounds_farkas"), 2, "expected a pair of Farkas lists").ToArray();
+        if (pairs.Length != dimension || proofs.Length != dimension)
             throw Bad(at.Then(".bounds"), $"\"bounds\" and \"bounds_farkas\" need one pair per coordinate ({dimension})");
         for (int i = 0; i < dimension; i++)
-        {
-            var pair = Items(boundItems[i], at.Then($".bounds[{i}]"));
-            var proofs = Items(farkasItems[i], at.Then($".bounds_farkas[{i}]"));
-            if (pair.Length != 2 || proofs.Length != 2) throw Bad(at.Then($".bounds[{i}]"), "expected a pair [lo, hi] and a pair of Farkas lists");
             for (int side = 0; side < 2; side++)
             {
-                var sideAt = at.Then($".bounds[{i}][{side}]");
-                bool present = pair[side].ValueKind != JsonValueKind.Null;
-                if (present != (proofs[side].ValueKind != JsonValueKind.Null))
+                var (value, proof, sideAt) = (pairs[i].Items[side], proofs[i].Items[side], pairs[i].At.Then($"[{side}]"));
+                if ((value.ValueKind != JsonValueKind.Null) != (proof.ValueKind != JsonValueKind.Null))
                     throw Bad(sideAt, "a bound is present exactly when its Farkas list in bounds_farkas is");
-                if (!present) continue;
-                var entry = new BoundEntry(CertificateJson.Rational(pair[side], sideAt),
-                    ReadFarkas(proofs[side], at.Then($".bounds_farkas[{i}][{side}]"), constraints));
-                if (side == 0) lower[i] = entry; else upper[i] = entry;
+                if (value.ValueKind != JsonValueKind.Null)
+                    sides[side][i] = new BoundEntry(CertificateJson.Rational(value, sideAt), ReadFarkas(proof, proofs[i].At.Then($"[{side}]"), constraints));
             }
-        }
-        return (lower, upper);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RedundantEntry ReadRedundant(JsonElement item, JsonPath at, int constraints)
-    {
-        Keys(item, at, RedundantKeys);
-        int c = Int(item.GetProperty("c"), at.Then(".c"), 0, constraints - 1);
-        var farkas = ReadFarkas(item.GetProperty("farkas"), at.Then(".farkas"), constraints);
-        return new RedundantEntry(c, farkas);
+        return (sides[0], sides[1]);
     }
 
     /// <summary>A Farkas list [[j, "λ_j"], …] (the meaning is checked in RegionCheck).</summary>
@@ -131,14 +111,9 @@ internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, Redund
         if (hasNeighbour == hasBoundary) throw Bad(at, "a facet has exactly one of \"neighbour\" and \"boundary\"");
         if (hasBoundary && boundaryElement.ValueKind != JsonValueKind.True) throw Bad(at.Then(".boundary"), $"must be true when present, found {Describe(boundaryElement)}");
         int neighbour = hasNeighbour ? Int(neighbourElement, at.Then(".neighbour"), 0, regionCount - 1) : -1;
-        int[]? neurons = null;
-        Rational jump = Checker.Rational.Zero;
-        if (e.TryGetProperty("degenerate", out var degenerate))
-        {
-            Keys(degenerate, at.Then(".degenerate"), DegenerateKeys);
-            neurons = IncreasingInts(degenerate.GetProperty("neurons"), at.Then(".degenerate.neurons"), int.MaxValue - 1);
-            jump = CertificateJson.Rational(degenerate.GetProperty("jump"), at.Then(".degenerate.jump"));
-        }
-        return new FacetEntry(c, point, neighbour, neurons, jump);
+        bool isDegenerate = e.TryGetProperty("degenerate", out var degenerate);
+        if (isDegenerate) Keys(degenerate, at.Then(".degenerate"), DegenerateKeys);
+        return new FacetEntry(c, point, neighbour, isDegenerate ? IncreasingInts(degenerate.GetProperty("neurons"), at.Then(".degenerate.neurons"), int.MaxValue - 1) : null,
+            isDegenerate ? CertificateJson.Rational(degenerate.GetProperty("jump"), at.Then(".degenerate.jump")) : Checker.Rational.Zero);
     }
 }

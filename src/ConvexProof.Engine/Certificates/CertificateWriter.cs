@@ -66,7 +66,7 @@ public static class CertificateWriter
         w.WriteEndObject();
     }
 
-    private static void WriteDomain(Utf8JsonWriter w, Geometry.Domain domain)
+    internal static void WriteDomain(Utf8JsonWriter w, Geometry.Domain domain)
     {
         if (!domain.IsBox)
         {

@@ -31,13 +31,18 @@ public sealed class CertifyCommand : ICommand
     private readonly Option<string> _z3 = CommandOptions.Z3();
     private readonly Option<bool> _quiet = CommandOptions.Quiet("no progress display (and, in batch mode, no closing tally on stderr)");
     private readonly Option<bool> _progress = CommandOptions.Progress();
+    private readonly Option<string> _method = CommandOptions.Text("--method", "M",
+        "auto (default: the ICNN sign rule when it applies, bounds on a box with too many regions to list, else regions), " +
+        "regions (enumerate), bounds (interval/linear bounds with branch and bound on a box), icnn (the sign rule only)");
+    private readonly Option<string> _points = CommandOptions.Text("--points", "FILE",
+        "bound route: search lines through these points first (a JSON array of points, e.g. samples of your data)");
 
     public CertifyCommand()
     {
         _out.Aliases.Add("-o");
         Definition = new Command("certify", "decide convexity exactly and write a certificate")
         {
-            _nets, _out, _outDir, _box, _allViolations, _maxRegions, _timeout, _json, _threads, _noSmt, _z3, _quiet, _progress,
+            _nets, _out, _outDir, _box, _allViolations, _maxRegions, _timeout, _json, _threads, _noSmt, _z3, _quiet, _progress, _method, _points,
         };
         Definition.Description += "\nDecides exactly whether the network in NET (net.json, see docs/formats.md) computes a convex\n" +
                                   "function on the domain, and writes a certificate that `convexproof check` re-verifies.";
@@ -72,7 +77,11 @@ public sealed class CertifyCommand : ICommand
             parsed.GetValue(_noSmt) ? null : new SmtOptions { SolverPath = parsed.GetValue(_z3), Timeout = TimeSpan.FromSeconds(10) },
             CommandOptions.CountOf(parsed, _threads) ?? Environment.ProcessorCount,
             parsed.GetValue(_allViolations),
-            context.Error);
+            context.Error)
+        {
+            Method = MethodChoice.Parse(parsed.GetValue(_method)),
+            PointsPath = parsed.GetValue(_points),
+        };
         BoxOption.CheckSyntax(settings.Box); // syntax errors are usage errors, before any work
 
         return outDir is null ? RunSingle(nets[0], outPath!, settings, context) : BatchCertification.Run(nets, outDir, settings, context);
@@ -96,8 +105,7 @@ public sealed class CertifyCommand : ICommand
             context.Error.WriteLine($"convexproof: {outcome.Error}");
             return ExitCodes.Usage;
         }
-        if (!settings.Json)
-            context.Out.Write(CertifySummary.Describe(netPath, outPath, outcome.Network!, outcome.Result!, outcome.Elapsed, outcome.Confirmation));
+        if (!settings.Json) context.Out.Write(CertifySummary.Describe(outcome));
         return outcome.ExitCode;
     }
 }

@@ -1,3 +1,4 @@
+using ConvexProof.Bounds;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Convexity;
 using ConvexProof.Networks;
@@ -14,19 +15,42 @@ public static class CertifyJson
     public static string Exploration(CertificationResult r) =>
         r.Complete ? "complete" : r.StoppedAtFirstViolation ? "first_violation" : "limit";
 
+    /// <summary>The "bounds" field: the split tree and line search of the bound route (null for enumeration).</summary>
+    private static void WriteBounds(System.Text.Json.Utf8JsonWriter w, BoundCertification? b)
+    {
+        w.WritePropertyName("bounds");
+        if (b is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartObject();
+        var nodes = b.Search?.Root.Preorder().ToList() ?? [];
+        w.WriteNumber("leaves", nodes.Count(n => n.Kind is SplitKind.Leaf or SplitKind.Pending));
+        w.WriteNumber("box_splits", nodes.Count(n => n.Kind == SplitKind.Box));
+        w.WriteNumber("sign_splits", nodes.Count(n => n.Kind == SplitKind.Sign));
+        w.WriteNumber("bounded", b.Search?.Nodes ?? 0);
+        if (b.Search is null) w.WriteNull("certified_fraction"); else w.WriteNumber("certified_fraction", (double)(b.Search.CertifiedFraction * 1_000_000).Floor() / 1_000_000);
+        w.WriteNumber("lines", b.LinesSearched);
+        w.WriteString("reason", b.Reason);
+        w.WriteEndObject();
+    }
+
     /// <summary>The --json summary of one network: one line, schema in docs/cli.md.</summary>
     public static string Of(CertifyOutcome o)
     {
         return JsonLine.Write(w =>
         {
             var r = o.Result;
+            var b = o.Bounds;
             w.WriteStartObject();
             w.WriteString("schema", Schema);
             w.WriteString("network", o.NetPath);
             if (r is not null) w.WriteString("network_sha256", r.NetworkSha256);
             else if (o.Network is not null) w.WriteString("network_sha256", NetworkHash.Sha256(o.Network));
             else w.WriteNull("network_sha256");
-            w.WriteString("verdict", r?.Verdict switch
+            w.WriteString("verdict", b is not null ? b.Verdict switch { BoundVerdict.Convex => "convex", BoundVerdict.NotConvex => "not_convex", _ => "undecided" }
+            : r?.Verdict switch
             {
                 null => "error",
                 Verdict.Convex => "convex",
@@ -34,19 +58,25 @@ public static class CertifyJson
                 _ => "undecided",
             });
             w.WriteNumber("exit_code", o.ExitCode);
+            if (o.Method is null) w.WriteNull("method"); else w.WriteString("method", o.Method.Name);
+            if (o.Method is null) w.WriteNull("method_reason"); else w.WriteString("method_reason", o.Method.Reason);
             if (o.Written) w.WriteString("certificate", o.CertPath); else w.WriteNull("certificate");
             if (o.Network is null) w.WriteNull("input_dim"); else w.WriteNumber("input_dim", o.Network.InputDim);
             w.WritePropertyName("domain");
-            if (r is null || !r.Domain.IsBox) w.WriteNullValue();
+            var domain = o.Domain ?? r?.Domain;
+            if (domain is null || !domain.IsBox) w.WriteNullValue();
             else
             {
                 w.WriteStartObject();
                 w.WritePropertyName("box");
-                JsonLine.WriteBox(w, [.. r.Domain.Lower!.Select(v => v.ToString())], [.. r.Domain.Upper!.Select(v => v.ToString())]);
+                JsonLine.WriteBox(w, [.. domain.Lower!.Select(v => v.ToString())], [.. domain.Upper!.Select(v => v.ToString())]);
                 w.WriteEndObject();
             }
-            if (r is null) w.WriteNull("complete"); else w.WriteBoolean("complete", r.Complete);
-            if (r is null) w.WriteNull("exploration"); else w.WriteString("exploration", Exploration(r));
+            if (b is not null) w.WriteBoolean("complete", b.Verdict != BoundVerdict.Undecided);
+            else if (r is null) w.WriteNull("complete"); else w.WriteBoolean("complete", r.Complete);
+            if (b is not null) w.WriteString("exploration", b.Method == BoundMethod.Structural ? "structural" : "bounds");
+            else if (r is null) w.WriteNull("exploration"); else w.WriteString("exploration", Exploration(r));
+            WriteBounds(w, b);
             w.WritePropertyName("counts");
             if (r is null) w.WriteNullValue();
             else
@@ -83,7 +113,8 @@ public static class CertifyJson
             }
             else w.WriteNullValue();
             w.WritePropertyName("counterexample");
-            if (r?.Counterexample is Counterexample ce)
+            var ce = r?.Counterexample ?? (b?.Refutation is Refutation f ? new Counterexample(f.X, f.Y, f.Fx, f.Fy, f.FMid) : null);
+            if (ce is not null)
             {
                 w.WriteStartObject();
                 w.WriteStartArray("x");
@@ -108,7 +139,8 @@ public static class CertifyJson
                 if (o.Confirmation is null) w.WriteNull("z3"); else w.WriteString("z3", o.Confirmation);
                 w.WriteEndObject();
             }
-            if (r?.UndecidedReason is string reason) w.WriteString("undecided_reason", reason); else w.WriteNull("undecided_reason");
+            string? reason = b is { Verdict: BoundVerdict.Undecided } ? b.Reason : r?.UndecidedReason;
+            if (reason is not null) w.WriteString("undecided_reason", reason); else w.WriteNull("undecided_reason");
             w.WritePropertyName("error");
             if (o.Error is null) w.WriteNullValue();
             else

@@ -14,4 +14,11 @@ public sealed record CertifySettings(
     SmtOptions? Smt,
     int Threads,
     bool AllViolations,
-    TextWriter Warnings);
+    TextWriter Warnings)
+{
+    /// <summary>`--method` (auto by default).</summary>
+    public CertifyMethod Method { get; init; }
+
+    /// <summary>`--points FILE`: lines through these points are searched first (bound route).</summary>
+    public string? PointsPath { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConvexProof.Bounds;
 using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Convexity;
 using ConvexProof.Networks;
@@ -8,6 +9,33 @@ namespace ConvexProof.Cli.Commands;
 /// <summary>The human output of `certify`: the summary of one network, or one line per network in batch mode.</summary>
 public static class CertifySummary
 {
+    /// <summary>The human summary of one network's outcome (either route), with the method and why.</summary>
+    public static string Describe(CertifyOutcome o)
+    {
+        string method = $"method:     {o.Method!.Name} ({o.Method.Reason})\n";
+        if (o.Bounds is not BoundCertification b)
+            return Describe(o.NetPath, o.CertPath, o.Network!, o.Result!, o.Elapsed, o.Confirmation) + method;
+        var lines = new List<string>
+        {
+            "verdict:    " + b.Verdict switch
+            {
+                BoundVerdict.Convex => $"convex (certificate written to {o.CertPath})",
+                BoundVerdict.NotConvex => $"NOT convex (refutation written to {o.CertPath})",
+                _ => "undecided (no certificate written)",
+            },
+            $"network:    {o.NetPath} ({o.Network!.InputDim} inputs, {o.Network.NeuronCount} ReLU units, {o.Network.Layers.Count} layers)",
+            $"domain:     {DomainText.Of(o.Domain!)}{(b.Method == BoundMethod.Structural && b.Verdict == BoundVerdict.Convex ? " (the sign rule holds on all of R^d)" : "")}",
+        };
+        lines.AddRange(BoundRun.Describe(b));
+        if (b.Refutation is Refutation ce)
+        {
+            lines.Add($"counterexample: x = ({string.Join(", ", ce.X)}), y = ({string.Join(", ", ce.Y)})");
+            lines.Add($"                f(x) = {ce.Fx}, f(y) = {ce.Fy}, f((x+y)/2) = {ce.FMid} > (f(x)+f(y))/2");
+        }
+        lines.Add($"time:       {o.Elapsed.TotalSeconds:0.000} s");
+        return string.Join('\n', lines) + "\n" + method;
+    }
+
     /// <summary>The human summary printed on stdout.</summary>
     public static string Describe(string netPath, string outPath, Network network, CertificationResult result, TimeSpan elapsed, string? confirmation = null)
     {
@@ -70,6 +98,13 @@ public static class CertifySummary
             string problem = o.Input is InputException e ? $"{e.JsonPath}: {e.Problem}" : o.Error;
             return $"{o.NetPath}: error: {problem}";
         }
+        if (o.Bounds is BoundCertification b)
+            return b.Verdict switch
+            {
+                BoundVerdict.Convex => $"{o.NetPath}: convex ({o.Method!.Name}, {time}) -> {o.CertPath}",
+                BoundVerdict.NotConvex => $"{o.NetPath}: NOT convex (counterexample on a line, {b.LinesSearched} lines; {time}) -> {o.CertPath}",
+                _ => $"{o.NetPath}: undecided: {b.Reason} ({time}; no certificate written)",
+            };
         var r = o.Result!;
         var s = r.Statistics;
         return r.Verdict switch

@@ -42,6 +42,25 @@ public static class NetworkCertification
             return CertifyOutcome.Failed(netPath, certPath, network, $"{netPath}: {e.Message} (the network has {network.InputDim} inputs)", null, clock.Elapsed);
         }
 
+        var choice = MethodChoice.Choose(settings.Method, network, domain);
+        if (choice.Method != CertifyMethod.Regions)
+        {
+            IReadOnlyList<Numbers.Rational[]> points;
+            try
+            {
+                points = PointsFile.Read(settings.PointsPath, network.InputDim);
+            }
+            catch (InputException e)
+            {
+                return CertifyOutcome.Failed(netPath, certPath, network, e.Message, e, clock.Elapsed) with { Method = choice };
+            }
+            clock.Restart();
+            TimeSpan? remaining = limits.Timeout is TimeSpan t ? t - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+            var bounds = BoundRun.Run(network, domain, choice, points,
+                limits with { Timeout = remaining, MaxRegions = Math.Min(limits.MaxRegions, 100_000) }, certPath, deadline.Token);
+            return new CertifyOutcome(netPath, certPath, network, null, null, null, clock.Elapsed) { Method = choice, Bounds = bounds, Domain = domain };
+        }
+
         clock.Restart();
         CertificationResult result;
         try
@@ -54,7 +73,7 @@ public static class NetworkCertification
         }
         TimeSpan? left = limits.Timeout is TimeSpan total ? total - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
         return new CertifyOutcome(netPath, certPath, network, result, null, null, clock.Elapsed,
-            Z3Confirmation.Describe(network, domain, result, settings, left));
+            Z3Confirmation.Describe(network, domain, result, settings, left)) { Method = choice };
     }
 
     /// <summary>

@@ -1,0 +1,80 @@
+using ConvexProof.Bounds;
+using ConvexProof.Geometry;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Cli.Commands;
+
+/// <summary>`certify --method`: which argument decides the network.</summary>
+public enum CertifyMethod
+{
+    /// <summary>
+    /// Choose: enumeration when the region bound is small (1 000 for an ICNN, 100 000 otherwise); otherwise the ICNN sign rule,
+    /// bounds on a box, enumeration on R^d.
+    /// </summary>
+    Auto,
+
+    /// <summary>Exact enumeration of the activation regions (cert format /1).</summary>
+    Regions,
+
+    /// <summary>Interval and linear bounds with branch and bound, and the line search (format /2 on a box).</summary>
+    Bounds,
+
+    /// <summary>The ICNN sign rule alone (format /2, structural).</summary>
+    Icnn,
+}
+
+/// <summary>The method used for one network, and why, in the words of the summary and --json.</summary>
+public sealed record MethodChoice(CertifyMethod Method, string Reason)
+{
+    /// <summary>Above this many regions (the a-priori bound of `info`) auto does not enumerate a network that is not an ICNN.</summary>
+    public static readonly Rational EnumerationLimit = 100_000;
+
+    /// <summary>
+    /// Above this many, auto certifies an ICNN by its signs instead of enumerating (below it the
+    /// region certificate costs little and says more: every region and condition).
+    /// </summary>
+    public static readonly Rational IcnnEnumerationLimit = 1_000;
+
+    public string Name => Method.ToString().ToLowerInvariant();
+
+    public static CertifyMethod Parse(string? text) => text switch
+    {
+        null or "auto" => CertifyMethod.Auto,
+        "regions" => CertifyMethod.Regions,
+        "bounds" => CertifyMethod.Bounds,
+        "icnn" => CertifyMethod.Icnn,
+        _ => throw new Infrastructure.UsageException($"option --method takes auto, regions, bounds or icnn, not '{text}'"),
+    };
+
+    public static MethodChoice Choose(CertifyMethod requested, Network network, Domain domain)
+    {
+        var obstacle = StructuralTest.Obstacle(network);
+        string notIcnn = obstacle is null ? "" : $"not an ICNN (weight {obstacle.Value} at {obstacle.JsonPath} is negative)";
+        switch (requested)
+        {
+            case CertifyMethod.Regions: return new(requested, "--method regions: exact region enumeration");
+            case CertifyMethod.Icnn: return new(requested, "--method icnn: the ICNN sign rule");
+            case CertifyMethod.Bounds:
+                return new(requested, domain.IsBox ? "--method bounds: bound propagation with branch and bound on the box"
+                    : "--method bounds on R^d: every pre-activation bound is infinite there, so only the ICNN sign rule applies");
+        }
+        var bound = NetworkInfo.RegionUpperBound(network);
+        bool few = bound <= (obstacle is null ? IcnnEnumerationLimit : EnumerationLimit).Numerator;
+        if (obstacle is null && !few)
+            return new(CertifyMethod.Icnn, $"the network is an ICNN (every weight applied to a ReLU output is >= 0) and the region bound {Abbreviate(bound)} " +
+                "is too large to enumerate: convex on R^d and every box by its signs");
+        if (few)
+            return new(CertifyMethod.Regions, $"{(obstacle is null ? "an ICNN" : notIcnn)}; at most {bound} regions, few enough to enumerate exactly " +
+                "(a region certificate also lists every region and condition)");
+        if (!domain.IsBox)
+            return new(CertifyMethod.Regions, $"{notIcnn}; on R^d every pre-activation bound is infinite, so bounds cannot be used: exact region enumeration");
+        return new(CertifyMethod.Bounds, $"{notIcnn}; the region bound {Abbreviate(bound)} is too large to enumerate: bound propagation with branch and bound on the box");
+    }
+
+    private static string Abbreviate(System.Numerics.BigInteger n)
+    {
+        string s = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return s.Length <= 12 ? s : $"{s[0]}.{s[1..3]}e{s.Length - 1}";
+    }
+}
