@@ -27,7 +27,7 @@ public static class HeatMap
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:0}\" height=\"{height:0}\" viewBox=\"0 0 {width:0} {height:0}\" font-family=\"sans-serif\">\n");
         sb.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width:0}\" height=\"{height:0}\" fill=\"white\"/>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin:0}\" y=\"24\" font-size=\"15\">{Escape(title)}</text>\n");
-        Panel(sb, grid, byName, Margin, "convex %", s => (s.Convex, s.Networks));
+        Panel(sb, grid, byName, Margin, "convex % (colour: square root of the share)", s => (s.Convex, s.Networks));
         Panel(sb, grid, byName, Margin + panel + Gap + Margin, "ICNN %", s => (s.Icnn, s.Networks));
         sb.Append("</svg>\n");
         return sb.ToString();
@@ -71,10 +71,14 @@ public static class HeatMap
             $"<text x=\"{left - 40:0}\" y=\"{mid:0}\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 {left - 40:0} {mid:0})\">{Escape(grid.RowLabel)}</text>\n");
     }
 
-    /// <summary>White (0 %) to dark blue (100 %), in integer steps of the exact share.</summary>
+    /// <summary>
+    /// White (0 %) to dark blue (100 %) by the square root of the share, so that the few-percent
+    /// cells typical of a census still show (the label gives the exact share; IEEE square roots are
+    /// correctly rounded, so the colour is the same on every machine).
+    /// </summary>
     private static string Colour(int part, int whole)
     {
-        long t = whole == 0 ? 0 : 255L * part / whole;
+        long t = whole == 0 ? 0 : (long)Math.Round(255 * Math.Sqrt((double)part / whole));
         int r = (int)(255 - t * 223 / 255), g = (int)(255 - t * 175 / 255), b = (int)(255 - t * 75 / 255);
         return string.Create(CultureInfo.InvariantCulture, $"#{r:x2}{g:x2}{b:x2}");
     }
