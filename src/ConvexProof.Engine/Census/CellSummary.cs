@@ -26,8 +26,7 @@ public sealed record CellSummary(string Cell, string Hidden, int Networks, int I
     /// <summary>The cell's file cells/NAME.json: one object, counts only.</summary>
     public string ToJson()
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        return CensusJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);
@@ -41,8 +40,7 @@ public sealed record CellSummary(string Cell, string Hidden, int Networks, int I
             w.WriteNumber("undecided", Undecided);
             w.WriteNumber("regions", Regions);
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        });
     }
 
     /// <summary>Reads what <see cref="ToJson"/> wrote; null when the text is not a finished cell of this schema.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ConvexProof.Geometry;
 using ConvexProof.Regions;
@@ -23,8 +22,7 @@ public sealed record CensusSettings(int InputDim, Domain Domain, string BoxText,
     /// </summary>
     public string ManifestJson()
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        return CensusJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);
@@ -46,7 +44,6 @@ public sealed record CensusSettings(int InputDim, Domain Domain, string BoxText,
             w.WritePropertyName("timeout_s");
             if (Limits.Timeout is TimeSpan t) w.WriteNumberValue(t.TotalSeconds); else w.WriteNullValue();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        });
     }
 }
