@@ -91,6 +91,24 @@ public class CensusCommandTests
         Cli.AssertOneLineError(Census(dir, "--max-regions", "50"), "census.json", "other options");
     }
 
+    [Fact]
+    public void A_network_that_reaches_max_regions_is_counted_undecided_and_limits_are_in_the_manifest()
+    {
+        using var temp = new TempFolder();
+        string dir = temp.File("census");
+        var r = Census(dir, "--max-regions", "1");
+        Assert.Equal(0, r.Code);
+        var rows = File.ReadAllLines(Path.Combine(dir, "table.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Contains(rows, f => int.Parse(f[7]) > 0);
+        // Undecided networks are not convex, not refuted: every row still adds up to its networks.
+        Assert.All(rows, f => Assert.Equal(5, int.Parse(f[3]) + int.Parse(f[6]) + int.Parse(f[7])));
+        var verdicts = Directory.GetFiles(Path.Combine(dir, "cells"), "*.csv").Where(f => !f.EndsWith(".times.csv", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadAllLines(f).Skip(1)).Select(l => l.Split(',')[2]).ToList();
+        Assert.Contains("undecided", verdicts);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "census.json")));
+        Assert.Equal(1, manifest.RootElement.GetProperty("max_regions").GetInt32());
+    }
+
     [RequiresRsvgConvertFact]
     public void Kept_certificates_pass_check_with_the_verdicts_of_the_table_and_the_heat_map_renders()
     {
