@@ -21,14 +21,10 @@ public sealed class CellRunner(CensusSettings settings)
     /// </summary>
     public Action<KeptNetwork>? Keep { get; init; }
 
-    public IReadOnlyList<CensusOutcome> Run(CensusCell cell, Action<int>? networkDone = null)
+    public IReadOnlyList<CensusOutcome> Run(CensusCell cell)
     {
         var outcomes = new CensusOutcome[settings.PerCell];
-        Parallel.For(0, settings.PerCell, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, i =>
-        {
-            outcomes[i] = Decide(cell, i);
-            networkDone?.Invoke(i);
-        });
+        Parallel.For(0, settings.PerCell, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, i => outcomes[i] = Decide(cell, i));
         return outcomes;
     }
 
@@ -44,7 +40,7 @@ public sealed class CellRunner(CensusSettings settings)
         if (icnn && Keep is null) return new CensusOutcome(index, sha, CensusVerdict.Icnn, 0, clock.Elapsed);
         var result = Certifier.Certify(network, settings.Domain, new CertifyOptions
         {
-            Limits = settings.Limits with { StartTimestamp = null },
+            Limits = settings.Limits, // each network's own clock: the limits start with its exploration
             StopAtFirstViolation = true,
             Parallelism = 1,
             KeepRegions = Keep is not null,
