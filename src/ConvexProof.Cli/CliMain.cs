@@ -20,6 +20,7 @@ public static class CliMain
         new ImportCommand(),
         new SmtCheckCommand(),
         new PlotCommand(),
+        new CensusCommand(),
         new InfoCommand(),
         new CompletionCommand(),
     ];
