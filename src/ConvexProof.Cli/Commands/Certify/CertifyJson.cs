@@ -96,7 +96,9 @@ public static class CertifyJson
                 w.WriteEndObject();
             }
             w.WriteNumber("seconds", Math.Round(o.Elapsed.TotalSeconds, 3));
-            if (r is null) w.WriteNull("verdict_seconds");
+            if (r is null && o.Bounds is { Verdict: not Bounds.BoundVerdict.Undecided })
+                w.WriteNumber("verdict_seconds", Math.Round(o.Elapsed.TotalSeconds, 3)); // the bound route's verdict comes at its end
+            else if (r is null) w.WriteNull("verdict_seconds");
             else w.WriteNumber("verdict_seconds", Math.Round(r.Statistics.TimeToVerdict.TotalSeconds, 3));
             w.WritePropertyName("violation");
             if (r?.FirstViolation is Violation v)

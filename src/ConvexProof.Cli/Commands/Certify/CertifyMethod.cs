@@ -9,8 +9,9 @@ namespace ConvexProof.Cli.Commands;
 public enum CertifyMethod
 {
     /// <summary>
-    /// Choose: enumeration when the region bound is small (1 000 for an ICNN, 100 000 otherwise); otherwise the ICNN sign rule,
-    /// bounds on a box, enumeration on R^d.
+    /// Choose: enumeration when the region bound is small (1 000 for an ICNN, 100 000 otherwise) or
+    /// --all-violations asks for every region; otherwise the ICNN sign rule, bounds on a box (falling
+    /// back to enumeration when they leave the network undecided), enumeration on R^d.
     /// </summary>
     Auto,
 
@@ -36,6 +37,14 @@ public sealed record MethodChoice(CertifyMethod Method, string Reason)
     /// </summary>
     public static readonly Rational IcnnEnumerationLimit = 1_000;
 
+    /// <summary>
+    /// How many search nodes auto gives branch and bound before it falls back to enumeration (a
+    /// count, not a time, so that the same input gives the same certificate): the a-priori region
+    /// bound is pessimistic by orders of magnitude, and a network bounds cannot settle may still
+    /// have few enough regions to enumerate.
+    /// </summary>
+    public const int AutoBoundNodes = 1_000;
+
     public string Name => Method.ToString().ToLowerInvariant();
 
     public static CertifyMethod Parse(string? text) => text switch
@@ -47,7 +56,7 @@ public sealed record MethodChoice(CertifyMethod Method, string Reason)
         _ => throw new Infrastructure.UsageException($"option --method takes auto, regions, bounds or icnn, not '{text}'"),
     };
 
-    public static MethodChoice Choose(CertifyMethod requested, Network network, Domain domain)
+    public static MethodChoice Choose(CertifyMethod requested, Network network, Domain domain, bool allViolations = false)
     {
         var obstacle = StructuralTest.Obstacle(network);
         string notIcnn = obstacle is null ? "" : $"not an ICNN (weight {obstacle.Value} at {obstacle.JsonPath} is negative)";
@@ -59,6 +68,8 @@ public sealed record MethodChoice(CertifyMethod Method, string Reason)
                 return new(requested, domain.IsBox ? "--method bounds: bound propagation with branch and bound on the box"
                     : "--method bounds on R^d: every pre-activation bound is infinite there, so only the ICNN sign rule applies");
         }
+        if (allViolations)
+            return new(CertifyMethod.Regions, "--all-violations: every region is enumerated and every violated condition listed");
         var bound = NetworkInfo.RegionUpperBound(network);
         bool few = bound <= (obstacle is null ? IcnnEnumerationLimit : EnumerationLimit).Numerator;
         if (obstacle is null && !few)
@@ -71,6 +82,10 @@ public sealed record MethodChoice(CertifyMethod Method, string Reason)
             return new(CertifyMethod.Regions, $"{notIcnn}; on R^d every pre-activation bound is infinite, so bounds cannot be used: exact region enumeration");
         return new(CertifyMethod.Bounds, $"{notIcnn}; the region bound {Abbreviate(bound)} is too large to enumerate: bound propagation with branch and bound on the box");
     }
+
+    /// <summary>Auto's second choice when the bound route left the network undecided within its budget.</summary>
+    public MethodChoice FallBackToRegions(string boundsReason) =>
+        new(CertifyMethod.Regions, $"{Reason}; bounds left it undecided ({boundsReason}): exact region enumeration");
 
     private static string Abbreviate(System.Numerics.BigInteger n)
     {

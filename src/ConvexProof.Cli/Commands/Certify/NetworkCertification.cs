@@ -42,7 +42,7 @@ public static class NetworkCertification
             return CertifyOutcome.Failed(netPath, certPath, network, $"{netPath}: {e.Message} (the network has {network.InputDim} inputs)", null, clock.Elapsed);
         }
 
-        var choice = MethodChoice.Choose(settings.Method, network, domain);
+        var choice = MethodChoice.Choose(settings.Method, network, domain, settings.AllViolations);
         if (choice.Method != CertifyMethod.Regions)
         {
             IReadOnlyList<Numbers.Rational[]> points;
@@ -56,9 +56,15 @@ public static class NetworkCertification
             }
             clock.Restart();
             TimeSpan? remaining = limits.Timeout is TimeSpan t ? t - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+            bool auto = settings.Method == CertifyMethod.Auto;
+            int nodes = Math.Min(limits.MaxRegions, auto ? MethodChoice.AutoBoundNodes : 100_000);
             var bounds = BoundRun.Run(network, domain, choice, points,
-                limits with { Timeout = remaining, MaxRegions = Math.Min(limits.MaxRegions, 100_000) }, certPath, deadline.Token);
-            return new CertifyOutcome(netPath, certPath, network, null, null, null, clock.Elapsed) { Method = choice, Bounds = bounds, Domain = domain };
+                limits with { Timeout = remaining, MaxRegions = nodes }, certPath, deadline.Token);
+            bool fallBack = auto && choice.Method == CertifyMethod.Bounds && bounds.Verdict == Bounds.BoundVerdict.Undecided
+                && !deadline.IsCancellationRequested;
+            if (!fallBack)
+                return new CertifyOutcome(netPath, certPath, network, null, null, null, clock.Elapsed) { Method = choice, Bounds = bounds, Domain = domain };
+            choice = choice.FallBackToRegions(bounds.Reason);
         }
 
         clock.Restart();
