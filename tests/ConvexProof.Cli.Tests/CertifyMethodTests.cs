@@ -57,28 +57,28 @@ public class CertifyMethodTests
     }
 
     /// <summary>
-    /// 2 → 24 → 12 → 12 → 1, convex but not an ICNN: the first layer is 12 random units each written
+    /// d → 2n → 12 → 12 → 1, convex but not an ICNN: the first layer is n random units each written
     /// twice (same weights and bias), and the second layer weighs every pair 2w and −w (w ≥ 0), so it
     /// sees w·relu(z) and the whole network is an ICNN in disguise. The −w of a duplicate is a
     /// condition no bound can lift (both copies switch together: a degenerate frontier), while the
     /// a-priori region bound is far too large for auto to enumerate first.
     /// </summary>
-    private static string DuplicatedIcnn()
+    private static string DuplicatedIcnn(int n, int d = 2)
     {
         var random = new Random(5);
         double Next(double lo) => Math.Round(lo + (1 - lo) * random.NextDouble(), 3);
         string Text(double v) => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
         string Rows(int n, int fanIn, double lo) => string.Join(",", Enumerable.Range(0, n).Select(_ => "[" + string.Join(",", Enumerable.Range(0, fanIn).Select(_ => Text(Next(lo)))) + "]"));
         string Bias(int n) => string.Join(",", Enumerable.Range(0, n).Select(_ => Text(Next(-1) / 4)));
-        var first = Enumerable.Range(0, 12).Select(_ => $"[{Text(Next(-1))},{Text(Next(-1))}]").ToList();
-        var firstBias = Enumerable.Range(0, 12).Select(_ => Text(Next(-1) / 4)).ToList();
+        var first = Enumerable.Range(0, n).Select(_ => "[" + string.Join(",", Enumerable.Range(0, d).Select(_ => Text(Next(-1)))) + "]").ToList();
+        var firstBias = Enumerable.Range(0, n).Select(_ => Text(Next(-1) / 4)).ToList();
         var pairs = Enumerable.Range(0, 12).Select(_ =>
         {
-            var w = Enumerable.Range(0, 12).Select(_ => Next(0)).ToList();
+            var w = Enumerable.Range(0, n).Select(_ => Next(0)).ToList();
             return "[" + string.Join(",", w.Select(v => Text(2 * v)).Concat(w.Select(v => Text(-v)))) + "]";
         });
         return $$"""
-            {"input_dim":2,"layers":[{"weights":[{{string.Join(",", first.Concat(first))}}],"bias":[{{string.Join(",", firstBias.Concat(firstBias))}}],"activation":"relu"},
+            {"input_dim":{{d}},"layers":[{"weights":[{{string.Join(",", first.Concat(first))}}],"bias":[{{string.Join(",", firstBias.Concat(firstBias))}}],"activation":"relu"},
              {"weights":[{{string.Join(",", pairs)}}],"bias":[{{Bias(12)}}],"activation":"relu"},
              {"weights":[{{Rows(12, 12, 0)}}],"bias":[{{Bias(12)}}],"activation":"relu"},
              {"weights":[[{{string.Join(",", Enumerable.Range(0, 12).Select(_ => Text(Next(0))))}}]],"bias":[0],"activation":"identity"}]}
@@ -86,11 +86,26 @@ public class CertifyMethodTests
     }
 
     [Fact]
+    public void AutoTriesTheFirstRegionsBeforeBounds()
+    {
+        using var dir = new TempFolder();
+        string net = dir.Write("net.json", DuplicatedIcnn(12)), cert = dir.File("net.cert.json");
+        var r = Cli.Invoke("certify", net, "--out", cert, "--box", "-1:1", "--json");
+        Assert.Equal(0, r.Code);
+        var json = r.Json();
+        Assert.Equal("regions", json.GetProperty("method").GetString());
+        Assert.Contains("too large to enumerate", json.GetProperty("method_reason").GetString());
+        Assert.Contains("tried first for up to 2000 regions, decided it", json.GetProperty("method_reason").GetString());
+        Assert.Equal(0, Cli.Invoke("check", net, cert, "--quiet").Code);
+    }
+
+    [Fact]
     public void AutoFallsBackToEnumerationWhenBoundsLeaveAConvexNetworkUndecided()
     {
         using var dir = new TempFolder();
-        string net = dir.Write("net.json", DuplicatedIcnn()), cert = dir.File("net.cert.json");
-        var bounds = Cli.Invoke("certify", net, "--out", cert, "--box", "-1:1", "--method", "bounds", "--max-regions", "200", "--quiet");
+        // 9 inputs: above the dimension where auto tries regions first, so bounds run, then enumeration.
+        string net = dir.Write("net.json", DuplicatedIcnn(4, d: 9)), cert = dir.File("net.cert.json");
+        var bounds = Cli.Invoke("certify", net, "--out", cert, "--box", "-1:1", "--method", "bounds", "--max-regions", "20", "--quiet");
         Assert.Equal(3, bounds.Code); // bounds alone cannot settle it
         var r = Cli.Invoke("certify", net, "--out", cert, "--box", "-1:1", "--json");
         Assert.Equal(0, r.Code);

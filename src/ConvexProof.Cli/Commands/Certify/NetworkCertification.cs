@@ -55,8 +55,30 @@ public static class NetworkCertification
                 return CertifyOutcome.Failed(netPath, certPath, network, e.Message, e, clock.Elapsed) with { Method = choice };
             }
             clock.Restart();
-            TimeSpan? remaining = limits.Timeout is TimeSpan t ? t - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
             bool auto = settings.Method == CertifyMethod.Auto;
+            if (auto && choice.Method == CertifyMethod.Bounds && network.InputDim <= MethodChoice.AutoFirstRegionsMaxDim)
+            {
+                // Most networks are not convex, and region exploration usually meets a violation in
+                // its first regions, sooner than the exact line search: try a few regions first.
+                var firstRegions = limits with { MaxRegions = Math.Min(limits.MaxRegions, MethodChoice.AutoFirstRegions) };
+                CertificationResult early;
+                try
+                {
+                    early = CertifyToFile(network, domain, certPath, firstRegions, settings, deadline.Token);
+                }
+                catch (UsageException e)
+                {
+                    return CertifyOutcome.Failed(netPath, certPath, network, e.Message, null, clock.Elapsed);
+                }
+                if (early.Verdict != Verdict.Undecided || deadline.IsCancellationRequested)
+                {
+                    var decided = early.Verdict == Verdict.Undecided ? choice : choice.DecidedByFirstRegions();
+                    TimeSpan? rest = limits.Timeout is TimeSpan all ? all - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+                    return new CertifyOutcome(netPath, certPath, network, early, null, null, clock.Elapsed,
+                        Z3Confirmation.Describe(network, domain, early, settings, rest)) { Method = decided };
+                }
+            }
+            TimeSpan? remaining = limits.Timeout is TimeSpan t ? t - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
             int nodes = Math.Min(limits.MaxRegions, auto ? MethodChoice.AutoBoundNodes : 100_000);
             var bounds = BoundRun.Run(network, domain, choice, points,
                 limits with { Timeout = remaining, MaxRegions = nodes }, certPath, deadline.Token);
