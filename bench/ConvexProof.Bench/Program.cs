@@ -9,6 +9,7 @@
 // cannot hang the harness.
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ConvexProof.Bench;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
@@ -153,12 +154,18 @@ if (results.FirstOrDefault(r => r.Certificate is not null) is CaseResult measure
         hasOption ? "the CLI's `--threads N`" : "`DOTNET_PROCESSOR_COUNT=N` (the CLI has no thread option; the engine's `RegionExplorer.Parallelism` defaults to the processor count)");
 }
 
+// Beyond enumeration (issue 11): the networks of certificates/bounds, by the default certify.
+var boundRoute = new List<BoundRouteResult>();
+if (only is null)
+    foreach (var entry in JsonNode.Parse(File.ReadAllText(Path.Combine(root, "certificates", "bounds", "manifest.json")))!.AsArray())
+        boundRoute.Add(MeasureBoundRoute(Path.Combine(root, "certificates", "bounds", (string)entry!["net"]!), (string?)entry["box"]));
+
 double cddStartup = cdd ? BaselineRunner.StartupMs(work) : double.NaN;
 machine = machine with { LoadEnd = Machine.Load(), OtherCpuShare = Machine.OtherShare(ticks, Machine.Ticks()) };
 string command = "dotnet run -c Release --project bench/ConvexProof.Bench" + (quick || only is not null || Option("--run-timeout") is not null ? " --" : "")
     + (quick ? " --quick" : "") + (only is not null ? $" --only {only}" : "")
     + (Option("--run-timeout") is string limit ? $" --run-timeout {limit}" : "");
-File.WriteAllText(output, Report.Render(machine, command, quick, repetitions, sampleSize, results, threads, cddStartup, startup, runTimeout.TotalSeconds));
+File.WriteAllText(output, Report.Render(machine, command, quick, repetitions, sampleSize, results, threads, boundRoute, cddStartup, startup, runTimeout.TotalSeconds));
 Log($"wrote {output}");
 return 0;
 
@@ -186,10 +193,39 @@ VerdictResult MeasureVerdict(Case c, string net, string[] box)
         var o = json.RootElement;
         verdictText = o.GetProperty("verdict").GetString();
         exploration = o.TryGetProperty("exploration", out var e) ? e.GetString() : null;
-        explored = o.GetProperty("counts").GetProperty("regions").GetInt64();
+        // The bound route lists no regions (counts is null there).
+        explored = o.GetProperty("counts") is { ValueKind: JsonValueKind.Object } counts ? counts.GetProperty("regions").GetInt64() : 0;
         engine.Add(o.TryGetProperty("verdict_seconds", out var v) ? v.GetDouble() : double.NaN);
     }
     return new VerdictResult(runs, verdictText, exploration, explored, ChildProcess.Median(engine), false, null);
+}
+
+BoundRouteResult MeasureBoundRoute(string net, string? box)
+{
+    string name = Path.GetFileNameWithoutExtension(net), cert = Path.Combine(work, name + ".bound.cert.json");
+    var network = NetworkReader.ReadFile(net);
+    string[] arguments = ["certify", net, "--out", cert, "--quiet", "--json", .. box is null ? Array.Empty<string>() : ["--box", box]];
+    BoundRouteResult Failed(string why) => new(name, network.InputDim, network.NeuronCount, box, null, null, 0, 0, double.NaN, double.NaN, 0, double.NaN, false, why);
+    ChildProcess.Run(cli, arguments, timeout: runTimeout); // warm-up (file cache)
+    var certify = new List<RunResult>();
+    var check = new List<RunResult>();
+    JsonElement last = default;
+    for (int i = 0; i < repetitions; i++)
+    {
+        Log($"{name}: certify (default method) {i + 1}/{repetitions}");
+        var run = ChildProcess.Run(cli, arguments, measureMemory: true, timeout: runTimeout);
+        if (run.TimedOut) return Failed("> " + runTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s");
+        if (run.ExitCode is not (0 or 1)) return Failed($"certify exited with code {run.ExitCode}: {FirstLine(run.Stderr + run.Stdout)}");
+        certify.Add(run);
+        last = JsonDocument.Parse(run.Stdout).RootElement.Clone();
+        check.Add(ChildProcess.Run(cli, ["check", net, cert, "--quiet", .. box is null ? Array.Empty<string>() : ["--box", box]], timeout: runTimeout));
+    }
+    var bounds = last.TryGetProperty("bounds", out var b) && b.ValueKind == JsonValueKind.Object ? b : default;
+    long Count(string key) => bounds.ValueKind == JsonValueKind.Object && bounds.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+    return new BoundRouteResult(name, network.InputDim, network.NeuronCount, box, last.GetProperty("method").GetString(),
+        last.GetProperty("verdict").GetString(), Count("leaves"), Count("lines"), ChildProcess.Median(certify.Select(r => r.Seconds)),
+        ChildProcess.Median(certify.Select(r => r.PeakKiB / 1024.0)), new FileInfo(cert).Length, ChildProcess.Median(check.Select(r => r.Seconds)),
+        check.All(r => r.ExitCode == 0), null);
 }
 
 string? Option(string name)

@@ -13,7 +13,7 @@ public static class Report
     };
 
     public static string Render(Machine m, string command, bool quick, int repetitions, int sampleSize,
-        List<CaseResult> results, ThreadResult? threads, double cddStartupMs, double startupSeconds, double runLimitSeconds)
+        List<CaseResult> results, ThreadResult? threads, List<BoundRouteResult> boundRoute, double cddStartupMs, double startupSeconds, double runLimitSeconds)
     {
         var s = new StringBuilder();
         string limit = "> " + F(runLimitSeconds, "0") + " s";
@@ -40,7 +40,9 @@ public static class Report
         s.Append($"- CLI start-up (`convexproof certify --help`, median of 5): {F(startupSeconds, "0.000")} s\n\n");
 
         s.Append("## Time to verdict\n\n");
-        s.Append("`convexproof certify NET --out CERT --box … --quiet --json` (the default: exploration stops at the first exactly " +
+        s.Append("`convexproof certify NET --out CERT --box … --quiet --json` (the default: `--method auto` enumerates regions when " +
+                 "the a-priori region bound is at most 100 000 and otherwise takes the bound route, whose exact line search finds the " +
+                 "counterexample — the exploration column says which; region exploration stops at the first exactly " +
                  "verified violation and writes a refutation-only certificate; a convex network is explored in full) as a child " +
                  "process: wall time of the whole process, and `verdict_seconds` from its `--json` summary (from the start of " +
                  "certification to the verified counterexample, inside the process). Full enumeration is " +
@@ -101,6 +103,21 @@ public static class Report
                 t.RefutationIdentical switch { true => "yes", false => "**NO**", null => "not run" },
             ]]);
         }
+
+        s.Append("## Beyond enumeration: the bound route\n\n");
+        s.Append("The networks of `certificates/bounds` (verdicts known by construction; far too many regions to list) by the default " +
+                 "`convexproof certify NET --out CERT [--box 0:1] --json` (auto chooses the method: the ICNN sign rule, or interval and " +
+                 "linear bounds with branch and bound and the exact line search on a box), then `convexproof check`; wall times of the " +
+                 "child processes, start-up included.\n\n");
+        if (boundRoute.Count == 0) s.Append("Not measured (`--only`).\n\n");
+        else
+            Table(s, ["network", "inputs", "ReLU units", "domain", "method", "verdict", "leaves", "lines", "certify (s)", "peak memory (MiB)",
+                      "certificate (bytes)", "check (s)", "checker verdict"],
+                boundRoute.Select(r => r.Failure is not null
+                    ? new[] { r.Name, I(r.Dim), I(r.Neurons), r.Box ?? "R^d", "—", r.Failure, "—", "—", "—", "—", "—", "—", "—" }
+                    : [r.Name, I(r.Dim), I(r.Neurons), r.Box is null ? $"R^{r.Dim}" : $"[{r.Box.Replace(":", ",", StringComparison.Ordinal)}]^{r.Dim}",
+                       r.Method ?? "—", r.Verdict ?? "—", I(r.Leaves), I(r.Lines), F(r.CertifySeconds, "0.000"), F(r.CertifyPeakMiB, "0"),
+                       I(r.CertificateBytes), F(r.CheckSeconds, "0.000"), r.CheckValid ? "valid" : "**INVALID**"]));
 
         s.Append("## Baselines\n\n");
         s.Append("On the same sampled regions (the first regions of each 3-decimal full-enumeration certificate, patterns read " +
@@ -307,7 +324,7 @@ public static class Report
 
     /// <summary>Left-aligned columns; the others hold numbers and are right-aligned.</summary>
     private static readonly HashSet<string> TextColumns =
-        ["network", "weights", "domain", "verdict", "exploration", "checker verdict", "certificates byte-identical",
+        ["network", "weights", "domain", "verdict", "exploration", "method", "checker verdict", "certificates byte-identical",
          "default certify's certificates byte-identical", "target", "measured", "result"];
 
     private static void Table(StringBuilder s, string[] header, IEnumerable<string[]> rows)

@@ -107,3 +107,10 @@ public sealed record Machine(int Cores, string Cpu, string Runtime, string Sdk, 
     /// <summary>Loaded: other processes used more than 10% of the CPU capacity while the benchmark ran.</summary>
     public bool Loaded => OtherCpuShare > 0.10;
 }
+
+/// <summary>
+/// One network of certificates/bounds (too many regions to list) certified by the default
+/// `certify` (auto chooses the method) and re-checked: medians of the runs.
+/// </summary>
+public sealed record BoundRouteResult(string Name, int Dim, int Neurons, string? Box, string? Method, string? Verdict, long Leaves,
+    long Lines, double CertifySeconds, double CertifyPeakMiB, long CertificateBytes, double CheckSeconds, bool CheckValid, string? Failure);
