@@ -101,27 +101,8 @@ public class RandomNetworkTests
     /// <summary>The activation pattern at x by direct evaluation, or null if some unit is exactly 0.</summary>
     private static string? PatternAt(Network net, Rational[] x)
     {
-        var sb = new StringBuilder();
-        Rational[] h = x;
-        foreach (var layer in net.Layers)
-        {
-            var next = new Rational[layer.Outputs];
-            for (int i = 0; i < layer.Outputs; i++)
-            {
-                Rational z = layer.Bias[i];
-                for (int j = 0; j < h.Length; j++) z += layer.Weights[i][j] * h[j];
-                if (layer.Skip is not null) for (int j = 0; j < x.Length; j++) z += layer.Skip[i][j] * x[j];
-                if (layer.Activation == Activation.Relu)
-                {
-                    if (z.IsZero) return null;
-                    sb.Append(z.Sign > 0 ? '1' : '0');
-                    next[i] = z.Sign > 0 ? z : Rational.Zero;
-                }
-                else next[i] = z;
-            }
-            h = next;
-        }
-        return sb.ToString();
+        var (z, pattern) = BoundNets.Forward(net, x);
+        return z.Any(v => v.IsZero) ? null : pattern;
     }
 
     private static Rational[] RandomPoint(Random random, int d, int range) =>
