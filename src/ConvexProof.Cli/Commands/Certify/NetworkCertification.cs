@@ -42,66 +42,62 @@ public static class NetworkCertification
             return CertifyOutcome.Failed(netPath, certPath, network, $"{netPath}: {e.Message} (the network has {network.InputDim} inputs)", null, clock.Elapsed);
         }
 
-        var choice = MethodChoice.Choose(settings.Method, network, domain, settings.AllViolations);
-        if (choice.Method != CertifyMethod.Regions)
+        TimeSpan? Remaining() => limits.Timeout is TimeSpan t ? t - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
+
+        // Region enumeration with the given limits, the certificate streamed to certPath, then Z3
+        // on the degenerate frontiers; the same step whether it runs first, alone or as a fallback.
+        // A first try that leaves the network undecided (more methods follow) does not ask Z3.
+        CertifyOutcome ByRegions(ExplorationLimits regionLimits, MethodChoice method, bool firstTry = false)
         {
-            IReadOnlyList<Numbers.Rational[]> points;
+            CertificationResult result;
             try
             {
-                points = PointsFile.Read(settings.PointsPath, network.InputDim);
+                result = CertifyToFile(network, domain, certPath, regionLimits, settings, deadline.Token);
             }
-            catch (InputException e)
+            catch (UsageException e)
             {
-                return CertifyOutcome.Failed(netPath, certPath, network, e.Message, e, clock.Elapsed) with { Method = choice };
+                return CertifyOutcome.Failed(netPath, certPath, network, e.Message, null, clock.Elapsed);
             }
-            clock.Restart();
-            bool auto = settings.Method == CertifyMethod.Auto;
-            if (auto && choice.Method == CertifyMethod.Bounds && network.InputDim <= MethodChoice.AutoFirstRegionsMaxDim)
-            {
-                // Most networks are not convex, and region exploration usually meets a violation in
-                // its first regions, sooner than the exact line search: try a few regions first.
-                var firstRegions = limits with { MaxRegions = Math.Min(limits.MaxRegions, MethodChoice.AutoFirstRegions) };
-                CertificationResult early;
-                try
-                {
-                    early = CertifyToFile(network, domain, certPath, firstRegions, settings, deadline.Token);
-                }
-                catch (UsageException e)
-                {
-                    return CertifyOutcome.Failed(netPath, certPath, network, e.Message, null, clock.Elapsed);
-                }
-                if (early.Verdict != Verdict.Undecided || deadline.IsCancellationRequested)
-                {
-                    var decided = early.Verdict == Verdict.Undecided ? choice : choice.DecidedByFirstRegions();
-                    TimeSpan? rest = limits.Timeout is TimeSpan all ? all - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
-                    return new CertifyOutcome(netPath, certPath, network, early, null, null, clock.Elapsed,
-                        Z3Confirmation.Describe(network, domain, early, settings, rest)) { Method = decided };
-                }
-            }
-            TimeSpan? remaining = limits.Timeout is TimeSpan t ? t - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
-            int nodes = Math.Min(limits.MaxRegions, auto ? MethodChoice.AutoBoundNodes : 100_000);
-            var bounds = BoundRun.Run(network, domain, choice, points,
-                limits with { Timeout = remaining, MaxRegions = nodes }, certPath, deadline.Token);
-            bool fallBack = auto && choice.Method == CertifyMethod.Bounds && bounds.Verdict == Bounds.BoundVerdict.Undecided
-                && !deadline.IsCancellationRequested;
-            if (!fallBack)
-                return new CertifyOutcome(netPath, certPath, network, null, null, null, clock.Elapsed) { Method = choice, Bounds = bounds, Domain = domain };
-            choice = choice.FallBackToRegions(bounds.Reason);
+            string? confirmation = firstTry && result.Verdict == Verdict.Undecided ? null
+                : Z3Confirmation.Describe(network, domain, result, settings, Remaining());
+            return new CertifyOutcome(netPath, certPath, network, result, null, null, clock.Elapsed, confirmation) { Method = method };
         }
 
-        clock.Restart();
-        CertificationResult result;
+        var choice = MethodChoice.Choose(settings.Method, network, domain, settings.AllViolations);
+        if (choice.Method == CertifyMethod.Regions)
+        {
+            clock.Restart();
+            return ByRegions(limits, choice);
+        }
+
+        IReadOnlyList<Numbers.Rational[]> points;
         try
         {
-            result = CertifyToFile(network, domain, certPath, limits, settings, deadline.Token);
+            points = PointsFile.Read(settings.PointsPath, network.InputDim);
         }
-        catch (UsageException e)
+        catch (InputException e)
         {
-            return CertifyOutcome.Failed(netPath, certPath, network, e.Message, null, clock.Elapsed);
+            return CertifyOutcome.Failed(netPath, certPath, network, e.Message, e, clock.Elapsed) with { Method = choice };
         }
-        TimeSpan? left = limits.Timeout is TimeSpan total ? total - Stopwatch.GetElapsedTime(limits.StartTimestamp!.Value) : null;
-        return new CertifyOutcome(netPath, certPath, network, result, null, null, clock.Elapsed,
-            Z3Confirmation.Describe(network, domain, result, settings, left)) { Method = choice };
+        clock.Restart(); // from here the time covers every method tried
+        bool auto = settings.Method == CertifyMethod.Auto;
+        if (auto && choice.Method == CertifyMethod.Bounds && network.InputDim <= MethodChoice.AutoFirstRegionsMaxDim)
+        {
+            // Most networks are not convex, and region exploration usually meets a violation in
+            // its first regions, sooner than the exact line search: try a few regions first.
+            var early = ByRegions(limits with { MaxRegions = Math.Min(limits.MaxRegions, MethodChoice.AutoFirstRegions) }, choice.DecidedByFirstRegions(), firstTry: true);
+            if (early.Result is null || early.Result.Verdict != Verdict.Undecided) return early;
+            if (deadline.IsCancellationRequested)
+                return early with { Method = choice, Confirmation = Z3Confirmation.Describe(network, domain, early.Result, settings, Remaining()) };
+        }
+        int nodes = Math.Min(limits.MaxRegions, auto ? MethodChoice.AutoBoundNodes : 100_000);
+        var bounds = BoundRun.Run(network, domain, choice, points,
+            limits with { Timeout = Remaining(), MaxRegions = nodes }, certPath, deadline.Token);
+        bool fallBack = auto && choice.Method == CertifyMethod.Bounds && bounds.Verdict == Bounds.BoundVerdict.Undecided
+            && !deadline.IsCancellationRequested;
+        if (!fallBack)
+            return new CertifyOutcome(netPath, certPath, network, null, null, null, clock.Elapsed) { Method = choice, Bounds = bounds, Domain = domain };
+        return ByRegions(limits, choice.FallBackToRegions(bounds.Reason));
     }
 
     /// <summary>
