@@ -35,17 +35,34 @@ public sealed record CertificateDomain(int Dimension, IReadOnlyList<string>? Low
             [.. intervals.Select(i => i[1].GetString()!)]);
     }
 
+    /// <summary>
+    /// The value of a top-level property that comes near the start of the file: read from its first
+    /// megabyte when the value ends there (a certificate can be gigabytes; reading it all again
+    /// doubled check's peak memory), else from the whole file.
+    /// </summary>
     private static JsonDocument TopLevel(string path, string name)
     {
-        var reader = new Utf8JsonReader(File.ReadAllBytes(path), new JsonReaderOptions { MaxDepth = 64 });
-        reader.Read(); // the root object
+        using (var stream = File.OpenRead(path))
+        {
+            var prefix = new byte[(int)Math.Min(stream.Length, 1 << 20)];
+            stream.ReadExactly(prefix);
+            if (TryTopLevel(prefix, prefix.Length == stream.Length, name) is { } found) return found;
+        }
+        return TryTopLevel(File.ReadAllBytes(path), true, name)
+            ?? throw new InvalidOperationException($"internal error: {path} was accepted by the checker but has no \"{name}\"");
+    }
+
+    /// <summary>The property's value, or null when it is absent or does not end within the bytes.</summary>
+    private static JsonDocument? TryTopLevel(byte[] bytes, bool whole, string name)
+    {
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: whole, new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 }));
+        if (!reader.Read()) return null; // the root object
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool found = reader.ValueTextEquals(name);
-            reader.Read();
-            if (found) return JsonDocument.ParseValue(ref reader);
-            reader.Skip();
+            if (found) return JsonDocument.TryParseValue(ref reader, out var value) ? value : null;
+            if (!reader.TrySkip()) return null;
         }
-        throw new InvalidOperationException($"internal error: {path} was accepted by the checker but has no \"{name}\"");
+        return null;
     }
 }
