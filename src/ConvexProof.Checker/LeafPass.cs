@@ -59,17 +59,18 @@ internal sealed class LeafPass
                     constraints[neuron] = nonNegative ? negUpper : lower;
                 }
                 if (neuron >= 0) (Lo[neuron], Hi[neuron]) = (lo, hi);
-                if (!linear)
-                    (nextLower[i], nextUpper[i]) = ([.. new Rational[d], layer.Relu && lo.Sign < 0 ? Rational.Zero : lo], [.. new Rational[d], layer.Relu && hi.Sign < 0 ? Rational.Zero : hi]);
+                if (!linear) (nextLower[i], nextUpper[i]) = ([.. new Rational[d], layer.Activate(lo)], [.. new Rational[d], layer.Activate(hi)]);
                 else if (!layer.Relu || lo.Sign >= 0) (nextLower[i], nextUpper[i]) = (lower, upper);
-                else if (hi.Sign <= 0) nextLower[i] = nextUpper[i] = new Rational[d + 1];
+                else if (hi.Sign <= 0) (nextLower[i], nextUpper[i]) = ([.. lower.Select(v => layer.Alpha * v)], [.. upper.Select(v => layer.Alpha * v)]); // h = α·z
                 else if (EmptiedBy < 0)
                 {
+                    // σ(z) ≥ λ·z for λ ∈ [α, 1]; σ(z) ≤ the chord k·(z − lo) + α·lo, k = (hi − α·lo)/(hi − lo), on [lo, hi].
                     if (!_slopes.Remove(neuron, out var lambda)) throw Bad(at.Then(".relaxation"), $"has no slope for unit {neuron}, whose bounds [{lo}, {hi}] straddle 0");
-                    var chord = hi / (hi - lo);
+                    if (lambda < layer.Alpha) throw Bad(at.Then(".relaxation"), $"gives unit {neuron} the slope {lambda}, below its layer's alpha {layer.Alpha}");
+                    var chord = (hi - layer.Alpha * lo) / (hi - lo);
                     nextLower[i] = [.. lower.Select(v => lambda * v)];
                     nextUpper[i] = [.. upper.Select(v => chord * v)];
-                    nextUpper[i][d] -= chord * lo;
+                    nextUpper[i][d] += (layer.Alpha - chord) * lo;
                 }
             }
             (lowerH, upperH) = (nextLower, nextUpper);
@@ -86,11 +87,11 @@ internal sealed class LeafPass
         for (int l = _net.Layers.Length - 2; l >= 0; l--)
         {
             var (above, layer) = (_net.Layers[l + 1], _net.Layers[l]);
-            // δ·s over the slope s of each unit above: {0} when off, {1} when on (or identity), [0, 1] otherwise.
+            // δ·s over the slope s of each unit above: {α} when off, {1} when on (or identity), [α, 1] otherwise (α ≥ 0).
             var g = new (Rational Lo, Rational Hi)[above.Out];
             for (int m = 0; m < above.Out; m++)
-                g[m] = above.Relu && Hi[above.FirstNeuron + m].Sign < 0 ? (Rational.Zero, Rational.Zero) : !above.Relu || Lo[above.FirstNeuron + m].Sign > 0
-                    ? (dlo[m], dhi[m]) : (dlo[m].Sign < 0 ? dlo[m] : Rational.Zero, dhi[m].Sign > 0 ? dhi[m] : Rational.Zero);
+                g[m] = above.Relu && Hi[above.FirstNeuron + m].Sign < 0 ? (above.Alpha * dlo[m], above.Alpha * dhi[m]) : !above.Relu || Lo[above.FirstNeuron + m].Sign > 0
+                    ? (dlo[m], dhi[m]) : (dlo[m].Sign < 0 ? dlo[m] : above.Alpha * dlo[m], dhi[m].Sign > 0 ? dhi[m] : above.Alpha * dhi[m]);
             (dlo, dhi) = (new Rational[layer.Out], new Rational[layer.Out]);
             for (int j = 0; j < layer.Out; j++)
             {

@@ -13,9 +13,10 @@ internal sealed class RegionMaps(Integer[][] rows, BigInteger[] scales)
 
 /// <summary>
 /// Computes local maps, in integers. Let D_l be the lcm of the denominators of layer l's weights,
-/// bias and skip, and σ_l = D_1⋯D_l (σ_0 = 1). With H_l = σ_l·h_l (frozen post-activations; ReLU is
-/// positively homogeneous, so freezing commutes with scaling),
-///   Z_l = σ_l·z_l = (D_l·W_l)·H_{l−1} + σ_{l−1}·(D_l·S_l)·x + σ_{l−1}·(D_l·b_l),
+/// bias and skip, α_l = p_l/q_l the slope of its rectifier (ReLU: 0/1; identity layers: q_l = 1),
+/// τ_0 = 1, σ_l = D_l·τ_{l−1} and τ_l = q_l·σ_l. A frozen unit passes h = s·z with s = 1 (on, or
+/// identity) or α_l (off), so H_l = τ_l·h_l = m·Z_l with m = q_l or p_l (1 for identity units), and
+///   Z_l = σ_l·z_l = (D_l·W_l)·H_{l−1} + τ_{l−1}·(D_l·S_l)·x + τ_{l−1}·(D_l·b_l),
 /// an exact identity in which every factor is an integer, so every Z_l row is an integer vector and
 /// z_l = Z_l / σ_l. The integers are unbounded (<see cref="Integer"/>: float32 weights give rows beyond
 /// 64 bits), and integer arithmetic needs no gcd.
@@ -54,10 +55,13 @@ internal sealed class LocalMaps
                 _fixed[layer.FirstUnit + i] = row;
                 _scales[layer.FirstUnit + i] = sigma;
             }
+            sigma *= layer.Alpha.Denominator; // τ_l: the scale of the layer's outputs H_l
         }
     }
 
-    private static bool Passes(Layer layer, string pattern, int i) => !layer.Relu || pattern[layer.FirstNeuron + i] == '1';
+    /// <summary>m with H_u = m·Z_u: q or p (α = p/q) for a rectifier unit on or off, 1 for identity units, 0 without a pattern.</summary>
+    private static Integer Multiplier(Layer layer, string? pattern, int i) => pattern is null ? default : !layer.Relu ? 1
+        : pattern[layer.FirstNeuron + i] == '1' ? layer.Alpha.Denominator : layer.Alpha.Numerator;
 
     /// <summary>The maps of a pattern, by a forward pass: the delta from the maps with every unit off, which are the fixed parts.</summary>
     public RegionMaps Compute(string pattern) => Compute(pattern, null, new RegionMaps(_fixed, _scales));
@@ -83,10 +87,11 @@ internal sealed class LocalMaps
             {
                 int u = previous.FirstUnit + j;
                 Integer[] now = rows[u], was = baseMaps.Integer(u);
-                bool on = Passes(previous, pattern, j), wasOn = basePattern is not null && Passes(previous, basePattern, j);
-                if (on && wasOn && !ReferenceEquals(now, was)) changed.Add((j, Combined((Integer[])now.Clone(), -1, was)));
-                else if (on && !wasOn) changed.Add((j, now));
-                else if (wasOn && !on) changed.Add((j, Combined(new Integer[_d + 1], -1, was)));
+                Integer m = Multiplier(previous, pattern, j), mWas = Multiplier(previous, basePattern, j);
+                if (m == mWas && (m.IsZero || ReferenceEquals(now, was))) continue; // H_u unchanged
+                // ΔH_u = m·now − mWas·was (ReLU: now, −was or now − was)
+                var delta = m.IsZero ? new Integer[_d + 1] : m == 1 ? (mWas.IsZero ? now : (Integer[])now.Clone()) : Combined(new Integer[_d + 1], m, now);
+                changed.Add((j, mWas.IsZero ? delta : Combined(delta, -mWas, was)));
             }
             for (int i = 0; i < layer.Out; i++)
             {

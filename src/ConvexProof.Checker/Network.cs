@@ -1,8 +1,10 @@
 namespace ConvexProof.Checker;
 
-/// <summary>One layer: z = W·h + S·x + b, then ReLU or identity.</summary>
-internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool Relu)
+/// <summary>One layer: z = W·h + S·x + b, then a rectifier max(z, α·z) (ReLU: α = 0, leaky: 0 &lt; α &lt; 1) or the identity.</summary>
+internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool Relu, Rational Alpha = default)
 {
+    public Rational Activate(Rational z) => Relu && z.Sign < 0 ? Alpha * z : z;
+
     public int Out => B.Length;
     public int In => W[0].Length;
 
@@ -32,13 +34,12 @@ internal sealed class Network
             if (layers[l].Relu) neuronUnit.AddRange(Enumerable.Range(units, layers[l].Out));
             units += layers[l].Out;
         }
-        UnitCount = units;
         NeuronUnit = [.. neuronUnit];
     }
 
     public int InputDim { get; }
     public Layer[] Layers { get; }
-    public int UnitCount { get; }
+    public int UnitCount => Layers[^1].FirstUnit + Layers[^1].Out;
     public int NeuronCount => NeuronUnit.Length;
 
     /// <summary>For ReLU neuron k: its unit index.</summary>
@@ -47,13 +48,11 @@ internal sealed class Network
     /// <summary>The output unit (the last layer has exactly one unit).</summary>
     public int OutputUnit => UnitCount - 1;
 
-    /// <summary>Number of ReLU neurons in layers after neuron k's layer (the length of its downstream pattern).</summary>
-    public int DownstreamStart(int neuron)
-    {
-        int l = 0;
-        while (!Layers[l].Relu || neuron >= Layers[l].FirstNeuron + Layers[l].Out) l++;
-        return Layers[l].FirstNeuron + Layers[l].Out;
-    }
+    /// <summary>The layer of ReLU neuron k.</summary>
+    public Layer LayerOf(int neuron) => Layers.First(l => l.Relu && neuron < l.FirstNeuron + l.Out);
+
+    /// <summary>Number of ReLU neurons before those after neuron k's layer (where its downstream pattern starts).</summary>
+    public int DownstreamStart(int neuron) => LayerOf(neuron) is var l ? l.FirstNeuron + l.Out : 0;
 
     /// <summary>f(x) by an exact forward pass (no pattern is assumed).</summary>
     public Rational Evaluate(Rational[] x)
@@ -68,7 +67,7 @@ internal sealed class Network
                 var row = layer.W[i];
                 for (int j = 0; j < row.Length; j++) if (!row[j].IsZero) z += row[j] * h[j];
                 for (int j = 0; layer.S is not null && j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
-                next[i] = layer.Relu && z.Sign <= 0 ? Rational.Zero : z;
+                next[i] = layer.Activate(z);
             }
             h = next;
         }

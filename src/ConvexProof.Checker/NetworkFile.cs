@@ -11,7 +11,7 @@ namespace ConvexProof.Checker;
 internal sealed class NetworkFile
 {
     private static readonly KeySet NetworkKeys = new(2, "input_dim", "layers");
-    private static readonly KeySet LayerKeys = new(3, "weights", "bias", "activation", "skip");
+    private static readonly KeySet LayerKeys = new(3, "weights", "bias", "activation", "skip", "alpha");
 
     public const int MaxInputDim = 10_000;
     public const int MaxWidth = 100_000;
@@ -50,8 +50,9 @@ internal sealed class NetworkFile
         sb.Append("input_dim ").Append(network.InputDim).Append('\n');
         foreach (var layer in network.Layers)
         {
-            sb.Append("layer ").Append(layer.Relu ? "relu" : "identity").Append(' ').Append(layer.Out).Append(' ')
+            sb.Append("layer ").Append(!layer.Relu ? "identity" : layer.Alpha.IsZero ? "relu" : "leaky_relu").Append(' ').Append(layer.Out).Append(' ')
               .Append(layer.In).Append(layer.S is null ? " noskip\n" : " skip\n");
+            if (layer.Relu && !layer.Alpha.IsZero) Row("a", [layer.Alpha]);
             foreach (var row in layer.W) Row("w", row);
             Row("b", layer.B);
             if (layer.S is not null) foreach (var row in layer.S) Row("s", row);
@@ -79,8 +80,11 @@ internal sealed class NetworkFile
             Rational[][]? skip = element.TryGetProperty("skip", out var s) && s.ValueKind != JsonValueKind.Null
                 ? Matrix(s, $"{at}.skip", bias.Length, d) : null;
             string? name = element.GetProperty("activation") is { ValueKind: JsonValueKind.String } act ? act.GetString() : null;
-            if (name is not ("relu" or "identity" or "linear")) throw Bad($"{at}.activation", "expected \"relu\" or \"identity\"");
-            layers[l] = new Layer(weights, bias, skip, name == "relu");
+            if (name is not ("relu" or "leaky_relu" or "identity" or "linear")) throw Bad($"{at}.activation", "expected \"relu\", \"leaky_relu\" or \"identity\"");
+            if (element.TryGetProperty("alpha", out var a) != (name == "leaky_relu")) throw Bad($"{at}.alpha", "a \"leaky_relu\" layer, and only such a layer, has a slope \"alpha\"");
+            var alpha = name == "leaky_relu" ? Number(a, $"{at}.alpha") : Rational.Zero;
+            if (alpha.Sign < 0 || alpha >= Rational.One) throw Bad($"{at}.alpha", $"is {alpha}: a leaky ReLU's slope must lie in [0, 1)");
+            layers[l] = new Layer(weights, bias, skip, name is "relu" or "leaky_relu", alpha);
             width = bias.Length;
         }
         if (layers[^1].Out != 1) throw Bad($"$.layers[{count - 1}].bias", "the last layer must have exactly one output");
@@ -95,17 +99,17 @@ internal sealed class NetworkFile
     {
         var items = Items(element, at);
         if (length is int n && items.Length != n) throw Bad(at, $"expected {n} entries, found {items.Length}");
-        var result = new Rational[items.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            string text = items[i].ValueKind == JsonValueKind.Number ? items[i].GetRawText() : items[i].ValueKind == JsonValueKind.String ? items[i].GetString()!
-                : throw Bad($"{at}[{i}]", "expected a number or a string such as \"3/4\"");
-            if (!NetNumber.TryParse(text, out result[i], out var problem)) throw Bad($"{at}[{i}]", problem);
-            _digits += Digits(result[i].Numerator) + (result[i].Denominator.IsOne ? 0 : Digits(result[i].Denominator));
-            if (_digits > MaxTotalDigits)
-                throw Bad($"{at}[{i}]", $"the exact values up to here have more than {MaxTotalDigits} decimal digits together, the limit for one file");
-        }
-        return result;
+        return [.. items.Select((item, i) => Number(item, $"{at}[{i}]"))];
+    }
+
+    private Rational Number(JsonElement item, string at)
+    {
+        string text = item.ValueKind == JsonValueKind.Number ? item.GetRawText() : item.ValueKind == JsonValueKind.String ? item.GetString()!
+            : throw Bad(at, "expected a number or a string such as \"3/4\"");
+        if (!NetNumber.TryParse(text, out var value, out var problem)) throw Bad(at, problem);
+        _digits += Digits(value.Numerator) + (value.Denominator.IsOne ? 0 : Digits(value.Denominator));
+        return _digits <= MaxTotalDigits ? value
+            : throw Bad(at, $"the exact values up to here have more than {MaxTotalDigits} decimal digits together, the limit for one file");
     }
 
     /// <summary>An upper bound on the decimal digits of v, from its bit length (exact counts need a conversion).</summary>

@@ -269,13 +269,13 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         }
         int s = differing[0];
         if (facet.DegenerateNeurons is not null) throw Fail($"marked \"degenerate\", but only unit {s} switches", f);
-        // Only unit s differs, so f' − f = δ·(h'_s − h_s) = −δ·c_s as affine maps, where δ = ∂f/∂h_s
-        // with the common downstream pattern (the backward-pass value of docs/formats.md):
-        // δ = −(change_a / σ_out) / (Sign_s·Z_s,a / σ_s) on any axis a where c_s has a non-zero coefficient.
+        // Only unit s differs, so f' − f = δ·(h'_s − h_s) = −(1 − α)·δ·c_s as affine maps, where δ = ∂f/∂h_s
+        // with the common downstream pattern (the backward-pass value of docs/formats.md) and α the slope
+        // of s's rectifier: δ = −(change_a / σ_out) / ((1 − α)·Sign_s·Z_s,a / σ_s) on any axis a where c_s has a non-zero coefficient.
         var switching = Row(s);
         int axis = Array.FindIndex(switching.Z, 0, _d, z => !z.IsZero);
         if (axis < 0) throw Fail($"the switching unit {s} has a zero gradient", f);
-        var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value);
+        var delta = new Rational(-change[axis].Value * switching.Scale, _maps.Scale(net.OutputUnit) * switching.Sign * switching.Z[axis].Value) / (Rational.One - net.LayerOf(s).Alpha);
         return (new RealisedCondition(s, _pattern[net.DownstreamStart(s)..], delta, region, facet.Point), Rational.Zero);
     }
 

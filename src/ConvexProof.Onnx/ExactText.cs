@@ -62,7 +62,8 @@ public static class ExactText
                 sb.Append(",\n");
                 Matrix(sb, "skip", layer.Skip);
             }
-            sb.Append(",\n      \"activation\": \"").Append(layer.Activation == Activation.Relu ? "relu" : "identity").Append("\"\n    }");
+            sb.Append(",\n      \"activation\": \"").Append(layer.IsLeaky ? "leaky_relu" : layer.Activation == Activation.Relu ? "relu" : "identity")
+              .Append(layer.IsLeaky ? $"\",\n      \"alpha\": \"{Format(layer.Alpha)}" : "").Append("\"\n    }");
             sb.Append(l + 1 < network.Layers.Count ? ",\n" : "\n");
         }
         sb.Append("  ]\n}\n");

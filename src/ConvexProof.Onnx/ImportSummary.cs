@@ -32,7 +32,7 @@ public static class ImportSummary
     {
         var widths = new List<string> { network.InputDim.ToString(CultureInfo.InvariantCulture) };
         foreach (var layer in network.Layers)
-            widths.Add(layer.Outputs.ToString(CultureInfo.InvariantCulture) + (layer.Activation == Activation.Relu ? " relu" : ""));
+            widths.Add(layer.Outputs.ToString(CultureInfo.InvariantCulture) + (layer.IsLeaky ? $" leaky_relu(α={ExactText.Format(layer.Alpha)})" : layer.Activation == Activation.Relu ? " relu" : ""));
         int skips = network.Layers.Count(l => l.Skip is not null);
         string Plural(long n, string word) => $"{n.ToString(CultureInfo.InvariantCulture)} {word}{(n == 1 ? "" : "s")}";
         var parts = new List<string> { Plural(network.Layers.Count, "layer"), "widths " + string.Join(" → ", widths) };

@@ -33,7 +33,7 @@ public sealed record OnnxWriterOptions
 /// <summary>
 /// Writes a <see cref="Network"/> as an ONNX model (opset 17): per layer a Gemm (transB=1, bias as
 /// C) on the previous layer's output, plus — when the layer has a skip — a second Gemm on the graph
-/// input and an Add, then a Relu for ReLU layers. The input is [batch, d] and the output [batch, 1].
+/// input and an Add, then a Relu for ReLU layers (LeakyRelu with its float32 alpha for leaky ones). The input is [batch, d] and the output [batch, 1].
 /// The output is deterministic (same network and options, same bytes). <see cref="OnnxImporter"/>
 /// reads it back to an equal network, except that a skip on the first layer is merged into its
 /// weights (both read the input).
@@ -70,7 +70,14 @@ public static class OnnxWriter
                 pre = relu ? $"{p}.pre" : output;
                 graph.Node.Add(Node("Add", $"{p}.add", [linearOut, skipOut], pre));
             }
-            if (relu) graph.Node.Add(Node("Relu", $"{p}.relu", [pre], output));
+            if (relu && !layer.IsLeaky) graph.Node.Add(Node("Relu", $"{p}.relu", [pre], output));
+            else if (relu)
+            {
+                // ONNX's alpha is a float32 attribute: only a slope that is exactly a float32 survives.
+                var leaky = Node("LeakyRelu", $"{p}.leaky_relu", [pre], output);
+                leaky.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = ExactFloat(layer.Alpha, $"{p}.alpha") });
+                graph.Node.Add(leaky);
+            }
             previous = output;
         }
 

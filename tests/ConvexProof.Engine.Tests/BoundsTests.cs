@@ -464,7 +464,7 @@ public class BoundsTests
     }
 
     [Fact]
-    public void TheCommittedBoundExamplesAreListed() => Assert.Equal(5, CommittedExamples().Count());
+    public void TheCommittedBoundExamplesAreListed() => Assert.Equal(6, CommittedExamples().Count());
 
     /// <summary>certificates/bounds/: the engine reproduces each committed certificate byte for byte (as `certify --method M` writes it).</summary>
     [Theory]

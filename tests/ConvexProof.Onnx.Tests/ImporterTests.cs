@@ -481,7 +481,7 @@ public class ImporterTests
             .Node("Sigmoid", "act", ["x"], "y")
             .Bytes();
         Assert.Equal("test.onnx: node 'act' (Sigmoid): unsupported operator Sigmoid (supported: Gemm, MatMul, Add, Sub, Mul, Div, "
-                     + "Neg, Conv, ConvTranspose, BatchNormalization, AveragePool, GlobalAveragePool, Relu, Clip, Identity, Flatten, "
+                     + "Neg, Conv, ConvTranspose, BatchNormalization, AveragePool, GlobalAveragePool, Relu, LeakyRelu, Clip, Identity, Flatten, "
                      + "Reshape, Squeeze, Unsqueeze, Pad, Slice, Concat, Transpose, Constant, ConstantOfShape, Cast)", ImportError(bytes).Message);
     }
 

@@ -33,6 +33,34 @@ public class RoundTripTests
         AssertEqual(net, Import(OnnxWriter.ToBytes(net, options)));
     }
 
+    private const string Leaky = """
+        { "input_dim": 2, "layers": [
+          { "weights": [[1, -1], [0.5, 2]], "bias": [0, "0x1p-3"], "activation": "leaky_relu", "alpha": "0x1.99999ap-3" },
+          { "weights": [[1, -2]], "bias": [0], "activation": "identity" } ] }
+        """;
+
+    [Fact]
+    public void A_leaky_relu_network_goes_to_onnx_and_back_with_its_exact_slope()
+    {
+        var net = Parse(Leaky);
+        Assert.Equal(new Rational(13421773, 1 << 26), net.Layers[0].Alpha);
+        var back = Import(OnnxWriter.ToBytes(net));
+        AssertEqual(net, back);
+        Assert.True(back.Layers[0].IsLeaky);
+        // The hex net.json writer spells the slope too, and reads back to the same network.
+        var text = ExactText.NetworkJson(net);
+        Assert.Contains("\"activation\": \"leaky_relu\",\n      \"alpha\": \"0x1.99999ap-3\"", text);
+        AssertEqual(net, Parse(text));
+    }
+
+    [Fact]
+    public void Writer_refuses_a_slope_that_is_not_exactly_float32()
+    {
+        var net = Parse(Leaky.Replace("\"0x1.99999ap-3\"", "\"1/5\"", StringComparison.Ordinal));
+        var e = Assert.Throws<ArgumentException>(() => OnnxWriter.ToBytes(net));
+        Assert.Contains("layer1.alpha[0] = 1/5 is not exactly a float32", e.Message);
+    }
+
     [Fact]
     public void Writer_output_is_deterministic()
     {

@@ -51,9 +51,10 @@ public sealed class InfoCommand : ICommand
     /// <summary>2 → 16 relu → 16 relu → 1 identity (+ skip marks).</summary>
     public static string Architecture(NetworkInfo info) =>
         string.Join(" → ", new[] { info.InputDim.ToString(CultureInfo.InvariantCulture) }
-            .Concat(info.Layers.Select(l => $"{l.Units} {ActivationName(l.Activation)}{(l.Skip ? " (+skip)" : "")}")));
+            .Concat(info.Layers.Select(l => $"{l.Units} {ActivationText(l)}{(l.Skip ? " (+skip)" : "")}")));
 
-    private static string ActivationName(Activation a) => a == Activation.Relu ? "relu" : "identity";
+    /// <summary>"relu", "identity", or "leaky_relu(α=1/5)".</summary>
+    private static string ActivationText(LayerSummary l) => l.Alpha.IsZero ? l.ActivationName : $"{l.ActivationName}(α={l.Alpha})";
 
     public static string Describe(string path, string sha, NetworkInfo info)
     {
@@ -65,7 +66,7 @@ public sealed class InfoCommand : ICommand
         foreach (var l in info.Layers)
         {
             string role = l.Index == info.Layers.Count - 1 ? "output" : "hidden";
-            Line("", $"layer {l.Index + 1} ({role}): {l.Units} {ActivationName(l.Activation)} unit{(l.Units == 1 ? "" : "s")}, " +
+            Line("", $"layer {l.Index + 1} ({role}): {l.Units} {ActivationText(l)} unit{(l.Units == 1 ? "" : "s")}, " +
                      $"{l.Inputs} inputs{(l.Skip ? $", skip from the {info.InputDim} network inputs" : "")}, {l.Parameters} parameters");
         }
         Line("relu units:", info.ReluUnits.ToString(CultureInfo.InvariantCulture));
@@ -103,7 +104,8 @@ public sealed class InfoCommand : ICommand
                 w.WriteStartObject();
                 w.WriteNumber("units", l.Units);
                 w.WriteNumber("inputs", l.Inputs);
-                w.WriteString("activation", ActivationName(l.Activation));
+                w.WriteString("activation", l.ActivationName);
+                if (!l.Alpha.IsZero) w.WriteString("alpha", l.Alpha.ToString());
                 w.WriteBoolean("skip", l.Skip);
                 w.WriteNumber("parameters", l.Parameters);
                 w.WriteEndObject();

@@ -5,13 +5,13 @@ namespace ConvexProof.Bounds;
 
 /// <summary>
 /// The activation σ of a layer as the bound passes see it: σ(z) = z for z ≥ 0 and σ(z) = α·z below,
-/// with 0 ≤ α ≤ 1 (ReLU: α = 0; a leaky ReLU would pass its α; identity: α = 1). σ is convex and
+/// with 0 ≤ α ≤ 1 (ReLU: α = 0; a leaky ReLU: its layer's α; identity: α = 1). σ is convex and
 /// non-decreasing and σ' ∈ [α, 1], which is all the soundness argument uses (docs/certificate.md).
 /// </summary>
 public readonly record struct ActivationSlopes(Rational Alpha)
 {
-    public static ActivationSlopes Of(Activation activation) =>
-        new(activation == Activation.Relu ? Rational.Zero : Rational.One);
+    public static ActivationSlopes Of(Layer layer) =>
+        new(layer.Activation == Activation.Relu ? layer.Alpha : Rational.One);
 
     /// <summary>σ applied to an interval (σ is non-decreasing: the ends map to the ends).</summary>
     public Interval Apply(Interval z) => new(Value(z.Lo), Value(z.Hi));

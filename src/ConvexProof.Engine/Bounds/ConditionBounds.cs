@@ -50,7 +50,7 @@ public sealed class ConditionBounds
         for (int l = layers - 2; l >= 0; l--)
         {
             var above = network.Layers[l + 1];
-            var slopes = ActivationSlopes.Of(above.Activation);
+            var slopes = ActivationSlopes.Of(above);
             // g_j = σ'(z_j)·δ_j for the units j of layer l+1.
             var g = new Interval[above.Outputs];
             for (int j = 0; j < above.Outputs; j++)

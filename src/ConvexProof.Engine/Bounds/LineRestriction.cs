@@ -125,7 +125,7 @@ public sealed class LineRestriction
                         for (int j = 0; j < row.Length; j++) if (!row[j].IsZero && !h[j].IsZero) v += row[j] * h[j];
                     }
                     zl[i] = v;
-                    next[i] = layer.Activation == Activation.Relu && v.Sign < 0 ? Rational.Zero : v;
+                    next[i] = layer.Activate(v);
                 }
                 z[l] = zl;
                 h = next;

@@ -65,14 +65,22 @@ public static class LinearBounds
                     nextLower[i] = lower;
                     nextUpper[i] = upper;
                 }
-                else if (bounds.Hi.Sign <= 0) nextLower[i] = nextUpper[i] = new Rational[d + 1];
+                else if (bounds.Hi.Sign <= 0)
+                {
+                    // Stably off: h = α·z (α ≥ 0 keeps the order of the forms; ReLU: 0).
+                    nextLower[i] = Scale(lower, layer.Alpha, Rational.Zero);
+                    nextUpper[i] = Scale(upper, layer.Alpha, Rational.Zero);
+                }
                 else
                 {
-                    Rational lo = bounds.Lo, hi = bounds.Hi;
-                    var slope = hi >= -lo ? Rational.One : Rational.Zero;
+                    // σ(z) = max(z, αz) ≥ λ·z for every λ ∈ [α, 1]; above, the chord from (lo, α·lo) to
+                    // (hi, hi): k·(z − lo) + α·lo with k = (hi − α·lo)/(hi − lo) > 0, increasing in z.
+                    Rational lo = bounds.Lo, hi = bounds.Hi, alpha = layer.Alpha;
+                    var slope = hi >= -lo ? Rational.One : alpha;
                     relaxation.Add((neuron, slope));
                     nextLower[i] = Scale(lower, slope, Rational.Zero);
-                    nextUpper[i] = Scale(upper, hi / (hi - lo), -lo);
+                    var chord = (hi - alpha * lo) / (hi - lo);
+                    nextUpper[i] = Scale(upper, chord, alpha.IsZero ? -lo : alpha * lo / chord - lo);
                 }
             }
             layers[l] = z;

@@ -86,7 +86,7 @@ public sealed class PreActivationBounds
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
-            var slopes = ActivationSlopes.Of(layer.Activation);
+            var slopes = ActivationSlopes.Of(layer);
             var z = new Interval[layer.Outputs];
             var next = new Interval[layer.Outputs];
             for (int i = 0; i < layer.Outputs; i++)

@@ -28,7 +28,7 @@ public static class KinkValues
             for (int i = 0; i < above.Outputs; i++)
             {
                 bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
-                gated[i] = passes ? g[i] : Rational.Zero;
+                gated[i] = passes ? g[i] : above.Alpha * g[i]; // an off unit passes α·z (0 for ReLU)
             }
             var current = new Rational[layers[l].Outputs];
             for (int j = 0; j < current.Length; j++)
@@ -57,7 +57,8 @@ public static class KinkValues
 public static class ScaledKinkValues
 {
     /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
-    public static Func<int, Rational>? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
+    public static Func<int, Rational>? ForPattern(ScaledNetwork net, string pattern) =>
+        net.Network.HasLeakyUnits ? null : net.Apply(new OfPattern(pattern)); // leaky units: the rational pass (see IntegerRegionMaps.ForPattern)
 
     private sealed class OfPattern(string pattern) : IScaledNetworkOperation<Func<int, Rational>?>
     {

@@ -2,7 +2,10 @@ using ConvexProof.Numbers;
 
 namespace ConvexProof.Networks;
 
-/// <summary>How a layer's units turn pre-activations into outputs.</summary>
+/// <summary>
+/// How a layer's units turn pre-activations into outputs: a rectifier σ(z) = max(z, αz) with the
+/// layer's slope 0 ≤ α &lt; 1 (α = 0: ReLU; α &gt; 0: leaky ReLU), or the identity.
+/// </summary>
 public enum Activation
 {
     Relu,
@@ -17,6 +20,21 @@ public sealed record Layer(Rational[][] Weights, Rational[] Bias, Rational[][]? 
 {
     public int Outputs => Bias.Length;
     public int Inputs => Weights.Length == 0 ? 0 : Weights[0].Length;
+
+    /// <summary>
+    /// The rectifier's slope for z &lt; 0, exactly: 0 for ReLU, α ∈ (0, 1) for a leaky ReLU
+    /// (meaningless for identity layers, where it stays 0). A unit that is off passes α·z.
+    /// </summary>
+    public Rational Alpha { get; init; } = Rational.Zero;
+
+    /// <summary>Whether this layer's rectifier is leaky (α &gt; 0).</summary>
+    public bool IsLeaky => Activation == Activation.Relu && !Alpha.IsZero;
+
+    /// <summary>σ(z): z for identity units and for z ≥ 0, α·z below 0.</summary>
+    public Rational Activate(Rational z) => Activation == Activation.Relu && z.Sign < 0 ? Alpha * z : z;
+
+    /// <summary>The slope of a rectifier unit that is on (1) or off (α).</summary>
+    public Rational Slope(bool on) => on ? Rational.One : Alpha;
 }
 
 /// <summary>A hidden ReLU unit, addressed by its layer and its row in that layer.</summary>
@@ -46,6 +64,7 @@ public sealed class Network
         }
         Neurons = neurons;
         FirstNeuronOfLayer = first;
+        HasLeakyUnits = layers.Any(l => l.IsLeaky);
     }
 
     public int InputDim { get; }
@@ -70,6 +89,9 @@ public sealed class Network
         }
     }
 
+    /// <summary>Whether some layer is a leaky ReLU (α &gt; 0).</summary>
+    public bool HasLeakyUnits { get; }
+
     /// <summary>Global neuron index of a ReLU unit.</summary>
     public int IndexOf(int layer, int unit) => FirstNeuronOfLayer[layer] + unit;
 
@@ -87,7 +109,7 @@ public sealed class Network
                 for (int j = 0; j < row.Length; j++) if (!row[j].IsZero) z += row[j] * h[j];
                 if (layer.Skip is not null)
                     for (int j = 0; j < InputDim; j++) if (!layer.Skip[i][j].IsZero) z += layer.Skip[i][j] * x[j];
-                next[i] = layer.Activation == Activation.Relu && z.Sign < 0 ? Rational.Zero : z;
+                next[i] = layer.Activate(z);
             }
             h = next;
         }

@@ -21,9 +21,10 @@ public static class NetworkHash
         sb.Append("input_dim ").Append(network.InputDim).Append('\n');
         foreach (var layer in network.Layers)
         {
-            sb.Append("layer ").Append(layer.Activation == Activation.Relu ? "relu" : "identity")
+            sb.Append("layer ").Append(layer.IsLeaky ? "leaky_relu" : layer.Activation == Activation.Relu ? "relu" : "identity")
               .Append(' ').Append(layer.Outputs).Append(' ').Append(layer.Inputs)
               .Append(layer.Skip is null ? " noskip" : " skip").Append('\n');
+            if (layer.IsLeaky) AppendRow(sb, digits, "a", [layer.Alpha]); // a slope 0 is a ReLU: same function, same hash
             foreach (var row in layer.Weights) AppendRow(sb, digits, "w", row);
             AppendRow(sb, digits, "b", layer.Bias);
             if (layer.Skip is not null) foreach (var row in layer.Skip) AppendRow(sb, digits, "s", row);

@@ -4,7 +4,14 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Networks;
 
 /// <summary>One layer as `convexproof info` describes it.</summary>
-public sealed record LayerSummary(int Index, int Units, int Inputs, Activation Activation, bool Skip, long Parameters);
+public sealed record LayerSummary(int Index, int Units, int Inputs, Activation Activation, bool Skip, long Parameters)
+{
+    /// <summary>The rectifier's slope below 0 (0 for ReLU and identity layers).</summary>
+    public Rational Alpha { get; init; } = Rational.Zero;
+
+    /// <summary>"relu", "leaky_relu" (α &gt; 0) or "identity", as net.json names it.</summary>
+    public string ActivationName => Activation == Activation.Identity ? "identity" : Alpha.IsZero ? "relu" : "leaky_relu";
+}
 
 /// <summary>
 /// The weight that makes the instant ICNN test fail: a negative weight <see cref="Value"/> applied
@@ -53,7 +60,7 @@ public sealed record NetworkInfo(
             weights += w;
             biases += layer.Outputs;
             skips += s;
-            layers.Add(new LayerSummary(l, layer.Outputs, layer.Inputs, layer.Activation, layer.Skip is not null, w + layer.Outputs + s));
+            layers.Add(new LayerSummary(l, layer.Outputs, layer.Inputs, layer.Activation, layer.Skip is not null, w + layer.Outputs + s) { Alpha = layer.Alpha });
         }
         var obstacle = FindIcnnObstacle(network);
         return new NetworkInfo(network.InputDim, layers, network.NeuronCount, weights + biases + skips, weights, biases, skips,

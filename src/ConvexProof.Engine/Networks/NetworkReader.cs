@@ -124,7 +124,7 @@ public static class NetworkReader
         private Layer ReadLayer(JsonElement element, string path, int inputs, int inputDim)
         {
             if (element.ValueKind != JsonValueKind.Object) throw Error(path, $"expected a layer object, found {Describe(element)}");
-            CheckKeys(element, path, ["weights", "bias", "skip", "activation"], ["weights", "bias", "activation"]);
+            CheckKeys(element, path, ["weights", "bias", "skip", "activation", "alpha"], ["weights", "bias", "activation"]);
             var bias = ReadVector(element.GetProperty("bias"), $"{path}.bias", expectedLength: null);
             if (bias.Length == 0) throw Error($"{path}.bias", "a layer needs at least one unit");
             if (bias.Length > MaxWidth) throw Error($"{path}.bias", $"more than {MaxWidth} units");
@@ -137,11 +137,17 @@ public static class NetworkReader
             var activation = activationElement.ValueKind == JsonValueKind.String ? activationElement.GetString() : null;
             var kind = activation switch
             {
-                "relu" => Activation.Relu,
+                "relu" or "leaky_relu" => Activation.Relu,
                 "identity" or "linear" => Activation.Identity,
-                _ => throw Error($"{path}.activation", $"expected \"relu\" or \"identity\", found {Describe(activationElement)}"),
+                _ => throw Error($"{path}.activation", $"expected \"relu\", \"leaky_relu\" or \"identity\", found {Describe(activationElement)}"),
             };
-            return new Layer(weights, bias, skip, kind);
+            bool hasAlpha = element.TryGetProperty("alpha", out var alphaElement);
+            if (activation == "leaky_relu" && !hasAlpha) throw Error($"{path}.alpha", "missing required key (the slope of a leaky ReLU below 0, e.g. \"1/5\")");
+            if (activation != "leaky_relu" && hasAlpha) throw Error($"{path}.alpha", $"only a \"leaky_relu\" layer has a slope, this layer is \"{activation}\"");
+            var alpha = hasAlpha ? ReadNumber(alphaElement, $"{path}.alpha") : Rational.Zero;
+            if (alpha.Sign < 0 || alpha >= Rational.One)
+                throw Error($"{path}.alpha", $"is {alpha}: a leaky ReLU's slope must lie in [0, 1) (1 is the identity, and a negative or larger slope is not convex and monotone)");
+            return new Layer(weights, bias, skip, kind) { Alpha = alpha };
         }
 
         private Rational[][] ReadMatrix(JsonElement element, string path, int rows, int columns, string columnsName)

@@ -17,8 +17,13 @@ public abstract class IntegerRegionMaps
 
     public string Pattern { get; }
 
-    /// <summary>The local maps of a pattern in an integer network of any integer type, or null when they do not fit its type (64-bit only).</summary>
-    public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
+    /// <summary>
+    /// The local maps of a pattern in an integer network of any integer type, or null when they do
+    /// not fit its type (64-bit only) or the network has leaky units: an off leaky unit passes α·z,
+    /// which the integer copy does not scale for, so leaky networks take the rational path.
+    /// </summary>
+    public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) =>
+        net.Network.HasLeakyUnits ? null : net.Apply(new OfPattern(pattern));
 
     private sealed class OfPattern(string pattern) : IScaledNetworkOperation<IntegerRegionMaps?>
     {

@@ -102,7 +102,7 @@ public sealed class LocalAffineMaps
                     preActivations[k] = z;
                     bool on = isOn(k, z);
                     pattern[k] = on ? '1' : '0';
-                    next[u] = on ? z : null;
+                    next[u] = on ? z : layer.IsLeaky ? Array.ConvertAll(z, v => layer.Alpha * v) : null;
                 }
                 else next[u] = z;
             }

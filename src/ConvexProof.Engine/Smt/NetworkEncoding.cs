@@ -3,7 +3,10 @@ using ConvexProof.Numbers;
 
 namespace ConvexProof.Smt;
 
-/// <summary>One encoded copy of the network: the pre-activation z and output a of every unit.</summary>
+/// <summary>
+/// One encoded copy of the network: the pre-activation z of every unit and its rectified part a =
+/// relu(z) (z for identity units); a leaky unit's output is α·z + (1 − α)·a.
+/// </summary>
 internal sealed class EncodedCopy(SmtSymbol[][] pre, SmtTerm[][] post, SmtSymbol output)
 {
     public SmtSymbol[][] Pre { get; } = pre;
@@ -88,11 +91,14 @@ internal sealed class NetworkEncoding(Network network)
         var pre = new SmtSymbol[network.Layers.Count][];
         var post = new SmtTerm[network.Layers.Count][];
         SmtTerm[] h = input;
+        // A leaky unit is α·z + (1 − α)·relu(z): its rectified part is encoded as a ReLU's (and the
+        // gap lemmas speak about that part), its output adds the linear part.
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
             pre[l] = new SmtSymbol[layer.Outputs];
             post[l] = new SmtTerm[layer.Outputs];
+            var output = new SmtTerm[layer.Outputs];
             for (int u = 0; u < layer.Outputs; u++)
             {
                 var terms = new List<(Rational, SmtTerm)>();
@@ -104,8 +110,9 @@ internal sealed class NetworkEncoding(Network network)
                 Assertions.Add(Smt.Eq(z, Smt.Linear(terms, withBias ? layer.Bias[u] : Rational.Zero)));
                 pre[l][u] = z;
                 post[l][u] = layer.Activation == Activation.Relu ? relu(l, u, z) : z;
+                output[u] = layer.IsLeaky ? Smt.Linear([(layer.Alpha, z), (Rational.One - layer.Alpha, post[l][u])], Rational.Zero) : post[l][u];
             }
-            h = post[l];
+            h = output;
         }
         var last = pre[^1];
         if (network.Layers[^1].Activation != Activation.Identity || last.Length != 1)

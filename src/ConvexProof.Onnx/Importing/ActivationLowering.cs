@@ -2,8 +2,8 @@ using ConvexProof.Numbers;
 
 namespace ConvexProof.Onnx.Importing;
 
-/// <summary>Activations: Relu, Clip where it is a ReLU (or folds a constant), and LeakyRelu
-/// (recognised, with its slope read exactly, but not yet a layer the engine has).</summary>
+/// <summary>Activations: Relu, Clip where it is a ReLU (or folds a constant), and LeakyRelu with its
+/// float32 slope taken exactly.</summary>
 internal static class ActivationLowering
 {
     public static GraphValue Relu(NodeContext node) => node.Input(0).Match<GraphValue>(
@@ -37,14 +37,13 @@ internal static class ActivationLowering
                 : throw node.Error("Clip of a value computed from the graph input is supported only as a ReLU (min 0, no max)"));
     }
 
-    /// <summary>The networks ConvexProof decides have no leaky-ReLU layers yet: the slope is read
-    /// (and checked) so that adding them is a change here only, but the node is rejected.</summary>
+    /// <summary>A leaky-ReLU layer with the node's exact slope (folded when its input is constant).</summary>
     public static GraphValue LeakyRelu(NodeContext node)
     {
         var alpha = LeakySlope(node);
         return node.Input(0).Match<GraphValue>(
             constant: c => c.Select(v => v.Sign < 0 ? v * alpha : v),
-            traced: _ => throw node.Error($"leaky ReLU is not supported yet (alpha = {ExactText.Format(alpha)}); only ReLU layers are"));
+            traced: t => node.Layers.AddRelu(t, node.Place, alpha));
     }
 
     /// <summary>The exact float32 slope α of LeakyRelu (ONNX's default 0.01f), which must lie in [0, 1).</summary>

@@ -10,17 +10,17 @@ namespace ConvexProof.Onnx.Importing;
 /// </summary>
 internal sealed class LayerChain(string file)
 {
-    private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place);
+    private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place, Rational Alpha = default);
 
     private readonly List<PendingLayer> _layers = [];
 
     /// <summary>The most dense weights and biases a network may have (a 28×28 convolutional model has about 6·10⁵).</summary>
     public const long MaxDenseParameters = TensorDecoder.MaxElements;
 
-    /// <summary>A ReLU layer of <paramref name="value"/>; its output is a new source.</summary>
-    public SourceValue AddRelu(TracedValue value, string place)
+    /// <summary>A ReLU layer (leaky when <paramref name="alpha"/> &gt; 0) of <paramref name="value"/>; its output is a new source.</summary>
+    public SourceValue AddRelu(TracedValue value, string place, Rational alpha = default)
     {
-        _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place));
+        _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place, alpha));
         return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
     }
 
@@ -66,7 +66,7 @@ internal sealed class LayerChain(string file)
             int inputs = widths[k];
             Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w.ToDense() : AffineMap.ZeroMatrix(pre.Rows, inputs);
             Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s.ToDense() : null;
-            layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation));
+            layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation) { Alpha = pending.Alpha });
             widths.Add(pre.Rows);
         }
         return new Network(inputDim, layers);

@@ -7,7 +7,7 @@ internal delegate GraphValue Lowering(NodeContext node);
 /// <summary>One supported operator: the inputs it takes (absent optional inputs at the end not
 /// counted; checked before <see cref="Lower"/> runs), the attributes it accepts (any other is
 /// rejected), and its lowering. An operator that is recognised only to be rejected with a
-/// precise reason (MaxPool, LeakyRelu for now) is not <see cref="Listed"/> as supported.</summary>
+/// precise reason (MaxPool) is not <see cref="Listed"/> as supported.</summary>
 internal sealed record Operator(string Name, int MinInputs, int MaxInputs, string[] Attributes, Lowering Lower, bool Listed = true);
 
 /// <summary>The operators of the default ONNX domain the importer understands.</summary>
@@ -41,6 +41,7 @@ internal static class Operators
         new("AveragePool", 1, 1, PoolAttributes, PoolingLowering.AveragePool),
         new("GlobalAveragePool", 1, 1, [], PoolingLowering.GlobalAveragePool),
         new("Relu", 1, 1, [], ActivationLowering.Relu),
+        new("LeakyRelu", 1, 1, ["alpha"], ActivationLowering.LeakyRelu),
         new("Clip", 1, 3, ["min", "max"], ActivationLowering.Clip),
         new("Identity", 1, 1, [], ShapeLowering.Identity),
         new("Flatten", 1, 1, ["axis"], ShapeLowering.Flatten),
@@ -57,7 +58,6 @@ internal static class Operators
         new("Cast", 1, 1, ["to", "saturate"], ConstantLowering.Cast),
         new("MaxPool", 1, 1, [.. PoolAttributes, "storage_order"], PoolingLowering.MaxPool, Listed: false),
         new("GlobalMaxPool", 1, 1, [], PoolingLowering.MaxPool, Listed: false),
-        new("LeakyRelu", 1, 1, ["alpha"], ActivationLowering.LeakyRelu, Listed: false),
     ];
 
     private static readonly Dictionary<string, Operator> ByName = All.ToDictionary(o => o.Name, StringComparer.Ordinal);
