@@ -17,6 +17,8 @@ public static class CliMain
     [
         new CertifyCommand(),
         new CheckCommand(),
+        new PlanCommand(),
+        new MergeCommand(),
         new ImportCommand(),
         new SmtCheckCommand(),
         new PlotCommand(),
