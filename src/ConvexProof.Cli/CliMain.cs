@@ -17,14 +17,14 @@ public static class CliMain
     [
         new CertifyCommand(),
         new CheckCommand(),
-        new PlanCommand(),
-        new MergeCommand(),
         new ImportCommand(),
         new SmtCheckCommand(),
         new PlotCommand(),
         new CensusCommand(),
         new InfoCommand(),
         new CompletionCommand(),
+        new PlanCommand(),
+        new MergeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CreateCommands());

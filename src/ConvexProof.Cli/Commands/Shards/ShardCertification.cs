@@ -6,7 +6,7 @@ namespace ConvexProof.Cli.Commands;
 
 /// <summary>What `certify --plan PLAN --shard K` was asked to do (the rest of certify's settings that apply).</summary>
 public sealed record ShardSettings(string PlanPath, int Shard, CertifyMethod Method, int? MaxCount, TimeSpan? Timeout, int Threads,
-    string? PointsPath, bool Quiet, ProgressDisplay Progress);
+    string? PointsPath, ProgressDisplay Progress);
 
 /// <summary>
 /// `certify NET --plan PLAN --shard K --out PART`: certifies one shard (<see cref="PartCertifier"/>)
@@ -51,7 +51,7 @@ public static class ShardCertification
         }
         if (outcome.Verdict != PartVerdict.Undecided)
             AtomicFile.Write(outPath, s => PartFile.Write(outcome, plan, planSha, network.NeuronCount, s));
-        if (!settings.Quiet) context.Out.Write(Describe(outcome, plan, outPath));
+        context.Out.Write(Describe(outcome, plan, outPath));
         return outcome.Verdict switch
         {
             PartVerdict.Convex => ExitCodes.Ok,
