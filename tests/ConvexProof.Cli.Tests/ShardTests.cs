@@ -178,6 +178,29 @@ public class ShardTests
     }
 
     [Fact]
+    public void JsonSummariesOfAShardAndOfTheMerge()
+    {
+        using var dir = new TempFolder();
+        string net = dir.Write("net.json", NegAbsInFace), plan = dir.File("plan.json"), part = dir.File("part-0.json"), cert = dir.File("m.cert.json");
+        Assert.Equal(0, Cli.Invoke("plan", net, "--box", "-1:1", "--shards", "2", "--out", plan, "--quiet").Code);
+        var r = Cli.Invoke("certify", net, "--plan", plan, "--shard", "0", "--out", part, "--json");
+        Assert.Equal(1, r.Code);
+        var json = r.Json();
+        Assert.Equal("convexproof-shard/1", json.GetProperty("schema").GetString());
+        Assert.Equal(("not_convex", 1, 0, 2), (json.GetProperty("verdict").GetString(), json.GetProperty("exit_code").GetInt32(),
+            json.GetProperty("shard").GetInt32(), json.GetProperty("shards").GetInt32()));
+        Assert.Equal(part, json.GetProperty("part").GetString());
+        Assert.Equal("[[\"-1\",\"0\"],[\"-1\",\"1\"]]", json.GetProperty("box").GetRawText());
+
+        var m = Cli.Invoke("merge", plan, part, "--out", cert, "--json");
+        Assert.Equal(1, m.Code);
+        var merged = m.Json();
+        Assert.Equal("convexproof-merge/1", merged.GetProperty("schema").GetString());
+        Assert.Equal(("not_convex", 0, cert), (merged.GetProperty("verdict").GetString(), merged.GetProperty("deciding_shard").GetInt32(),
+            merged.GetProperty("certificate").GetString()));
+    }
+
+    [Fact]
     public void HelpListsPlanAndMerge()
     {
         var r = Cli.Invoke("--help");

@@ -101,7 +101,7 @@ public sealed class CertifyCommand : ICommand
         if (parsed.GetValue(_allViolations)) throw new UsageException("--all-violations cannot be combined with --plan (a part stops at its first violation)");
         var settings = new ShardSettings(plan, shard, MethodChoice.Parse(parsed.GetValue(_method)), CommandOptions.CountOf(parsed, _maxRegions),
             CommandOptions.SecondsOf(parsed, _timeout), CommandOptions.CountOf(parsed, _threads) ?? Environment.ProcessorCount,
-            parsed.GetValue(_points), ProgressDisplay.Create(context.Error, quiet, parsed.GetValue(_progress)));
+            parsed.GetValue(_points), ProgressDisplay.Create(context.Error, quiet, parsed.GetValue(_progress)), parsed.GetValue(_json));
         return ShardCertification.Run(netPath, outPath!, settings, context);
     }
 

@@ -14,11 +14,15 @@ public sealed class MergeCommand : ICommand
     private readonly Argument<string[]> _parts = new("PART") { Description = "the part files (written by certify --plan … --shard K)", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string> _out = CommandOptions.Text("--out", "CERT", "where to write the merged certificate (written to a temp file, then renamed)");
     private readonly Option<bool> _quiet = CommandOptions.Quiet("print nothing but errors");
+    private readonly Option<bool> _json = CommandOptions.Json("print one JSON object (schema convexproof-merge/1, docs/cli.md) instead of text");
+
+    /// <summary>The value of the "schema" field of the --json object.</summary>
+    public const string JsonSchema = "convexproof-merge/1";
 
     public MergeCommand()
     {
         _out.Aliases.Add("-o");
-        Definition = new Command("merge", "join the parts of a sharded certification into one certificate") { _plan, _parts, _out, _quiet };
+        Definition = new Command("merge", "join the parts of a sharded certification into one certificate") { _plan, _parts, _out, _quiet, _json };
         Definition.Description += """
 
             Checks that the parts are for this plan and its network and that there is exactly one
@@ -47,6 +51,30 @@ public sealed class MergeCommand : ICommand
         var (plan, sha) = ShardPlan.Read(planPath);
         var outcome = CertificateMerge.Merge(plan, planPath, sha, parts, write => AtomicFile.TryWrite(outPath, write));
         bool quiet = parsed.GetValue(_quiet);
+        int code = outcome.Verdict switch
+        {
+            MergeVerdict.Convex => ExitCodes.Ok,
+            MergeVerdict.NotConvex => ExitCodes.Negative,
+            _ => ExitCodes.Undecided,
+        };
+        if (parsed.GetValue(_json))
+        {
+            context.Out.WriteLine(JsonLine.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("schema", JsonSchema);
+                w.WriteString("verdict", outcome.Verdict switch { MergeVerdict.Convex => "convex", MergeVerdict.NotConvex => "not_convex", _ => "undecided" });
+                w.WriteNumber("exit_code", code);
+                if (code == ExitCodes.Undecided) w.WriteNull("certificate");
+                else w.WriteString("certificate", outPath);
+                w.WriteNumber("shards", plan.Shards.Count);
+                if (outcome.DecidingShard is int k) w.WriteNumber("deciding_shard", k);
+                else w.WriteNull("deciding_shard");
+                w.WriteString("reason", outcome.Reason);
+                w.WriteEndObject();
+            }));
+            return code;
+        }
         switch (outcome.Verdict)
         {
             case MergeVerdict.NeedsRegionMerge:

@@ -6,7 +6,7 @@ namespace ConvexProof.Cli.Commands;
 
 /// <summary>What `certify --plan PLAN --shard K` was asked to do (the rest of certify's settings that apply).</summary>
 public sealed record ShardSettings(string PlanPath, int Shard, CertifyMethod Method, int? MaxCount, TimeSpan? Timeout, int Threads,
-    string? PointsPath, ProgressDisplay Progress);
+    string? PointsPath, ProgressDisplay Progress, bool Json);
 
 /// <summary>
 /// `certify NET --plan PLAN --shard K --out PART`: certifies one shard (<see cref="PartCertifier"/>)
@@ -51,14 +51,37 @@ public static class ShardCertification
         }
         if (outcome.Verdict != PartVerdict.Undecided)
             AtomicFile.Write(outPath, s => PartFile.Write(outcome, plan, planSha, network.NeuronCount, s));
-        context.Out.Write(Describe(outcome, plan, outPath));
-        return outcome.Verdict switch
+        int code = outcome.Verdict switch
         {
             PartVerdict.Convex => ExitCodes.Ok,
             PartVerdict.NotConvex => ExitCodes.Negative,
             _ => ExitCodes.Undecided,
         };
+        context.Out.Write(settings.Json ? ToJson(outcome, plan, outPath, code) + "\n" : Describe(outcome, plan, outPath));
+        return code;
     }
+
+    /// <summary>The value of the "schema" field of the --json object.</summary>
+    public const string JsonSchema = "convexproof-shard/1";
+
+    private static string ToJson(PartOutcome o, ShardPlan plan, string outPath, int code) => JsonLine.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("schema", JsonSchema);
+        w.WriteNumber("shard", o.Shard);
+        w.WriteNumber("shards", plan.Shards.Count);
+        w.WriteString("verdict", o.Verdict switch { PartVerdict.Convex => "convex", PartVerdict.NotConvex => "not_convex", _ => "undecided" });
+        w.WriteNumber("exit_code", code);
+        w.WriteString("method", o.Method);
+        if (o.Verdict == PartVerdict.Undecided) w.WriteNull("part");
+        else w.WriteString("part", outPath);
+        w.WritePropertyName("box");
+        JsonLine.WriteBox(w, [.. o.Box.Lower!.Select(v => v.ToString())], [.. o.Box.Upper!.Select(v => v.ToString())]);
+        w.WriteNumber("regions", o.Regions);
+        w.WriteString("reason", o.Reason);
+        w.WriteNumber("seconds", Math.Round(o.Elapsed.TotalSeconds, 3));
+        w.WriteEndObject();
+    });
 
     private static string Describe(PartOutcome o, ShardPlan plan, string outPath)
     {
