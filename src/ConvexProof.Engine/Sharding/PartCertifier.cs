@@ -130,34 +130,20 @@ public static class PartCertifier
         };
     }
 
-    /// <summary>The bound route on the shard, with the refutation search on lines of the whole domain.</summary>
-    private static BoundCertification ByBounds(Network network, ShardPlan plan, Domain box, int shard, PartOptions options)
-    {
-        var clock = Stopwatch.StartNew();
-        var obstacle = StructuralTest.Obstacle(network);
-        if (obstacle is null)
-            return new(BoundVerdict.Convex, BoundMethod.Structural,
-                "every weight applied to a ReLU output is >= 0 (input-convex network): convex on R^d and on every box",
-                null, null, null, 0, clock.Elapsed);
-        var domain = plan.Domain;
-        var search = new RefutationSearch(network, domain.Lower!, domain.Upper!, seed: 1 + shard);
-        var found = search.ThroughPoints([.. options.Points.Where(box.Contains), .. RandomPointsOf(box, shard)], DirectionsPerPoint, options.Cancellation);
-        string notIcnn = $"not an ICNN: weight {obstacle.Value} at {obstacle.JsonPath} is negative";
-        if (found is not null)
-            return new(BoundVerdict.NotConvex, BoundMethod.Bounds, $"{notIcnn}; a line through the shard found a concave kink",
-                obstacle, null, found, search.LinesSearched, clock.Elapsed);
-        var result = BranchAndBound.Run(network, box.Lower!, box.Upper!,
-            new BranchAndBoundOptions { MaxLeaves = options.MaxNodes, Timeout = options.Timeout, Cancellation = options.Cancellation }, search);
-        if (result.Refutation is not null)
-            return new(BoundVerdict.NotConvex, BoundMethod.Bounds, $"{notIcnn}; a line through a failing leaf found a concave kink",
-                obstacle, result, result.Refutation, search.LinesSearched, clock.Elapsed);
-        if (result.Certified)
-            return new(BoundVerdict.Convex, BoundMethod.Bounds,
-                $"{notIcnn}; every condition lower bound is >= 0 on all {result.Root.Leaves().Count()} leaves of the shard's split tree",
-                obstacle, result, null, search.LinesSearched, clock.Elapsed);
-        return new(BoundVerdict.Undecided, BoundMethod.Bounds, $"{notIcnn}; {result.StopReason} with {result.CertifiedText} certified",
-            obstacle, result, null, search.LinesSearched, clock.Elapsed);
-    }
+    /// <summary>
+    /// The bound route on the shard, with the refutation search on lines of the whole domain through
+    /// the user's points in the shard and random points of the shard (none drawn from the whole domain).
+    /// </summary>
+    private static BoundCertification ByBounds(Network network, ShardPlan plan, Domain box, int shard, PartOptions options) =>
+        BoundCertifier.Certify(network, box.Lower, box.Upper, new BoundCertifyOptions
+        {
+            Points = [.. options.Points.Where(box.Contains), .. RandomPointsOf(box, shard)],
+            DirectionsPerPoint = DirectionsPerPoint,
+            RandomLines = 0,
+            Seed = 1 + shard,
+            SearchBox = (plan.Domain.Lower!, plan.Domain.Upper!),
+            Search = new BranchAndBoundOptions { MaxLeaves = options.MaxNodes, Timeout = options.Timeout, Cancellation = options.Cancellation },
+        });
 
     /// <summary>Points of the shard's box on a grid of 1/64 of each side, from a seed of the shard number.</summary>
     private static IEnumerable<Rational[]> RandomPointsOf(Domain box, int shard)

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using ConvexProof.Bounds;
 using ConvexProof.Certificates;
-using ConvexProof.Convexity;
-using ConvexProof.Geometry;
-using ConvexProof.Networks;
 
 namespace ConvexProof.Sharding;
 
