@@ -40,7 +40,7 @@ public class ShardTests
         string net = dir.Write("net.json", ConvexByBounds), plan = dir.File("plan.json"), cert = dir.File("merged.cert.json");
         var p = Cli.Invoke("plan", net, "--box", "0:1", "--shards", "4", "--out", plan);
         Assert.Equal(0, p.Code);
-        Assert.Contains("4 shards of [0, 1] × [0, 1]", p.Out);
+        Assert.Contains("4 shards of [0, 1]^2", p.Out);
         Assert.Contains("shard 3:", p.Out);
         Assert.Contains("\"format\":\"convexproof-shard-plan/1\"", File.ReadAllText(plan));
 
@@ -48,7 +48,7 @@ public class ShardTests
         Assert.All(parts, part => Assert.Contains("\"verdict\":\"convex\",\"method\":\"bounds\"", File.ReadAllText(part)));
         var m = Cli.Invoke(["merge", plan, .. parts, "--out", cert]);
         Assert.Equal(0, m.Code);
-        Assert.Contains("verdict:    CONVEX on [0, 1] × [0, 1]", m.Out);
+        Assert.Contains("verdict:    CONVEX on [0, 1]^2", m.Out);
         var check = Cli.Invoke("check", net, cert, "--box", "0:1", "--quiet");
         Assert.Equal(0, check.Code);
         Assert.Contains("convex on the box", check.Out);

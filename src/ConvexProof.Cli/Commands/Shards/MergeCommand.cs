@@ -81,10 +81,10 @@ public sealed class MergeCommand : ICommand
                 context.Error.WriteLine($"convexproof: {planPath}: {outcome.Reason}");
                 return ExitCodes.Undecided;
             case MergeVerdict.NotConvex:
-                if (!quiet) context.Out.Write($"verdict:    NOT CONVEX on {plan.Domain}\ncertificate: {outPath}\nreason:     {outcome.Reason}\n");
+                if (!quiet) context.Out.Write($"verdict:    NOT CONVEX on {DomainText.Of(plan.Domain)}\ncertificate: {outPath}\nreason:     {outcome.Reason}\n");
                 return ExitCodes.Negative;
             default:
-                if (!quiet) context.Out.Write($"verdict:    CONVEX on {plan.Domain}\ncertificate: {outPath}\nreason:     {outcome.Reason}\n");
+                if (!quiet) context.Out.Write($"verdict:    CONVEX on {DomainText.Of(plan.Domain)}\ncertificate: {outPath}\nreason:     {outcome.Reason}\n");
                 return ExitCodes.Ok;
         }
     }

@@ -67,10 +67,10 @@ public sealed class PlanCommand : ICommand
     private static string Describe(string outPath, ShardPlan plan, string sha, IReadOnlyList<PlannedShard> planned)
     {
         var sb = new StringBuilder();
-        sb.Append($"plan:       {outPath} ({planned.Count} shards of {plan.Domain}; sha256 {sha})\n");
+        sb.Append($"plan:       {outPath} ({planned.Count} shards of {DomainText.Of(plan.Domain)}; sha256 {sha})\n");
         for (int k = 0; k < planned.Count; k++)
-            sb.Append($"shard {k}:{new string(' ', Math.Max(1, 5 - k.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{planned[k].Box}  " +
-                      $"(estimated work {planned[k].EstimatedWork} nodes{(planned[k].Certified ? ", certified by the exploration" : "")})\n");
+            sb.Append($"{$"shard {k}:",-12}{ShardText.Box(planned[k].Box, plan.Domain)}  (estimated work {planned[k].EstimatedWork} " +
+                      $"node{(planned[k].EstimatedWork == 1 ? "" : "s")}{(planned[k].Certified ? ", certified by the exploration" : "")})\n");
         return sb.ToString();
     }
 }

@@ -92,7 +92,7 @@ public static class ShardCertification
             _ => "UNDECIDED (no part written; re-run this shard with a larger --max-regions or --timeout)",
         };
         return $"verdict:    {verdict}\n" +
-               $"shard:      {o.Shard} of {plan.Shards.Count}: {o.Box}\n" +
+               $"shard:      {o.Shard} of {plan.Shards.Count}: {ShardText.Box(o.Box, plan.Domain)}\n" +
                $"method:     {o.Method}\n" +
                (o.Verdict == PartVerdict.Undecided ? "" : $"part:       {outPath}\n") +
                $"reason:     {o.Reason}\n" +
