@@ -30,6 +30,8 @@ public static class ShardCertification
         var network = NetworkReader.ReadFile(netPath);
         if (NetworkHash.Sha256(network) != plan.NetworkSha256)
             throw new InputException(settings.PlanPath, "$.network_sha256", $"the plan is for another network than {netPath}");
+        if (plan.Domain.Dimension != network.InputDim)
+            throw new InputException(settings.PlanPath, "$.domain", $"a box of dimension {plan.Domain.Dimension}, but {netPath} has {network.InputDim} inputs");
         var points = PointsFile.Read(settings.PointsPath, network.InputDim);
         PartOutcome outcome;
         try
