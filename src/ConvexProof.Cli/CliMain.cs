@@ -23,6 +23,8 @@ public static class CliMain
         new CensusCommand(),
         new InfoCommand(),
         new CompletionCommand(),
+        new PlanCommand(),
+        new MergeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CreateCommands());

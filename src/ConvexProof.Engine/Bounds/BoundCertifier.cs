@@ -38,6 +38,13 @@ public sealed record BoundCertifyOptions
     /// <summary>Seed of the random points and directions (same seed, same lines, same result).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// The box the search lines are clipped to, when it is not the certified box: a shard of a
+    /// larger domain searches lines across its faces (a counterexample only needs x, y in the
+    /// domain). Null: the certified box.
+    /// </summary>
+    public (Rational[] Lower, Rational[] Upper)? SearchBox { get; init; }
+
     /// <summary>Only the structural test (`--method icnn`): no bounds, no search.</summary>
     public bool StructuralOnly { get; init; }
 }
@@ -79,7 +86,8 @@ public static class BoundCertifier
             return new(BoundVerdict.Undecided, BoundMethod.Bounds,
                 notIcnn + "; bounds need a box (on R^d every pre-activation bound is infinite)", obstacle, null, null, 0, clock.Elapsed);
 
-        var search = new RefutationSearch(network, lower, upper, options.Seed);
+        var (searchLower, searchUpper) = options.SearchBox ?? (lower, upper);
+        var search = new RefutationSearch(network, searchLower, searchUpper, options.Seed);
         var cancel = options.Search.Cancellation;
         var found = search.ThroughPoints(options.Points, options.DirectionsPerPoint, cancel) ?? search.RandomLines(options.RandomLines, cancel);
         if (found is not null)

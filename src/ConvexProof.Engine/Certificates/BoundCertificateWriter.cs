@@ -25,7 +25,8 @@ public static class BoundCertificateWriter
             case BoundVerdict.Undecided:
                 throw new InvalidOperationException("an undecided result has no certificate");
             case BoundVerdict.NotConvex:
-                WriteRefutation(result.Refutation!, networkSha256, domain, neurons, stream);
+                var r = result.Refutation!;
+                WriteRefutation(new Counterexample(r.X, r.Y, r.Fx, r.Fy, r.FMid), networkSha256, domain, neurons, stream);
                 return;
         }
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
@@ -46,12 +47,12 @@ public static class BoundCertificateWriter
         stream.WriteByte((byte)'\n');
     }
 
-    /// <summary>The refutation-only certificate of format /1: no regions, the counterexample alone.</summary>
-    private static void WriteRefutation(Refutation r, string networkSha256, Domain domain, int neurons, Stream stream)
+    /// <summary>The refutation-only certificate of format /1: no regions, the counterexample alone (also for a sharded run's refutation).</summary>
+    public static void WriteRefutation(Counterexample counterexample, string networkSha256, Domain domain, int neurons, Stream stream)
     {
         var stats = new CertificationStatistics(neurons, 0, 0, 0, 0, 0, 0, 0, 0, 0, TimeSpan.Zero);
         var result = new CertificationResult(Verdict.NotConvex, networkSha256, domain, [], [], null,
-            new Counterexample(r.X, r.Y, r.Fx, r.Fy, r.FMid), null, stats, Complete: false, new Degeneracies([], []));
+            counterexample, null, stats, Complete: false, new Degeneracies([], []));
         CertificateWriter.Write(result, stream);
     }
 

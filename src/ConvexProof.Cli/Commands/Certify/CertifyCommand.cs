@@ -36,13 +36,16 @@ public sealed class CertifyCommand : ICommand
         "regions (enumerate), bounds (interval/linear bounds with branch and bound on a box), icnn (the sign rule only)");
     private readonly Option<string> _points = CommandOptions.Text("--points", "FILE",
         "bound route: search lines through these points first (a JSON array of points, e.g. samples of your data)");
+    private readonly Option<string> _plan = CommandOptions.Text("--plan", "PLAN", "sharded certification: the plan (convexproof plan); needs --shard");
+    private readonly Option<string> _shard = CommandOptions.Count("--shard", "K", 0, int.MaxValue,
+        "sharded certification: certify shard K of --plan and write its part file to --out (for convexproof merge)");
 
     public CertifyCommand()
     {
         _out.Aliases.Add("-o");
         Definition = new Command("certify", "decide convexity exactly and write a certificate")
         {
-            _nets, _out, _outDir, _box, _allViolations, _maxRegions, _timeout, _json, _threads, _noSmt, _z3, _quiet, _progress, _method, _points,
+            _nets, _out, _outDir, _box, _allViolations, _maxRegions, _timeout, _json, _threads, _noSmt, _z3, _quiet, _progress, _method, _points, _plan, _shard,
         };
         Definition.Description += "\nDecides exactly whether the network in NET (net.json, see docs/formats.md) computes a convex\n" +
                                   "function on the domain, and writes a certificate that `convexproof check` re-verifies.";
@@ -68,6 +71,7 @@ public sealed class CertifyCommand : ICommand
             throw new UsageException($"certify got {nets.Length} network files: certify several with --out-dir DIR (see 'convexproof certify --help')");
         if (outDir is null && outPath is null) throw new UsageException("certify needs --out CERT (where to write the certificate)");
         bool quiet = parsed.GetValue(_quiet);
+        if (parsed.GetValue(_plan) is not null || parsed.GetValue(_shard) is not null) return RunShard(parsed, nets[0], outPath, outDir, quiet, context);
         var settings = new CertifySettings(
             parsed.GetValue(_box),
             new ExplorationLimits(CommandOptions.CountOf(parsed, _maxRegions) ?? int.MaxValue, CommandOptions.SecondsOf(parsed, _timeout)),
@@ -85,6 +89,20 @@ public sealed class CertifyCommand : ICommand
         BoxOption.CheckSyntax(settings.Box); // syntax errors are usage errors, before any work
 
         return outDir is null ? RunSingle(nets[0], outPath!, settings, context) : BatchCertification.Run(nets, outDir, settings, context);
+    }
+
+    /// <summary>`--plan PLAN --shard K`: one shard, its part file (<see cref="ShardCertification"/>).</summary>
+    private int RunShard(ParseResult parsed, string netPath, string? outPath, string? outDir, bool quiet, CliContext context)
+    {
+        string plan = parsed.GetValue(_plan) ?? throw new UsageException("--shard needs --plan PLAN");
+        int shard = CommandOptions.CountOf(parsed, _shard) ?? throw new UsageException("--plan needs --shard K (which shard to certify)");
+        if (outDir is not null) throw new UsageException("--plan certifies one shard: give --out PART, not --out-dir");
+        if (parsed.GetValue(_box) is not null) throw new UsageException("--plan takes the shard's box from the plan: --box cannot be given");
+        if (parsed.GetValue(_allViolations)) throw new UsageException("--all-violations cannot be combined with --plan (a part stops at its first violation)");
+        var settings = new ShardSettings(plan, shard, MethodChoice.Parse(parsed.GetValue(_method)), CommandOptions.CountOf(parsed, _maxRegions),
+            CommandOptions.SecondsOf(parsed, _timeout), CommandOptions.CountOf(parsed, _threads) ?? Environment.ProcessorCount,
+            parsed.GetValue(_points), ProgressDisplay.Create(context.Error, quiet, parsed.GetValue(_progress)), parsed.GetValue(_json));
+        return ShardCertification.Run(netPath, outPath!, settings, context);
     }
 
     private static int RunSingle(string netPath, string outPath, CertifySettings settings, CliContext context)

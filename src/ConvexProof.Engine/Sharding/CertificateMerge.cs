@@ -1,0 +1,157 @@
+using System.Text.Json;
+using ConvexProof.Bounds;
+using ConvexProof.Certificates;
+using ConvexProof.Networks;
+
+namespace ConvexProof.Sharding;
+
+/// <summary>What merging the parts gave.</summary>
+public enum MergeVerdict
+{
+    /// <summary>Every shard convex by bounds (or the network an ICNN): one bound (or structural) certificate of the domain.</summary>
+    Convex,
+
+    /// <summary>Some part found a counterexample: the refutation-only certificate of the domain.</summary>
+    NotConvex,
+
+    /// <summary>Every shard convex, but some by region enumeration: no certificate (region pieces do not merge).</summary>
+    NeedsRegionMerge,
+}
+
+/// <summary>The outcome of <see cref="CertificateMerge.Merge"/>.</summary>
+public sealed record MergeOutcome(MergeVerdict Verdict, string Reason, int? DecidingShard = null);
+
+/// <summary>
+/// Merges the parts of a plan into one ordinary certificate that `check` verifies like any other.
+/// A not-convex part decides the network (its refutation is for the whole domain; the lowest such
+/// shard is taken), even when other parts are missing. Otherwise every shard must have exactly one
+/// part; the merged bound certificate is the plan's tree with each shard's leaf replaced by the
+/// tree of that shard's certificate (docs/certificate.md, "Merged certificates").
+/// </summary>
+public static class CertificateMerge
+{
+    public static MergeOutcome Merge(ShardPlan plan, string planFile, string planSha256, IReadOnlyList<string> partFiles, Func<Func<Stream, bool>, bool> writeOutput)
+    {
+        var byShard = new PartHeader?[plan.Shards.Count];
+        foreach (var file in partFiles)
+        {
+            var part = PartFile.ReadHeader(file, plan, planSha256);
+            if (byShard[part.Shard] is { } earlier)
+                throw new InputException(file, "$.shard", $"shard {part.Shard} is also given by {earlier.File}: parts overlap");
+            byShard[part.Shard] = part;
+        }
+        var refutation = byShard.FirstOrDefault(p => p?.Verdict == PartVerdict.NotConvex);
+        if (refutation is not null)
+        {
+            writeOutput(stream =>
+            {
+                using var doc = PartFile.ReadDocument(refutation.File);
+                CopyCertificate(doc.RootElement.GetProperty("certificate"), stream);
+                return true;
+            });
+            return new(MergeVerdict.NotConvex, $"shard {refutation.Shard} ({refutation.File}) found a counterexample; it decides the whole domain", refutation.Shard);
+        }
+        var missing = Enumerable.Range(0, byShard.Length).Where(k => byShard[k] is null).ToList();
+        if (missing.Count > 0)
+            throw new InputException(planFile, "$.tree", $"no part for shard{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing.Take(10))}" +
+                $"{(missing.Count > 10 ? ", …" : "")} of {byShard.Length}: the parts leave a gap (re-run certify --plan … --shard K for each)");
+        var parts = byShard.Select(p => p!).ToList();
+        var regions = parts.Where(p => p.Method == "regions").ToList();
+        if (regions.Count > 0)
+            return new(MergeVerdict.NeedsRegionMerge,
+                $"every shard is convex, but shard{(regions.Count == 1 ? "" : "s")} {string.Join(", ", regions.Take(10).Select(p => p.Shard))} " +
+                "only by region enumeration: region pieces are not merged into one certificate (a kink in a shared face is seen by " +
+                "neither piece; see docs/certificate.md), so there is no merged certificate; certify the network unsharded, or its shards with bounds");
+        if (parts.FirstOrDefault(p => p.Method == "structural") is { } structural)
+        {
+            writeOutput(stream =>
+            {
+                BoundCertificateWriter.Write(new BoundCertification(BoundVerdict.Convex, BoundMethod.Structural, "", null, null, null, 0, TimeSpan.Zero),
+                    plan.NetworkSha256, plan.Domain, 0, stream);
+                return true;
+            });
+            return new(MergeVerdict.Convex, $"the network is an ICNN (shard {structural.Shard}): the structural certificate holds on every box");
+        }
+        long leaves = 0;
+        writeOutput(stream =>
+        {
+            leaves = WriteGrafted(plan, parts, stream);
+            return true;
+        });
+        return new(MergeVerdict.Convex, $"every one of the {parts.Count} shards is convex by bounds: one split tree of {leaves} leaves over the domain");
+    }
+
+    /// <summary>The merged bound certificate, in the key order of <see cref="BoundCertificateWriter"/>; returns its leaf count.</summary>
+    private static long WriteGrafted(ShardPlan plan, IReadOnlyList<PartHeader> parts, Stream stream)
+    {
+        // The summary comes before the tree: add up the parts' (the checker recomputes it anyway).
+        long[] counts = new long[5]; // leaves, box splits, sign splits, empty leaves, conditions
+        string[] names = ["leaves", "box_splits", "sign_splits", "empty_leaves", "conditions"];
+        int neurons = -1;
+        foreach (var part in parts)
+        {
+            using var doc = PartFile.ReadDocument(part.File);
+            var certificate = new ShardJson(part.File, doc.RootElement.GetProperty("certificate"), "$.certificate");
+            var summary = certificate.Member("summary");
+            int n = summary.Int("neurons", 0, int.MaxValue);
+            if (neurons >= 0 && n != neurons) throw summary.Problem("neurons", $"{n}, but another part has {neurons}");
+            neurons = n;
+            for (int i = 0; i < names.Length; i++) counts[i] += summary.Int(names[i], 0, int.MaxValue);
+            CheckComplete(certificate);
+        }
+        counts[1] += plan.BoxSplits;
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", BoundCertificateWriter.Format);
+            w.WriteString("network_sha256", plan.NetworkSha256);
+            CertificateWriter.WriteDomain(w, plan.Domain);
+            w.WriteString("verdict", "convex");
+            w.WriteString("method", "bounds");
+            w.WriteStartObject("summary");
+            w.WriteNumber("neurons", neurons);
+            for (int i = 0; i < names.Length; i++) w.WriteNumber(names[i], counts[i]);
+            w.WriteEndObject();
+            w.WriteStartArray("tree");
+            foreach (var node in plan.Tree)
+            {
+                if (!node.IsShard)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("node", "box");
+                    w.WriteNumber("coordinate", node.Coordinate);
+                    w.WriteString("at", node.At.ToString());
+                    w.WriteEndObject();
+                    continue;
+                }
+                // One part at a time: memory holds one part's tree, not all of them.
+                using var doc = PartFile.ReadDocument(parts[node.Shard].File);
+                foreach (var item in doc.RootElement.GetProperty("certificate").GetProperty("tree").EnumerateArray()) item.WriteTo(w);
+                w.Flush();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+        return counts[0];
+    }
+
+    /// <summary>A part's tree read in preorder is one complete tree (else grafting it would shift every node after it).</summary>
+    private static void CheckComplete(ShardJson certificate)
+    {
+        int open = 1;
+        foreach (var node in certificate.Array("tree"))
+        {
+            if (open == 0) throw new InputException(node.File, node.Path, "the tree is complete before this node");
+            string kind = node.Element.ValueKind == JsonValueKind.Object ? node.String("node") : throw new InputException(node.File, node.Path, "expected a node object");
+            open += kind is "box" or "sign" ? 1 : kind is "leaf" or "empty" ? -1 : throw node.Problem("node", $"unknown node kind \"{kind}\"");
+        }
+        if (open != 0) throw certificate.Problem("tree", "incomplete (a split lacks a subtree)");
+    }
+
+    private static void CopyCertificate(JsonElement certificate, Stream stream)
+    {
+        using (var w = new Utf8JsonWriter(stream)) certificate.WriteTo(w);
+        stream.WriteByte((byte)'\n');
+    }
+}
