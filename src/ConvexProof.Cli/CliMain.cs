@@ -22,6 +22,8 @@ public static class CliMain
         new PlotCommand(),
         new CensusCommand(),
         new InfoCommand(),
+        new PenaltyCommand(),
+        new ServeCommand(),
         new CompletionCommand(),
     ];
 
