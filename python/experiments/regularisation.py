@@ -38,7 +38,7 @@ MODELS = ("unconstrained", "icnn", "regularised")
 
 def target(x):
     """The convex CPWL target: f(x, y) = max(0, x - 2, y - 3, -x - y - 4, (x - y)/2 + 1), a maximum of
-    five affine pieces (values 1 to 16 on the box); convex, piecewise linear, five regions."""
+    five affine pieces (values 0 to 16 on the box); convex, piecewise linear, five regions."""
     a, b = x[:, 0], x[:, 1]
     pieces = torch.stack([torch.zeros_like(a), a - 2, b - 3, -a - b - 4, (a - b) / 2 + 1], dim=1)
     return pieces.max(dim=1).values.unsqueeze(1)
