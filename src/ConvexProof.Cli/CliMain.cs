@@ -22,9 +22,9 @@ public static class CliMain
         new PlotCommand(),
         new CensusCommand(),
         new InfoCommand(),
+        new CompletionCommand(),
         new PenaltyCommand(),
         new ServeCommand(),
-        new CompletionCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CreateCommands());
