@@ -25,6 +25,8 @@ public static class CliMain
         new CompletionCommand(),
         new PlanCommand(),
         new MergeCommand(),
+        new PenaltyCommand(),
+        new ServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CreateCommands());

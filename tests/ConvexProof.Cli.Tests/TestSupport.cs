@@ -156,10 +156,15 @@ internal static class CliProcess
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "convexproof");
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(false, args);
+
+    /// <summary>Starts the CLI with stdin redirected too (for `serve`).</summary>
+    public static Process StartWithInput(params string[] args) => Start(true, args);
+
+    private static Process Start(bool input, string[] args)
     {
         if (!System.IO.File.Exists(Path)) throw new FileNotFoundException($"the CLI is not built next to the tests: {Path}");
-        var info = new ProcessStartInfo(Path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Path) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = input, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         return Process.Start(info)!;
     }
