@@ -1,10 +1,10 @@
 """The layers of a torch model as ConvexProof sees them, and their exact net.json.
 
 A model is read as a list of ``Layer``s, layer l computing z = W h + S x + b (S: the skip from the
-input, or None) followed by ReLU or the identity, the last layer a single identity output
-(docs/formats.md). Three kinds of model are understood:
+input, or None) followed by ReLU, leaky ReLU or the identity, the last layer a single identity
+output (docs/formats.md). Three kinds of model are understood:
 
-* ``torch.nn.Sequential`` of ``Linear`` and ``ReLU`` (``Identity``, ``Flatten`` and ``Dropout``
+* ``torch.nn.Sequential`` of ``Linear``, ``ReLU`` and ``LeakyReLU`` (``Identity``, ``Flatten`` and ``Dropout``
   are passed over; the model must be in eval mode for dropout to be the identity);
 * ``SkipMLP`` below (skip connections from the input into every layer after the first);
 * any module with a method ``convexproof_layers()`` returning the ``Layer``s its forward pass
@@ -18,8 +18,9 @@ from collections import namedtuple
 import torch
 from torch import nn
 
-Layer = namedtuple("Layer", "weight bias skip relu")
-Layer.__doc__ = "z = weight @ h + skip @ x + bias (skip may be None), then relu if relu else the identity."
+Layer = namedtuple("Layer", "weight bias skip relu alpha", defaults=(0.0,))
+Layer.__doc__ = ("z = weight @ h + skip @ x + bias (skip may be None), then, if relu, max(z, alpha*z) "
+                 "(alpha = 0: ReLU; 0 < alpha < 1: leaky ReLU, alpha the exact slope torch computes with), else the identity.")
 
 
 class SkipMLP(nn.Module):
@@ -56,12 +57,13 @@ def layers_of(model):
             if isinstance(m, nn.Linear):
                 bias = m.bias if m.bias is not None else torch.zeros(m.out_features, dtype=m.weight.dtype)
                 layers.append(Layer(m.weight, bias, None, False))
-            elif isinstance(m, nn.ReLU):
+            elif isinstance(m, (nn.ReLU, nn.LeakyReLU)):
                 if not layers or layers[-1].relu:
-                    raise ValueError(f"module {i} (ReLU) does not follow a Linear layer")
-                layers[-1] = layers[-1]._replace(relu=True)
+                    raise ValueError(f"module {i} ({type(m).__name__}) does not follow a Linear layer")
+                alpha = 0.0 if isinstance(m, nn.ReLU) else _slope(m.negative_slope, layers[-1].weight.dtype, i)
+                layers[-1] = layers[-1]._replace(relu=True, alpha=alpha)
             elif not isinstance(m, _PASSED_OVER):
-                raise ValueError(f"module {i} is a {type(m).__name__}: only Linear and ReLU layers (and skips) are supported")
+                raise ValueError(f"module {i} is a {type(m).__name__}: only Linear, ReLU and LeakyReLU layers (and skips) are supported")
     else:
         raise ValueError(f"a {type(model).__name__} is neither a torch.nn.Sequential nor has convexproof_layers()")
     if not layers:
@@ -71,6 +73,15 @@ def layers_of(model):
     return layers
 
 
+def _slope(negative_slope, dtype, index):
+    # torch multiplies a float32 tensor by the slope rounded to float32 (0.2 -> 0x1.99999ap-3):
+    # that rounded value is the network's exact slope.
+    alpha = float(torch.tensor(negative_slope, dtype=dtype))
+    if not 0 <= alpha < 1:
+        raise ValueError(f"module {index} (LeakyReLU): the slope {negative_slope} is not in [0, 1), so the network is not a leaky ReLU network")
+    return alpha
+
+
 def forward(layers, x):
     """The network's value at a batch of inputs x (n x d), as the layers define it."""
     h = x
@@ -78,7 +89,7 @@ def forward(layers, x):
         z = h @ layer.weight.T + layer.bias
         if layer.skip is not None:
             z = z + x @ layer.skip.T
-        h = torch.relu(z) if layer.relu else z
+        h = (torch.nn.functional.leaky_relu(z, layer.alpha) if layer.alpha else torch.relu(z)) if layer.relu else z
     return h
 
 
@@ -96,8 +107,10 @@ def network_json(model):
         entry = {
             "weights": _exact(layer.weight.detach().cpu().double().tolist()),
             "bias": _exact(layer.bias.detach().cpu().double().tolist()),
-            "activation": "relu" if layer.relu else "identity",
+            "activation": ("leaky_relu" if layer.alpha else "relu") if layer.relu else "identity",
         }
+        if layer.relu and layer.alpha:
+            entry["alpha"] = float(layer.alpha).hex()
         if layer.skip is not None:
             entry["skip"] = _exact(layer.skip.detach().cpu().double().tolist())
         out["layers"].append(entry)

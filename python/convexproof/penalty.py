@@ -5,7 +5,8 @@ every condition (ν, a): a hidden unit ν switching alone on a frontier whose do
 the pattern a, with its exact value c = <a, Φ^{ν→}>. Here c is recomputed from the model's own
 tensors with the pattern frozen (the paper's Section 8): c = ∂f/∂h_ν with the downstream units
 fixed to a, i.e. a forward pass of the unit vector e_ν through the layers after ν, without biases
-or skips (they do not depend on h_ν), each ReLU layer replaced by multiplication with its 0/1 mask.
+or skips (they do not depend on h_ν), each ReLU layer replaced by multiplication with its mask of
+frozen slopes (1 for units on, 0 — or α for a leaky ReLU — for units off).
 All conditions of one layer go through in one batched pass; nothing enumerates paths.
 """
 from fractions import Fraction
@@ -35,7 +36,7 @@ class Patterns:
             layer, row = self._layer_of_unit[unit]
             groups.setdefault(layer, []).append((row, set(on)))
         widths = [int(layer.weight.shape[0]) for layer in layers]
-        # Per layer of a unit: the one-hot rows e_ν and, for every ReLU layer after it, the 0/1
+        # Per layer of a unit: the one-hot rows e_ν and, for every ReLU layer after it, the slope
         # masks of the frozen downstream patterns (the answer lists conditions by unit, so
         # concatenating the layers in order keeps the answer's order).
         self._groups = []
@@ -48,7 +49,8 @@ class Patterns:
             for m in range(layer_index + 1, len(layers)):
                 if layers[m].relu:
                     first = self._first[m]
-                    masks[m] = torch.tensor([[1.0 if first + i in on else 0.0 for i in range(widths[m])] for _, on in group],
+                    # The frozen slopes: 1 for the units on, alpha (0 for ReLU) for the others.
+                    masks[m] = torch.tensor([[1.0 if first + i in on else layers[m].alpha for i in range(widths[m])] for _, on in group],
                                             dtype=torch.float64)
             self._groups.append((layer_index, rows, masks))
 

@@ -69,6 +69,19 @@ class ConvexProofTests(unittest.TestCase):
     def test_torch_penalty_equals_the_exact_one_float64(self):
         self.assert_penalty_matches(mlp(1, torch.float64), BOX, 1e-12)
 
+    def test_leaky_relu_penalty_equals_the_exact_one(self):
+        torch.manual_seed(5)
+        model = nn.Sequential(nn.Linear(2, 4), nn.LeakyReLU(0.2), nn.Linear(4, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+        net = convexproof.network_json(model)
+        # torch's float32 slope, exactly: 0.2 rounded to float32.
+        self.assertEqual(net["layers"][0]["activation"], "leaky_relu")
+        self.assertEqual(Fraction(float.fromhex(net["layers"][0]["alpha"])), Fraction(13421773, 1 << 26))
+        x = torch.randn(5, 2)
+        self.assertTrue(torch.equal(model(x), convexproof.forward(convexproof.layers_of(model), x)))
+        self.assert_penalty_matches(model, BOX, 1e-5)
+        with self.assertRaisesRegex(ValueError, "not in \\[0, 1\\)"):
+            convexproof.layers_of(nn.Sequential(nn.Linear(2, 2), nn.LeakyReLU(1.5), nn.Linear(2, 1)))
+
     def test_skip_connections(self):
         torch.manual_seed(3)
         model = convexproof.SkipMLP(2, [5, 4], skips=True).double()

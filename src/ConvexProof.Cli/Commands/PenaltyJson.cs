@@ -46,6 +46,7 @@ public static class PenaltyJson
             w.WriteNumber("layer", l);
             w.WriteNumber("first_unit", network.FirstNeuronOfLayer[l]);
             w.WriteNumber("units", network.Layers[l].Outputs);
+            if (network.Layers[l].IsLeaky) w.WriteString("alpha", network.Layers[l].Alpha.ToString());
             w.WriteEndObject();
         }
         w.WriteEndArray();
