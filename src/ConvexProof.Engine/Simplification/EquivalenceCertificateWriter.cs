@@ -21,7 +21,7 @@ public static class EquivalenceCertificateWriter
             w.WriteStartObject();
             CertificateWriter.WriteDomain(w, simplification.Domain);
             w.WriteEndObject();
-        })[1..^1]).Append(",\n");
+        })[1..^1].Replace("\"domain\":", "\"domain\": ", StringComparison.Ordinal)).Append(",\n");
         sb.Append("  \"steps\": [");
         for (int i = 0; i < simplification.Steps.Count; i++)
             sb.Append(i == 0 ? "\n    " : ",\n    ").Append(Compact(w => WriteStep(w, simplification.Steps[i])));
