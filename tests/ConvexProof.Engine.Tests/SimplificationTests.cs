@@ -45,6 +45,23 @@ public class SimplificationTests
     }
 
     [Fact]
+    public void InTheFirstLayerWeightsAndSkipAreOneFormInX()
+    {
+        // z0 = x (a weight), z1 = −2x (a skip): opposite as functions of x although their rows differ.
+        var json = """
+            {"input_dim":1,"layers":[{"weights":[[1],[0]],"bias":[0,0],"skip":[[0],[-2]],"activation":"relu"},
+                                     {"weights":[[1,1]],"bias":[0],"activation":"identity"}]}
+            """;
+        var r = Simplify(json);
+        Assert.Equal([1, 1], Widths(r.Result));
+        Assert.Equal(new RewriteStep(RewriteKind.Opposite, 0, 1, 0, (Rational)2), r.Steps[0]);
+        AssertEquivalent(r);
+        var icnn = IcnnConverter.Convert(Nets.Parse(json), Domain.Everywhere(1));
+        Assert.True(icnn.Convex);
+        AssertEquivalent(icnn.AsSimplification());
+    }
+
+    [Fact]
     public void OppositeUnitsInADeeperLayerAreKeptUnlessAffineInX()
     {
         // Layer 2 has relu(h) and relu(−h) with h = relu(x): z is not affine in x, so both stay.

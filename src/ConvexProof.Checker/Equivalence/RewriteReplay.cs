@@ -76,9 +76,9 @@ internal sealed class RewriteReplay
             var s = Rational(step.GetProperty("scale"), at.Then(".scale"));
             if (s.Sign <= 0) throw Bad(at.Then(".scale"), $"is {s}, the scale must be > 0");
             var factor = kind == "merge" ? s : -s;
-            var (row, target) = (RowOf(layer, u), RowOf(layer, into).Select(v => factor * v).ToArray());
+            var (row, target) = (RowOf(l, u), RowOf(l, into).Select(v => factor * v).ToArray());
             int j = Enumerable.Range(0, row.Length).FirstOrDefault(j => row[j] != target[j], -1);
-            if (j >= 0) throw Bad(at, $"claims row {u} = {factor} × row {into} in layer {l}, but entry {j} of (weights, skip, bias) is {row[j]}, not {target[j]}");
+            if (j >= 0) throw Bad(at, $"claims row {u} = {factor} × row {into} in layer {l}, but entry {j} of ({(l == 0 ? "coefficients of x" : "weights, skip")}, bias) is {row[j]}, not {target[j]}");
             if (kind == "opposite")
                 AddAffine(l + 1, [.. column.Select(c => -s * c)], AffineInX(l, into) ?? throw Bad(at, $"unit {into} of layer {l} has a weight on the layer before: relu(z) − relu(−z) = z is not affine in x"));
             for (int m = 0; m < column.Length; m++) _layers[l + 1].W[m][into] += s * column[m];
@@ -131,7 +131,8 @@ internal sealed class RewriteReplay
             for (int j = 0; j < _d; j++) layer.S![m][j] += column[m] * form.A[j];
     }
 
-    private static Rational[] RowOf(Layer layer, int u) => [.. layer.W[u], .. layer.S?[u] ?? [], layer.B[u]];
+    /// <summary>What z is a function of: in the first layer its form in x (weights plus skip), elsewhere weights, skip, bias.</summary>
+    private Rational[] RowOf(int l, int u) => l == 0 ? [.. AffineInX(0, u)!.Value.A, _layers[0].B[u]] : [.. _layers[l].W[u], .. _layers[l].S?[u] ?? [], _layers[l].B[u]];
     private static T[] Without<T>(T[] items, int index) => [.. items.Where((_, i) => i != index)];
     private static Rational[][] Copy(Rational[][] rows) => [.. rows.Select(r => (Rational[])r.Clone())];
     private static Rational[][] Zeros(int rows, int columns) => [.. Enumerable.Range(0, rows).Select(_ => new Rational[columns])];

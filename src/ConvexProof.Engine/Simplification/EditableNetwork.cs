@@ -39,11 +39,14 @@ internal sealed class EditableNetwork
 
     public bool WeightsAreZero(int layer) => _layers[layer].Weights.All(r => r.All(w => w.IsZero));
 
-    /// <summary>The unit's pre-activation coefficients: weights, then skip (when the layer has one), then bias.</summary>
+    /// <summary>
+    /// What the unit's pre-activation is a function of, as the checker compares merged rows: in the first
+    /// layer its form in x (weights plus skip) and bias; elsewhere weights, skip (when the layer has one), bias.
+    /// </summary>
     public Rational[] Row(int layer, int unit)
     {
         var l = _layers[layer];
-        return [.. l.Weights[unit], .. l.Skip?[unit] ?? [], l.Bias[unit]];
+        return layer == 0 ? [.. AffineInX(0, unit)!.Value.Coefficients, l.Bias[unit]] : [.. l.Weights[unit], .. l.Skip?[unit] ?? [], l.Bias[unit]];
     }
 
     /// <summary>
