@@ -18,7 +18,7 @@ public class SimplifyTests
         string net = dir.Write("net.json", Redundant), net2 = dir.File("small.json");
         var run = Cli.Invoke("simplify", net, "--box", "-1:1", "--out", net2);
         Assert.Equal(0, run.Code);
-        Assert.Contains("simplified: 1 → 1 relu → 1 identity (+skip) (1 ReLU units)", run.Out);
+        Assert.Contains("simplified: 1 → 1 relu → 1 identity (+skip) (1 ReLU unit)", run.Out);
         Assert.Contains("1 merge, 1 opposite, 1 dead", run.Out);
         Assert.Equal(["net.json", "small.equiv.json", "small.json"], dir.Files());
 

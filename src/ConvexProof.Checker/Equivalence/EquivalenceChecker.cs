@@ -56,10 +56,10 @@ public static class EquivalenceChecker
         }
         if (replay.DifferenceFrom(simplified) is string difference)
             throw Bad("$.steps", $"replayed from the first network, the {steps.Length} steps give a network that is not the second: {difference}");
-        string tally = counts.Count == 0 ? "no steps (the networks are identical)" : string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"));
+        string how = counts.Count == 0 ? "No rewrite steps: the two files hold the same network." : $"Replayed {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"))}: " +
+            "each an exact identity on the domain, checked on the exact weights (dead and always-on units by the interval pass over the box, " +
+            "or by a constant pre-activation), arriving at exactly the second network.";
         return new CheckResult(true, "equivalent", $"VALID: the two networks compute the same function on {CertificateChecker.DomainText(box, network.InputDim)}. " +
-            $"Network sha256 {sha} ({network.NeuronCount} ReLU units) and {simplifiedSha} ({simplified.NeuronCount} ReLU units). " +
-            $"Replayed {tally}: each an exact identity on the domain, checked on the exact weights (dead and always-on units by the " +
-            "interval pass over the box, or by a constant pre-activation), arriving at exactly the second network.", null);
+            $"Network sha256 {sha} ({network.NeuronCount} ReLU units) and {simplifiedSha} ({simplified.NeuronCount} ReLU units). {how}", null);
     }
 }

@@ -49,10 +49,12 @@ public sealed class SimplifyCommand : ICommand
         if (!parsed.GetValue(_quiet))
         {
             var counts = simplification.Counts().Select(c => $"{c.Count} {new RewriteStep(c.Kind, 0).Name}").ToList();
-            context.Out.WriteLine($"{netPath}: {InfoCommand.Architecture(NetworkInfo.Of(network))} ({network.NeuronCount} ReLU units) on {DomainText.Of(simplification.Domain)}");
-            context.Out.WriteLine($"simplified: {InfoCommand.Architecture(NetworkInfo.Of(simplification.Result))} ({simplification.Result.NeuronCount} ReLU units), written to {outPath}");
+            context.Out.WriteLine($"{netPath}: {InfoCommand.Architecture(NetworkInfo.Of(network))} ({Units(network.NeuronCount)}) on {DomainText.Of(simplification.Domain)}");
+            context.Out.WriteLine($"simplified: {InfoCommand.Architecture(NetworkInfo.Of(simplification.Result))} ({Units(simplification.Result.NeuronCount)}), written to {outPath}");
             context.Out.WriteLine($"steps:      {(counts.Count == 0 ? "none (nothing is redundant)" : string.Join(", ", counts))}; equivalence certificate {certPath}");
         }
         return ExitCodes.Ok;
     }
+
+    private static string Units(int n) => n == 1 ? "1 ReLU unit" : $"{n} ReLU units";
 }

@@ -65,7 +65,7 @@ public sealed class ToIcnnCommand : ICommand
         if (!quiet)
         {
             int active = result.Result.Layers[1].Weights[0].Count(w => !w.IsZero);
-            context.Out.WriteLine($"{netPath}: convex on {DomainText.Of(domain)}; ICNN of width {result.Result.Layers[0].Outputs} ({active} units with a positive output weight, " +
+            context.Out.WriteLine($"{netPath}: convex on {DomainText.Of(domain)}; ICNN of width {result.Result.Layers[0].Outputs} ({active} with a positive output weight, " +
                                   $"{result.Result.Layers[0].Outputs - active} with weight 0) written to {outPath}");
             context.Out.WriteLine($"equivalence certificate {certPath} ({result.Steps.Count} steps)");
         }
