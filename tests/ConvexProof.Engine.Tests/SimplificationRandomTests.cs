@@ -31,6 +31,29 @@ public class SimplificationRandomTests
         AssertEquivalent(r, seed);
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void DeepDegenerateNetworksOnBoxesHaveAcceptedCertificates(int seed)
+    {
+        // Up to three hidden layers with duplicated, doubled and zero rows, on boxes small enough that
+        // units die or stay on: the bound pass's decisions must hold when the checker recomputes them.
+        var random = new Random(1000 + seed);
+        var network = RandomNetworkTests.RandomNetwork(random);
+        var r = Simplifier.Simplify(network, Nets.Box(network.InputDim, -(seed % 3 + 1), seed % 3 + 1));
+        AssertEquivalent(r, seed);
+    }
+
+    [Fact]
+    public void TheDeepCasesExerciseEveryBoundStep()
+    {
+        var kinds = Seeds().SelectMany(s =>
+        {
+            var network = RandomNetworkTests.RandomNetwork(new Random(1000 + (int)s[0]));
+            return Simplifier.Simplify(network, Nets.Box(network.InputDim, -((int)s[0] % 3 + 1), (int)s[0] % 3 + 1)).Steps.Select(step => step.Kind);
+        }).ToHashSet();
+        Assert.Superset(new HashSet<RewriteKind> { RewriteKind.Dead, RewriteKind.AlwaysOn, RewriteKind.Merge, RewriteKind.Remove }, kinds);
+    }
+
     /// <summary>
     /// A unit as generated: its row and bias; for a generic unit its index among them; for a copy the
     /// generic unit it copies and the factor of |row| (negative: opposite); unread units get a zero column.
