@@ -128,6 +128,24 @@ public class EquivalenceCheckerTests
     }
 
     [Fact]
+    public void StepsOnLayersOrUnitsThatDoNotExistAreRejected()
+    {
+        Fixture.AssertInvalid(Check(Abs, AbsMinimal, """[{"step":"dead","layer":1,"unit":0}]"""), "$.steps[0].layer");
+        Fixture.AssertInvalid(Check(Abs, AbsMinimal, """[{"step":"cut","layer":0}]"""), "$.steps[0].layer");
+        Fixture.AssertInvalid(Check(Abs, AbsMinimal, """[{"step":"merge","layer":0,"unit":1,"into":2,"scale":"1"}]"""), "$.steps[0].into");
+        Fixture.AssertInvalid(Check(Abs, AbsMinimal, """[{"step":"dead","layer":0}]"""), "$.steps[0].unit", "missing");
+        Fixture.AssertInvalid(Check(Abs, AbsMinimal, """[7]"""), "$.steps[0]", "step object");
+        Fixture.AssertInvalid(Check(Abs, AbsMinimal, """{"step":"cut"}"""), "$.steps", "array");
+        // After a cut there is no hidden layer left to name.
+        const string affine = """{"input_dim":1,"layers":[{"weights":[[0]],"bias":[1],"activation":"identity"}]}""";
+        Fixture.AssertInvalid(Check(affine, affine, """[{"step":"remove","layer":0,"unit":0}]"""), "$.steps[0]", "no hidden layer");
+    }
+
+    [Fact]
+    public void NetworksWithDifferentInputsAreNeverEquivalent() =>
+        Fixture.AssertInvalid(Check(Abs, """{"input_dim":2,"layers":[{"weights":[[1,0]],"bias":[0],"activation":"identity"}]}""", "[]"), "1 and 2 inputs");
+
+    [Fact]
     public void AnUnreadableNetworkIsAnInputError()
     {
         string b = Fixture.Temp(AbsMinimal);

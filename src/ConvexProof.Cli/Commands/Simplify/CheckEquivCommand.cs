@@ -23,7 +23,7 @@ public sealed class CheckEquivCommand : ICommand
     }
 
     public Command Definition { get; }
-    public string Synopsis => "convexproof check-equiv NET NET2 CERT [--box LO:HI]";
+    public string Synopsis => "convexproof check-equiv NET NET2 CERT [--box LO:HI] [--quiet]";
     public string Epilogue => "Replays CERT (convexproof-equivalence/1) from NET on the exact weights; it must arrive at exactly NET2.\n" +
                               "exit codes: 0 valid, 1 invalid, 2 unreadable input or usage error\n";
     public string WrongArgumentCount(int given) => $"check-equiv needs three arguments: NET NET2 CERT, got {given} (see 'convexproof check-equiv --help')";
