@@ -146,6 +146,19 @@ public class EquivalenceCheckerTests
         Fixture.AssertInvalid(Check(Abs, """{"input_dim":2,"layers":[{"weights":[[1,0]],"bias":[0],"activation":"identity"}]}""", "[]"), "1 and 2 inputs");
 
     [Fact]
+    public void LeakyUnitsAreNeitherDeadNorFoldedAsOpposites()
+    {
+        string leaky = Abs.Replace("\"activation\":\"relu\"", "\"activation\":\"leaky_relu\",\"alpha\":\"1/2\"");
+        string leakyMinimal = AbsMinimal.Replace("\"activation\":\"relu\"", "\"activation\":\"leaky_relu\",\"alpha\":\"1/2\"");
+        Fixture.AssertInvalid(Check(leaky, leakyMinimal, AbsSteps), "$.steps[0]", "leaky");
+        const string net = """{"input_dim":1,"layers":[{"weights":[[1],[1]],"bias":[-10,0],"activation":"leaky_relu","alpha":"1/2"},{"weights":[[1,1]],"bias":[0],"activation":"identity"}]}""";
+        const string claimed = """{"input_dim":1,"layers":[{"weights":[[1]],"bias":[0],"activation":"leaky_relu","alpha":"1/2"},{"weights":[[1]],"bias":[0],"activation":"identity"}]}""";
+        Fixture.AssertInvalid(Check(net, claimed, """[{"step":"dead","layer":0,"unit":0},{"step":"remove","layer":0,"unit":0}]""", Box), "$.steps[0]", "leaky");
+        // A replay that forgets the slope does not reach a leaky network.
+        Fixture.AssertInvalid(Check(net, claimed.Replace(",\"alpha\":\"1/2\"", "").Replace("leaky_relu", "relu"), "[]"), "another activation");
+    }
+
+    [Fact]
     public void AnUnreadableNetworkIsAnInputError()
     {
         string b = Fixture.Temp(AbsMinimal);

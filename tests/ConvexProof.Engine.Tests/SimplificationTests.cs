@@ -150,6 +150,22 @@ public class SimplificationTests
     }
 
     [Fact]
+    public void LeakyLayersMergeParallelUnitsButKeepOffAndOppositeOnes()
+    {
+        // σ(z) = max(z, z/10): σ(2x) = 2σ(x) merges; σ(−x) is not σ(x) − x, and σ(x − 10) = (x − 10)/10 ≠ 0 on [-1, 1].
+        var json = """
+            {"input_dim":1,"layers":[{"weights":[[1],[2],[-1],[1]],"bias":[0,0,0,-10],"activation":"leaky_relu","alpha":"1/10"},
+                                     {"weights":[[1,1,1,1]],"bias":[0],"activation":"identity"}]}
+            """;
+        var r = Simplify(json, Nets.Box(1, -1, 1));
+        Assert.Equal([3, 1], Widths(r.Result));
+        Assert.Equal([RewriteKind.Merge, RewriteKind.Remove], r.Steps.Select(s => s.Kind));
+        Assert.Equal(new Rational(1, 10), r.Result.Layers[0].Alpha);
+        AssertEquivalent(r);
+        Assert.Throws<ArgumentException>(() => IcnnConverter.Convert(Nets.Parse(json), Domain.Everywhere(1)));
+    }
+
+    [Fact]
     public void AMinimalNetworkIsLeftAsItIs()
     {
         var r = Simplify(Nets.TwoHinges);

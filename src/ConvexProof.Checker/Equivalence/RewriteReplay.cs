@@ -19,7 +19,7 @@ internal sealed class RewriteReplay
     public RewriteReplay(Network network, Box? box)
     {
         // A copy: the steps change weights in place.
-        _layers = [.. network.Layers.Select(l => new Layer(Copy(l.W), [.. l.B], l.S is null ? null : Copy(l.S), l.Relu))];
+        _layers = [.. network.Layers.Select(l => new Layer(Copy(l.W), [.. l.B], l.S is null ? null : Copy(l.S), l.Relu, l.Alpha))];
         (_d, _box) = (network.InputDim, box);
     }
 
@@ -52,13 +52,13 @@ internal sealed class RewriteReplay
         {
             if (column.Any(c => !c.IsZero)) throw Bad(at, $"removes {unit}, but the next layer has a non-zero weight on it");
             if (layer.Out == 1) throw Bad(at, $"removes the only unit of layer {l} (a layer keeps one unit; a cut drops the layer)");
-            _layers[l] = new Layer(Without(layer.W, u), Without(layer.B, u), layer.S is null ? null : Without(layer.S, u), layer.Relu);
+            _layers[l] = layer with { W = Without(layer.W, u), B = Without(layer.B, u), S = layer.S is null ? null : Without(layer.S, u) };
             _layers[l + 1] = next with { W = [.. next.W.Select(r => Without(r, u))] };
             return kind;
         }
         if (kind == "dead")
         {
-            if (!layer.Relu) throw Bad(at, $"claims {unit} dead, but its layer is an identity layer");
+            if (!layer.Relu || !layer.Alpha.IsZero) throw Bad(at, $"claims {unit} dead, but its layer is {(layer.Relu ? "leaky (an off unit passes α·z)" : "an identity layer")}");
             var (_, hi) = Range(l, u, at);
             if (hi.Sign > 0) throw Bad(at, $"claims {unit} dead, but the bound of its pre-activation on the domain is {hi} > 0");
         }
@@ -79,6 +79,7 @@ internal sealed class RewriteReplay
             var (row, target) = (RowOf(l, u), RowOf(l, into).Select(v => factor * v).ToArray());
             int j = Enumerable.Range(0, row.Length).FirstOrDefault(j => row[j] != target[j], -1);
             if (j >= 0) throw Bad(at, $"claims row {u} = {factor} × row {into} in layer {l}, but entry {j} of ({(l == 0 ? "coefficients of x" : "weights, skip")}, bias) is {row[j]}, not {target[j]}");
+            if (kind == "opposite" && !layer.Alpha.IsZero) throw Bad(at, $"folds opposite units of a leaky layer, where relu(z) − relu(−z) = z does not hold");
             if (kind == "opposite")
                 AddAffine(l + 1, [.. column.Select(c => -s * c)], AffineInX(l, into) ?? throw Bad(at, $"unit {into} of layer {l} has a weight on the layer before: relu(z) − relu(−z) = z is not affine in x"));
             for (int m = 0; m < column.Length; m++) _layers[l + 1].W[m][into] += s * column[m];
@@ -94,7 +95,7 @@ internal sealed class RewriteReplay
         for (int l = 0; l < _layers.Count; l++)
         {
             var (a, b) = (_layers[l], target.Layers[l]);
-            if (a.Relu != b.Relu) return $"layer {l} has another activation";
+            if (a.Relu != b.Relu || a.Alpha != b.Alpha) return $"layer {l} has another activation";
             if (!Same(a.W, b.W) || !a.B.AsSpan().SequenceEqual(b.B)) return $"layer {l} has other weights or biases";
             if ((a.S is null) != (b.S is null) || (a.S is not null && !Same(a.S, b.S!))) return $"layer {l} has another skip";
         }

@@ -10,8 +10,9 @@ namespace ConvexProof.Simplification;
 /// </summary>
 internal sealed class EditableNetwork
 {
-    private sealed class EditLayer(List<Rational[]> weights, List<Rational> bias, List<Rational[]>? skip, Activation activation)
+    private sealed class EditLayer(List<Rational[]> weights, List<Rational> bias, List<Rational[]>? skip, Activation activation, Rational alpha)
     {
+        public Rational Alpha { get; } = alpha;
         public List<Rational[]> Weights { get; set; } = weights;
         public List<Rational> Bias { get; } = bias;
         public List<Rational[]>? Skip { get; set; } = skip;
@@ -24,13 +25,16 @@ internal sealed class EditableNetwork
     {
         InputDim = network.InputDim;
         _layers = [.. network.Layers.Select(l => new EditLayer([.. l.Weights.Select(r => (Rational[])r.Clone())], [.. l.Bias],
-            l.Skip is null ? null : [.. l.Skip.Select(r => (Rational[])r.Clone())], l.Activation))];
+            l.Skip is null ? null : [.. l.Skip.Select(r => (Rational[])r.Clone())], l.Activation, l.Alpha))];
     }
 
     public int InputDim { get; }
     public int Depth => _layers.Count;
     public int Width(int layer) => _layers[layer].Bias.Count;
     public Activation ActivationOf(int layer) => _layers[layer].Activation;
+
+    /// <summary>A leaky rectifier (α &gt; 0): σ(z) = α·z below 0, so neither dead units nor relu(−z) = relu(z) − z apply.</summary>
+    public bool IsLeaky(int layer) => _layers[layer].Activation == Activation.Relu && !_layers[layer].Alpha.IsZero;
 
     /// <summary>The weights of the next layer on this hidden unit's output.</summary>
     public Rational[] Column(int layer, int unit) => [.. _layers[layer + 1].Weights.Select(r => r[unit])];
@@ -99,7 +103,7 @@ internal sealed class EditableNetwork
     }
 
     /// <summary>A copy (later steps do not change it).</summary>
-    public Network ToNetwork() => new(InputDim, [.. _layers.Select(l => new Layer(Copy(l.Weights), [.. l.Bias], l.Skip is null ? null : Copy(l.Skip), l.Activation))]);
+    public Network ToNetwork() => new(InputDim, [.. _layers.Select(l => new Layer(Copy(l.Weights), [.. l.Bias], l.Skip is null ? null : Copy(l.Skip), l.Activation) { Alpha = l.Alpha })]);
 
     private static Rational[][] Copy(List<Rational[]> rows) => [.. rows.Select(r => (Rational[])r.Clone())];
 

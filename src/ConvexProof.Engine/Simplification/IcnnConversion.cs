@@ -28,13 +28,13 @@ public sealed record IcnnConversion(Network Original, Domain Domain, IReadOnlyLi
 /// </summary>
 public static class IcnnConverter
 {
-    /// <summary>One hidden ReLU layer and an identity output (skips allowed): what the proposition is about.</summary>
+    /// <summary>One hidden ReLU layer (not leaky) and an identity output (skips allowed): what the proposition is about.</summary>
     public static bool IsOneHiddenLayer(Network network) =>
-        network.Layers.Count == 2 && network.Layers[0].Activation == Activation.Relu;
+        network.Layers.Count == 2 && network.Layers[0].Activation == Activation.Relu && !network.Layers[0].IsLeaky;
 
     public static IcnnConversion Convert(Network network, Domain domain)
     {
-        if (!IsOneHiddenLayer(network)) throw new ArgumentException("the ICNN conversion takes a network with one hidden ReLU layer");
+        if (!IsOneHiddenLayer(network)) throw new ArgumentException("the ICNN conversion takes a network with one hidden ReLU layer (not leaky)");
         var (net, steps) = Simplifier.Run(network, domain, removeUnits: false);
         var result = net.ToNetwork();
         var output = result.Layers[1].Weights[0];

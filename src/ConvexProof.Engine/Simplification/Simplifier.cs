@@ -54,7 +54,7 @@ public static class Simplifier
     }
 
     /// <summary>
-    /// Dead and always-on units, decided on bounds computed once at the start of the pass: these steps
+    /// Dead (not in leaky layers, where an off unit passes α·z) and always-on units, decided on bounds computed once at the start of the pass: these steps
     /// only tighten the interval bounds of later layers (a dead unit adds [0, 0] either way, a folded
     /// unit's range is replaced by its form inside the next layer's), so what held at the start still
     /// holds when the checker recomputes the bounds before each step.
@@ -73,7 +73,7 @@ public static class Simplifier
                     continue;
                 }
                 if (Range(net, domain, bounds, l, u) is not Interval z) continue;
-                if (z.Hi.Sign <= 0) apply(new RewriteStep(RewriteKind.Dead, l, u));
+                if (z.Hi.Sign <= 0 && !net.IsLeaky(l)) apply(new RewriteStep(RewriteKind.Dead, l, u));
                 else if (z.Lo.Sign >= 0 && affine is not null) apply(new RewriteStep(RewriteKind.AlwaysOn, l, u));
             }
     }
@@ -100,9 +100,9 @@ public static class Simplifier
     }
 
     /// <summary>
-    /// Units of a ReLU layer whose rows (weights, skip, bias) are positive or negative multiples of one
+    /// Units of a ReLU layer (leaky ones too: σ(s·z) = s·σ(z) for s &gt; 0) whose rows (weights, skip, bias) are positive or negative multiples of one
     /// another: the later ones are merged into the first of their group; opposite ones need that
-    /// first unit's pre-activation to be affine in x, else they are merged into the first opposite one.
+    /// first unit's pre-activation to be affine in x and the layer not leaky, else they are merged into the first opposite one.
     /// </summary>
     private static void MergePass(EditableNetwork net, Action<RewriteStep> apply)
     {
@@ -123,7 +123,7 @@ public static class Simplifier
                 else if (groups.TryGetValue(opposite, out var other))
                 {
                     var s = -row[p] / net.Row(l, other.First)[p];
-                    if (net.AffineInX(l, other.First) is not null) apply(new RewriteStep(RewriteKind.Opposite, l, u, other.First, s));
+                    if (net.AffineInX(l, other.First) is not null && !net.IsLeaky(l)) apply(new RewriteStep(RewriteKind.Opposite, l, u, other.First, s));
                     else if (other.FirstOpposite >= 0) apply(new RewriteStep(RewriteKind.Merge, l, u, other.FirstOpposite, row[p] / net.Row(l, other.FirstOpposite)[p]));
                     else groups[opposite] = (other.First, u);
                 }

@@ -46,7 +46,7 @@ public sealed class ToIcnnCommand : ICommand
         BoxOption.CheckSyntax(parsed.GetValue(_box));
         var network = NetworkReader.ReadFile(netPath);
         if (!IcnnConverter.IsOneHiddenLayer(network))
-            throw new InputException(netPath, "$.layers", $"to-icnn takes one hidden ReLU layer and the output layer, this network is {InfoCommand.Architecture(NetworkInfo.Of(network))}");
+            throw new InputException(netPath, "$.layers", $"to-icnn takes one hidden ReLU layer (not leaky) and the output layer, this network is {InfoCommand.Architecture(NetworkInfo.Of(network))}");
         var domain = BoxOption.Parse(parsed.GetValue(_box), network.InputDim);
         var conversion = IcnnConverter.Convert(network, domain);
         bool quiet = parsed.GetValue(_quiet);
