@@ -17,6 +17,9 @@ public static class CliMain
     [
         new CertifyCommand(),
         new CheckCommand(),
+        new SimplifyCommand(),
+        new CheckEquivCommand(),
+        new ToIcnnCommand(),
         new ImportCommand(),
         new SmtCheckCommand(),
         new PlotCommand(),

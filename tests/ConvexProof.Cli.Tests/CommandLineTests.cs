@@ -101,7 +101,7 @@ public class CommandLineTests
     public void LibraryMessagesBecomeOneLine()
     {
         Cli.AssertOneLineError(Cli.Invoke("certify", "a.json", "--out"), "option --out needs a value");
-        Cli.AssertOneLineError(Cli.Invoke("frob"), "unknown command 'frob'", "certify, check, import, smt-check, plot, census, info, completion");
+        Cli.AssertOneLineError(Cli.Invoke("frob"), "unknown command 'frob'", "certify, check, simplify, check-equiv, to-icnn, import, smt-check, plot, census, info, completion");
         Cli.AssertOneLineError(Cli.Invoke("check", "a"), "check needs two arguments: NET CERT");
         Cli.AssertOneLineError(Cli.Invoke("check", "a", "b", "c"), "check needs two arguments: NET CERT");
         Cli.AssertOneLineError(Cli.Invoke("certify", "a.json", "--out", "x", "--threads", "0"), "option --threads takes a whole number from 1 to 1024, not '0'");
@@ -184,7 +184,7 @@ public class CommandLineTests
     [Fact]
     public void TheSuggestDirectiveCompletesCommandsOptionsAndValues()
     {
-        Assert.Equal(["census", "certify", "check", "completion"], Cli.Invoke("[suggest:1]", "c").OutLines.Where(l => l.StartsWith('c')).Order(StringComparer.Ordinal));
+        Assert.Equal(["census", "certify", "check", "check-equiv", "completion"], Cli.Invoke("[suggest:1]", "c").OutLines.Where(l => l.StartsWith('c')).Order(StringComparer.Ordinal));
         var options = Cli.Invoke("[suggest:13]", "certify a --o").OutLines;
         Assert.Contains("--out", options);
         Assert.Contains("--out-dir", options);
