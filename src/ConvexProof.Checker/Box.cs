@@ -5,11 +5,7 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
 {
     private static readonly KeySet DomainKeys = new(1, "box");
 
-    public bool Contains(Rational[] x)
-    {
-        for (int i = 0; i < Lo.Length; i++) if (x[i] < Lo[i] || x[i] > Hi[i]) return false;
-        return true;
-    }
+    public bool Contains(Rational[] x) => !Enumerable.Range(0, Lo.Length).Any(i => x[i] < Lo[i] || x[i] > Hi[i]);
 
     public bool SameAs(Box other) => Lo.AsSpan().SequenceEqual(other.Lo) && Hi.AsSpan().SequenceEqual(other.Hi);
 

@@ -60,8 +60,8 @@ internal sealed class LocalMaps
     }
 
     /// <summary>m with H_u = m·Z_u: q or p (α = p/q) for a rectifier unit on or off, 1 for identity units, 0 without a pattern.</summary>
-    private static Integer Multiplier(Layer layer, string? pattern, int i) => pattern is null ? default : !layer.Relu ? 1
-        : pattern[layer.FirstNeuron + i] == '1' ? layer.Alpha.Denominator : layer.Alpha.Numerator;
+    private static Integer Multiplier(Layer layer, string? pattern, int i) =>
+        pattern is null ? default : !layer.Relu || pattern[layer.FirstNeuron + i] == '1' ? layer.OnFactor : layer.OffFactor;
 
     /// <summary>The maps of a pattern, by a forward pass: the delta from the maps with every unit off, which are the fixed parts.</summary>
     public RegionMaps Compute(string pattern) => Compute(pattern, null, new RegionMaps(_fixed, _scales));

@@ -5,6 +5,10 @@ internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool
 {
     public Rational Activate(Rational z) => Relu && z.Sign < 0 ? Alpha * z : z;
 
+    /// <summary>For α = p/q: H = m·Z with m = q for a unit on (1 for identity units) and p for a unit off (see LocalMaps).</summary>
+    public Integer OnFactor { get; } = Relu ? Alpha.Denominator : 1;
+    public Integer OffFactor { get; } = Relu ? Alpha.Numerator : 1;
+
     public int Out => B.Length;
     public int In => W[0].Length;
 
