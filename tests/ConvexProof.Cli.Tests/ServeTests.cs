@@ -40,6 +40,23 @@ public class ServeTests
     }
 
     [Fact]
+    public void AnOverlongLineIsSkippedWithAnErrorAnswerAndServingGoesOn()
+    {
+        string good = $$"""{"id": 3, "command": "penalty", "network": {{Hinges}}}""";
+        var output = new StringWriter { NewLine = "\n" };
+        string input = good + "\r\n" + new string('x', 5000) + "\n\n" + good;
+        new ServeLoop(threads: 1).Run(new StringReader(input), output, maxRequestChars: 1000);
+        var answers = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).ToList();
+        Assert.Equal(3, answers.Count);
+        Assert.True(answers[0].GetProperty("ok").GetBoolean());
+        Assert.False(answers[1].GetProperty("ok").GetBoolean());
+        Assert.Equal(2, answers[1].GetProperty("exit_code").GetInt32());
+        Assert.Contains("longer than 1000 characters", answers[1].GetProperty("error").GetProperty("message").GetString());
+        Assert.True(answers[2].GetProperty("ok").GetBoolean());
+        Assert.Equal(3, answers[2].GetProperty("id").GetInt32());
+    }
+
+    [Fact]
     public void MalformedRequestsGetErrorAnswersAndServingGoesOn()
     {
         string good = $$"""{"id": 9, "command": "penalty", "network": {{Hinges}}, "box": "-2:2"}""";

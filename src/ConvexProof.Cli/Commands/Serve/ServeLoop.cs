@@ -15,16 +15,40 @@ namespace ConvexProof.Cli.Commands;
 /// </summary>
 public sealed class ServeLoop(int threads)
 {
+    /// <summary>
+    /// The longest request line read (characters): a net.json holds at most 10^7 digits, so real
+    /// requests are far shorter; a longer line is skipped to its end and answered with an error,
+    /// instead of being held in memory whole.
+    /// </summary>
+    public const int MaxRequestChars = 64 << 20;
+
     /// <summary>Serves until the input ends; blank lines are skipped (no answer).</summary>
-    public void Run(TextReader input, TextWriter output)
+    public void Run(TextReader input, TextWriter output, int maxRequestChars = MaxRequestChars)
     {
-        while (input.ReadLine() is string line)
+        while (ReadLine(input, maxRequestChars, out bool tooLong) is string line)
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            output.Write(Answer(line));
+            if (!tooLong && string.IsNullOrWhiteSpace(line)) continue;
+            output.Write(tooLong ? Error(null, ExitCodes.Usage, null, null, $"the request line is longer than {maxRequestChars} characters (skipped)") : Answer(line));
             output.Write('\n');
             output.Flush();
         }
+    }
+
+    /// <summary>The next line without its end ("\n" or "\r\n"), or null at the end of the input; a line longer than <paramref name="max"/> is consumed and returned empty with <paramref name="tooLong"/> set.</summary>
+    private static string? ReadLine(TextReader input, int max, out bool tooLong)
+    {
+        var line = new System.Text.StringBuilder();
+        tooLong = false;
+        int c;
+        while ((c = input.Read()) >= 0 && c != '\n')
+        {
+            if (tooLong) continue;
+            if (line.Length == max) (tooLong, line) = (true, line.Clear());
+            else line.Append((char)c);
+        }
+        if (c < 0 && line.Length == 0 && !tooLong) return null;
+        if (line.Length > 0 && line[^1] == '\r') line.Length--;
+        return line.ToString();
     }
 
     /// <summary>The answer line (without its newline) to one request line.</summary>
