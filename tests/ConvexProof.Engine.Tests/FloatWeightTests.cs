@@ -182,6 +182,42 @@ public class FloatWeightTests
         }
     }
 
+    /// <summary>
+    /// Leaky networks in the integer tiers (off units pass p·z', every later scale gains q, for α =
+    /// p/q): every tier writes the same certificate, with the regions, facets and condition values
+    /// of the rational path, and the verdict holds up under exact evaluation. α = 13421773·2⁻²⁶ is
+    /// PyTorch's float32 0.2; 1/4 and 3/10 keep decimal networks in 64 bits or not.
+    /// </summary>
+    [Theory]
+    [InlineData(2, new[] { 8, 8 }, 13421773, 1 << 26)]
+    [InlineData(2, new[] { 6, 6, 6 }, 1, 4)]
+    [InlineData(3, new[] { 6, 5 }, 3, 10)]
+    public void LeakyNetworksWriteTheSameCertificateInEveryTierAsTheRationalPathFinds(int d, int[] widths, long p, long q)
+    {
+        var relu = Float32Network(new Random(d * 10 + widths.Length), d, widths);
+        var alpha = new Rational(p, q);
+        var net = new Network(d, [.. relu.Layers.Select(l => l.Activation == Activation.Relu ? l with { Alpha = alpha } : l)]);
+        var domain = Nets.Box(d, -10, 10);
+        var rational = Certifier.Certify(net, domain, new CertifyOptions { RationalOnly = true, StopAtFirstViolation = false });
+        string? reference = null;
+        foreach (var width in new[] { IntegerWidth.Narrowest, IntegerWidth.Bits128, IntegerWidth.Big })
+        {
+            var result = Certifier.Certify(net, domain, new CertifyOptions { Parallelism = 2, IntegerWidth = width, StopAtFirstViolation = false });
+            Assert.Equal(rational.Verdict, result.Verdict);
+            Assert.Equal(rational.Regions.Select(r => r.Pattern), result.Regions.Select(r => r.Pattern));
+            Assert.Equal(rational.Conditions.Select(c => (c.Neuron, c.Downstream, c.Value)), result.Conditions.Select(c => (c.Neuron, c.Downstream, c.Value)));
+            // The integer path really ran: it proves bounding boxes, the rational path does not.
+            Assert.Contains(result.Regions, r => r.Geometry.Bounds is not null);
+            using var stream = new MemoryStream();
+            CertificateWriter.Write(result, stream);
+            var text = Encoding.UTF8.GetString(stream.ToArray());
+            reference ??= text;
+            Assert.Equal(reference, text);
+            if (result.Counterexample is { } cex)
+                Assert.True(2 * net.Evaluate([.. cex.X.Zip(cex.Y, (a, b) => (a + b) / 2)]) > net.Evaluate(cex.X) + net.Evaluate(cex.Y));
+        }
+    }
+
     public static IEnumerable<object[]> DegenerateSeeds() => Enumerable.Range(100, 24).Select(s => new object[] { s });
 
     /// <summary>

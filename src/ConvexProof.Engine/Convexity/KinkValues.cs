@@ -57,8 +57,7 @@ public static class KinkValues
 public static class ScaledKinkValues
 {
     /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
-    public static Func<int, Rational>? ForPattern(ScaledNetwork net, string pattern) =>
-        net.Network.HasLeakyUnits ? null : net.Apply(new OfPattern(pattern)); // leaky units: the rational pass (see IntegerRegionMaps.ForPattern)
+    public static Func<int, Rational>? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
 
     private sealed class OfPattern(string pattern) : IScaledNetworkOperation<Func<int, Rational>?>
     {
@@ -71,7 +70,8 @@ public static class ScaledKinkValues
     }
 
     /// <summary>
-    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}⋯D_L, see <see cref="ScaledNetwork"/>), or null when a value does not fit T.
+    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}q_{l+1}⋯D_L q_L, see <see cref="ScaledNetwork"/>): each
+    /// unit above passes q (on) or p (off) times its share, as in the forward pass; null when a value does not fit T.
     /// </summary>
     public static T[]? Backward<T>(ScaledNetwork<T> net, string pattern) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
@@ -87,9 +87,11 @@ public static class ScaledKinkValues
             for (int i = 0; i < above.Outputs; i++)
             {
                 bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
-                if (!passes || T.IsZero(g[i])) continue;
-                var row = weights[i];
+                T factor = passes ? net.OnFactors[l + 1] : net.OffFactors[l + 1];
+                if (T.IsZero(factor) || T.IsZero(g[i])) continue;
                 T gi = g[i];
+                if (factor != T.One && !Integers.TryMultiply(factor, gi, out gi)) return null;
+                var row = weights[i];
                 for (int j = 0; j < current.Length; j++)
                     if (!T.IsZero(row[j]) && !Integers.TryMultiplyAdd(current[j], row[j], gi, out current[j])) return null;
             }

@@ -6,8 +6,10 @@ namespace ConvexProof.Networks;
 /// <summary>
 /// An integer copy of a network for fast exact arithmetic. Layer l is multiplied by D_l, the least
 /// common multiple of the denominators of its weights, bias and skip: W'_l = D_l·W_l, and with
-/// S_l = D_1⋯D_l, b'_l = S_l·b_l, skip'_l = S_l·skip_l. Because relu(s·z) = s·relu(z) for s &gt; 0,
-/// the pre-activations of the integer network are z'_l = S_l·z_l exactly: same signs, same regions,
+/// S_l = D_l·τ_{l−1} (τ_0 = 1), b'_l = S_l·b_l, skip'_l = S_l·skip_l. A rectifier of slope
+/// α_l = p_l/q_l (ReLU: 0/1) passes h' = q_l·z' when on and p_l·z' when off — q_l·σ(z'), since
+/// σ(s·z) = s·σ(z) for s &gt; 0 — so the outputs are scaled by τ_l = q_l·S_l. Then the
+/// pre-activations of the integer network are z'_l = S_l·z_l exactly: same signs, same regions,
 /// and local affine maps with integer coefficients.
 /// </summary>
 /// <remarks>
@@ -31,7 +33,7 @@ public abstract class ScaledNetwork
     /// <summary>S_l = D_1⋯D_l: z'_l = S_l·z_l.</summary>
     public BigInteger[] LayerScale { get; }
 
-    /// <summary>T_l = D_{l+1}⋯D_L: the backward pass on W' gives T_l·c for units of layer l.</summary>
+    /// <summary>T_l = D_{l+1}q_{l+1}⋯D_L q_L: the backward pass on W', gated by q or p, gives T_l·c for units of layer l.</summary>
     public BigInteger[] DownstreamScale { get; }
 
     /// <summary>
@@ -82,13 +84,14 @@ public abstract class ScaledNetwork
             d[l] = lcm;
             running *= lcm;
             s[l] = running;
+            running *= OnFactor(layer); // τ_l, the scale of the layer's outputs
         }
         var t = new BigInteger[layers];
         BigInteger down = BigInteger.One;
         for (int l = layers - 1; l >= 0; l--)
         {
             t[l] = down;
-            down *= d[l];
+            down *= d[l] * OnFactor(network.Layers[l]);
         }
         return (d, s, t);
     }
@@ -96,8 +99,8 @@ public abstract class ScaledNetwork
     /// <summary>
     /// A bound on every coefficient of every local map of the integer network, over all patterns:
     /// H_0 = 1 (the inputs' maps are unit vectors) and, for each layer, the largest
-    /// Σ_j |W'_uj|·H + |b'_u| + max_i |skip'_ui| over its units (a unit's output is its
-    /// pre-activation or 0).
+    /// Σ_j |W'_uj|·H + |b'_u| + max_i |skip'_ui| over its units, times q_l (a unit's output is
+    /// q_l or p_l &lt; q_l times its pre-activation).
     /// </summary>
     private static BigInteger MapBound(Network network, BigInteger[] d, BigInteger[] s)
     {
@@ -115,12 +118,18 @@ public abstract class ScaledNetwork
                     z += layer.Skip[u].Select(v => BigInteger.Abs((v * s[l]).Numerator)).Max();
                 if (z > next) next = z;
             }
-            h = BigInteger.Max(h, next);
+            h = BigInteger.Max(h, next * OnFactor(layer));
         }
         return h;
     }
 
     private static BigInteger Lcm(BigInteger a, BigInteger b) => b.IsOne ? a : a / BigInteger.GreatestCommonDivisor(a, b) * b;
+
+    /// <summary>q_l: a unit on passes q_l·z' (the denominator of the layer's slope; 1 for ReLU and identity layers).</summary>
+    public static BigInteger OnFactor(Layer layer) => layer.IsLeaky ? layer.Alpha.Denominator : BigInteger.One;
+
+    /// <summary>p_l: a unit off passes p_l·z' (the numerator of the layer's slope; 0 for ReLU).</summary>
+    public static BigInteger OffFactor(Layer layer) => layer.IsLeaky ? layer.Alpha.Numerator : BigInteger.Zero;
 }
 
 /// <summary>The integer types of <see cref="ScaledNetwork"/>, narrowest first.</summary>
@@ -162,6 +171,24 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
     /// </summary>
     public double[][] WeightRowNorms { get; private init; } = [];
 
+    /// <summary>Per layer, q_l and p_l of <see cref="ScaledNetwork.OnFactor"/> and <see cref="ScaledNetwork.OffFactor"/> in T (1 and 0 for ReLU).</summary>
+    public T[] OnFactors { get; private init; } = [];
+    public T[] OffFactors { get; private init; } = [];
+
+    /// <summary>
+    /// h' of a rectifier unit of layer l with pre-activation row z (null when it is 0), or false when
+    /// a product does not fit T; for ReLU layers z itself or null, with no arithmetic.
+    /// </summary>
+    public bool TryOutput(int l, T[] z, bool on, out T[]? h)
+    {
+        T factor = on ? OnFactors[l] : OffFactors[l];
+        h = T.IsZero(factor) ? null : factor == T.One ? z : new T[z.Length];
+        if (h is null || ReferenceEquals(h, z)) return true;
+        for (int i = 0; i < z.Length; i++)
+            if (!Integers.TryMultiply(factor, z[i], out h[i])) return false;
+        return true;
+    }
+
     internal static ScaledNetwork<T>? TryBuild(Network network, BigInteger[] d, BigInteger[] s, BigInteger[] t, bool boundedMaps = false)
     {
         int layers = network.Layers.Count;
@@ -191,7 +218,14 @@ public sealed class ScaledNetwork<T> : ScaledNetwork where T : struct, IBinaryIn
         bool fit64 = typeof(T) == typeof(Int128)
             && weights.All(layer => layer.All(row => row.All(w => Integers.ToBig(w) > long.MinValue && Integers.ToBig(w) <= long.MaxValue)));
         var norms = weights.Select(layer => layer.Select(row => row.Sum(w => Math.Abs(Integers.ToDouble(w)))).ToArray()).ToArray();
-        return new ScaledNetwork<T>(network, weights, bias, skip, s, t) { BoundedMaps = boundedMaps, WeightsFit64 = fit64, WeightRowNorms = norms };
+        var on = new T[layers];
+        var off = new T[layers];
+        for (int l = 0; l < layers; l++)
+            if (!Integers.TryFrom(OnFactor(network.Layers[l]), out on[l]) || !Integers.TryFrom(OffFactor(network.Layers[l]), out off[l])) return null;
+        return new ScaledNetwork<T>(network, weights, bias, skip, s, t)
+        {
+            BoundedMaps = boundedMaps, WeightsFit64 = fit64, WeightRowNorms = norms, OnFactors = on, OffFactors = off,
+        };
     }
 
     /// <summary>values·scale as integers of type T; false when one does not fit.</summary>

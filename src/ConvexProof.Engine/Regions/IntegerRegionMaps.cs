@@ -17,13 +17,8 @@ public abstract class IntegerRegionMaps
 
     public string Pattern { get; }
 
-    /// <summary>
-    /// The local maps of a pattern in an integer network of any integer type, or null when they do
-    /// not fit its type (64-bit only) or the network has leaky units: an off leaky unit passes α·z,
-    /// which the integer copy does not scale for, so leaky networks take the rational path.
-    /// </summary>
-    public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) =>
-        net.Network.HasLeakyUnits ? null : net.Apply(new OfPattern(pattern));
+    /// <summary>The local maps of a pattern in an integer network of any integer type, or null when they do not fit its type.</summary>
+    public static IntegerRegionMaps? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
 
     private sealed class OfPattern(string pattern) : IScaledNetworkOperation<IntegerRegionMaps?>
     {
@@ -293,7 +288,7 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                 rows[k] = z;
                 if (isOn(k, z) is not bool on) return null;
                 pattern[k] = on ? '1' : '0';
-                next[u] = on ? z : null;
+                if (!net.TryOutput(l, z, on, out next[u])) return null;
             }
             if (same && relu)
             {
@@ -343,7 +338,7 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
                     rows[k] = z;
                     if (isOn(k, z) is not bool on) return null;
                     pattern[k] = on ? '1' : '0';
-                    next[u] = on ? z : null;
+                    if (!net.TryOutput(l, z, on, out next[u])) return null;
                 }
                 else next[u] = z;
             }
