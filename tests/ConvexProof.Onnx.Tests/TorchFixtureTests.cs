@@ -168,6 +168,34 @@ public class TorchFixtureTests
         Assert.NotNull(NetworkInfo.FindIcnnObstacle(OnnxImporter.ReadFile(TorchSamples.Read("conv_pool_8x8").ModelPath)));
     }
 
+    /// <summary>
+    /// The user's path for the convolutional (leaky) ICNNs: import, certify on the image box, check.
+    /// Far too many regions to enumerate (20 units on 64 inputs); the default certify proves them by
+    /// the sign rule, and the independent checker accepts the structural certificate.
+    /// </summary>
+    [Theory]
+    [InlineData("conv_icnn_8x8")]
+    [InlineData("conv_leaky_icnn_8x8")]
+    public void Convolutional_icnn_on_8x8_is_certified_and_checked_through_the_cli(string name)
+    {
+        string folder = Directory.CreateTempSubdirectory("cp-conv-").FullName;
+        try
+        {
+            string net = Path.Combine(folder, "net.json"), cert = Path.Combine(folder, "net.cert.json");
+            int Run(params string[] args) => ConvexProof.Cli.CliMain.Run(args, new StringWriter(), new StringWriter());
+            Assert.Equal(0, Run("import", TorchSamples.Read(name).ModelPath, "--out", net));
+            Assert.Equal(0, Run("certify", net, "--out", cert, "--box", "0:1", "--quiet"));
+            Assert.Contains("\"method\":\"structural\"", File.ReadAllText(cert));
+            var check = ConvexProof.Checker.CertificateChecker.Check(net, cert, "0:1");
+            Assert.True(check.Valid, check.Reason);
+            Assert.Equal("convex", check.Verdict);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [TorchFact]
     public void Reexporting_with_torch_gives_the_committed_fixtures()
     {
