@@ -22,6 +22,9 @@ public static class MidpointSearch
     /// <summary>Candidate points are rounded to multiples of 2^-20 before the exact check (short certificates).</summary>
     private const double Grid = 1 << 20;
 
+    /// <summary>Lines searched unless told otherwise (certify's --max-regions counts lines here).</summary>
+    public const int DefaultLines = 2_000;
+
     public static MidpointSearchResult Run(CompositionNetwork model, Domain domain, IReadOnlyList<Rational[]> points, int maxLines,
         int seed = 17, CancellationToken cancel = default)
     {

@@ -37,7 +37,7 @@ public static class NetworkReader
     /// The network in <paramref name="json"/>. The keys of composition models (docs/formats.md,
     /// "Composition models": quadratic terms, squared outputs, an input quadratic) are an input
     /// error unless <paramref name="compositionKeys"/>, when they are skipped here and read by
-    /// ConvexProof.Composition (the plain part is then the network without them).
+    /// CompositionReader (the plain part is then the network without them).
     /// </summary>
     public static Network Parse(ReadOnlyMemory<byte> json, string fileName, bool compositionKeys = false)
     {
@@ -90,7 +90,7 @@ public static class NetworkReader
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 
-    /// <summary>The optional keys of composition models, root and per layer (read by ConvexProof.Composition).</summary>
+    /// <summary>The optional keys of composition models, root and per layer (read by CompositionReader).</summary>
     public static readonly string[] CompositionRootKeys = ["input_quadratic"], CompositionLayerKeys = ["quadratic", "square_output"];
 
     private sealed class Reader(string file, bool compositionKeys)

@@ -15,8 +15,6 @@ namespace ConvexProof.Cli.Commands;
 /// </summary>
 public static class CompositionCertification
 {
-    public const int DefaultLines = 2_000;
-
     public static int Run(string netPath, string outPath, CertifySettings settings, CliContext context)
     {
         if (settings.Method != CertifyMethod.Auto)
@@ -27,7 +25,7 @@ public static class CompositionCertification
         var points = PointsFile.Read(settings.PointsPath, model.InputDim);
         using var deadline = new CancellationTokenSource();
         if (settings.Limits.Timeout is TimeSpan timeout) deadline.CancelAfter(timeout);
-        int lines = settings.Limits.MaxRegions == int.MaxValue ? DefaultLines : settings.Limits.MaxRegions;
+        int lines = settings.Limits.MaxRegions == int.MaxValue ? MidpointSearch.DefaultLines : settings.Limits.MaxRegions;
         var result = CompositionCertifier.Certify(model, domain, points, lines, deadline.Token);
         if (result.Verdict != Verdict.Undecided) AtomicFile.Write(outPath, stream => CompositionCertifier.Write(result, model, stream));
         int exit = result.Verdict switch { Verdict.Convex => ExitCodes.Ok, Verdict.NotConvex => ExitCodes.Negative, _ => ExitCodes.Undecided };
