@@ -298,7 +298,7 @@ internal static class ShapeLowering
         });
         return input.Match<GraphValue>(
             constant: c => new ConstTensor(outDims, index.Select(i => c.Data[i]).ToArray()),
-            traced: t => IsIdentity(index) ? t.WithDims(outDims) : t.Rearranged(outDims, index));
+            traced: t => IsIdentity(index) && index.Length == t.Features ? t.WithDims(outDims) : t.Rearranged(outDims, index)); // a leading part is no identity
     }
 
     private static bool BigIntegerFits(Rational v) => v.Numerator >= int.MinValue && v.Numerator <= int.MaxValue;
