@@ -35,6 +35,8 @@ internal static class Operators
         new("Mul", 2, 2, ["broadcast", "axis"], ArithmeticLowering.Mul),
         new("Div", 2, 2, ["broadcast", "axis"], ArithmeticLowering.Div),
         new("Neg", 1, 1, [], ArithmeticLowering.Neg),
+        new("Pow", 2, 2, [], QuadraticLowering.Pow),
+        new("ReduceSum", 1, 2, ["axes", "keepdims", "noop_with_empty_axes"], QuadraticLowering.ReduceSum),
         new("Conv", 2, 3, ConvAttributes, ConvolutionLowering.Conv),
         new("ConvTranspose", 2, 3, [.. ConvAttributes, "output_padding", "output_shape"], ConvolutionLowering.ConvTranspose),
         new("BatchNormalization", 5, 5, ["epsilon", "momentum", "training_mode", "spatial", "is_test", "consumed_inputs"], NormalizationLowering.BatchNormalization),

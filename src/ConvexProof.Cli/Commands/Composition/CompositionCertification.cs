@@ -50,7 +50,8 @@ public static class CompositionCertification
             case Verdict.NotConvex:
                 var v = r.Search!.Violation!;
                 Line("verdict:", $"NOT CONVEX on {DomainText.Of(r.Domain)}");
-                Line("", $"f((x+y)/2) = {CompositionRules.Approx(v.FMid)} > {CompositionRules.Approx((v.Fx + v.Fy) / 2)} = (f(x)+f(y))/2 (exact values in the certificate)");
+                Line("", $"f((x+y)/2) = {CompositionRules.Approx(v.FMid)} > {CompositionRules.Approx((v.Fx + v.Fy) / 2)} = (f(x)+f(y))/2, " +
+                         $"by {CompositionRules.Approx(v.FMid - (v.Fx + v.Fy) / 2)} (exact values in the certificate)");
                 Line("rules fail:", string.Join("; ", r.Derivation.Failures.Take(3)) + (r.Derivation.Failures.Count > 3 ? $"; … ({r.Derivation.Failures.Count} in all)" : ""));
                 Line("search:", $"violation found on line {r.Search.Lines} ({r.Search.ExactChecks} candidates checked exactly)");
                 Line("certificate:", $"{outPath} (counterexample only, convexproof-certificate/1)");
