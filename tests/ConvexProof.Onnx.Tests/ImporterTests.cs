@@ -482,7 +482,7 @@ public class ImporterTests
             .Bytes();
         Assert.Equal("test.onnx: node 'act' (Sigmoid): unsupported operator Sigmoid (supported: Gemm, MatMul, Add, Sub, Mul, Div, "
                      + "Neg, Conv, ConvTranspose, BatchNormalization, AveragePool, GlobalAveragePool, Relu, LeakyRelu, Clip, Identity, Flatten, "
-                     + "Reshape, Squeeze, Unsqueeze, Pad, Slice, Concat, Transpose, Constant, ConstantOfShape, Cast)", ImportError(bytes).Message);
+                     + "Reshape, Squeeze, Unsqueeze, Pad, Slice, Concat, Transpose, Constant, ConstantOfShape, Cast, Pow, ReduceSum)", ImportError(bytes).Message);
     }
 
     [Fact]

@@ -35,8 +35,6 @@ internal static class Operators
         new("Mul", 2, 2, ["broadcast", "axis"], ArithmeticLowering.Mul),
         new("Div", 2, 2, ["broadcast", "axis"], ArithmeticLowering.Div),
         new("Neg", 1, 1, [], ArithmeticLowering.Neg),
-        new("Pow", 2, 2, [], QuadraticLowering.Pow),
-        new("ReduceSum", 1, 2, ["axes", "keepdims", "noop_with_empty_axes"], QuadraticLowering.ReduceSum),
         new("Conv", 2, 3, ConvAttributes, ConvolutionLowering.Conv),
         new("ConvTranspose", 2, 3, [.. ConvAttributes, "output_padding", "output_shape"], ConvolutionLowering.ConvTranspose),
         new("BatchNormalization", 5, 5, ["epsilon", "momentum", "training_mode", "spatial", "is_test", "consumed_inputs"], NormalizationLowering.BatchNormalization),
@@ -58,6 +56,8 @@ internal static class Operators
         new("Constant", 0, 0, ["value", "value_float", "value_floats", "value_int", "value_ints"], ConstantLowering.Constant),
         new("ConstantOfShape", 1, 1, ["value"], ConstantLowering.ConstantOfShape),
         new("Cast", 1, 1, ["to", "saturate"], ConstantLowering.Cast),
+        new("Pow", 2, 2, [], QuadraticLowering.Pow),
+        new("ReduceSum", 1, 2, ["axes", "keepdims", "noop_with_empty_axes"], QuadraticLowering.ReduceSum),
         new("MaxPool", 1, 1, [.. PoolAttributes, "storage_order"], PoolingLowering.MaxPool, Listed: false),
         new("GlobalMaxPool", 1, 1, [], PoolingLowering.MaxPool, Listed: false),
     ];
