@@ -2,8 +2,8 @@
 """Builds PyTorch models of the two families of convex models that libraries ship (issue 17), with
 fixed seeds, exports each with torch.onnx.export (opset 13) to NAME.onnx in
 tests/ConvexProof.Onnx.Tests/Fixtures and evaluates it at sample points in float32, saving
-NAME.samples.json next to it (inputs and outputs as float.hex() of the float32 values, as
-scripts/export_fixtures.py does):
+NAME.samples.json next to it (by scripts/export_fixtures.py's export: inputs and outputs as
+float.hex() of the float32 values):
 
 - deepinv-style convolutional ICNN (after deepinv's ICNN): Conv2d with circular padding (written out
   with slices, see circular_pad), leaky ReLU
@@ -26,7 +26,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-SAMPLES = 5
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export_fixtures import export  # noqa: E402  (the same export and samples as the other fixtures)
 
 
 def circular_pad(x, p):
@@ -99,30 +100,13 @@ MODELS = {
 }
 
 
-def export(name, factory, out_dir):
-    torch.manual_seed(sum(map(ord, name.replace("_unclipped", ""))))   # clipped and unclipped: the same weights
-    model, shape = factory()
-    model = model.float().eval()
-    path = os.path.join(out_dir, name + ".onnx")
-    torch.onnx.export(model, torch.zeros(shape), path, opset_version=13, input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
-    inputs = torch.cat([torch.zeros((1,) + shape[1:]), torch.randn((SAMPLES - 1,) + shape[1:])])
-    with torch.no_grad():
-        outputs = model(inputs)
-    samples = [{"x": [float(v).hex() for v in x.flatten().tolist()], "y": float(y).hex()}
-               for x, y in zip(inputs, outputs.flatten().tolist())]
-    with open(os.path.join(out_dir, name + ".samples.json"), "w", encoding="utf-8") as f:
-        json.dump({"model": name + ".onnx", "torch": torch.__version__, "input_shape": list(shape),
-                   "samples": samples}, f, indent=1)
-        f.write("\n")
-
-
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "ConvexProof.Onnx.Tests", "Fixtures")
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(1)
     for name, factory in MODELS.items():
-        export(name, factory, out_dir)
+        # Clipped and unclipped share their weights: the seed of the clipped name.
+        export(name, factory, out_dir, seed=sum(map(ord, name.replace("_unclipped", ""))))
     print("exported", len(MODELS), "models to", out_dir)
 
 

@@ -34,19 +34,7 @@ public static class CompositionReader
         }
     }
 
-    public static CompositionNetwork ReadFile(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (InputException.IsReadFailure(e))
-        {
-            throw InputException.Unreadable(path, "$", e);
-        }
-        return Parse(bytes, path);
-    }
+    public static CompositionNetwork ReadFile(string path) => Parse(NetworkReader.ReadBytes(path), path);
 
     public static CompositionNetwork Parse(ReadOnlyMemory<byte> json, string fileName)
     {

@@ -19,18 +19,19 @@ public static class NetworkReader
     /// <summary>Most decimal digits the exact values of one file may have together (docs/formats.md, "Limits").</summary>
     public const long MaxTotalDigits = 10_000_000;
 
-    public static Network ReadFile(string path)
+    public static Network ReadFile(string path) => Parse(ReadBytes(path), path);
+
+    /// <summary>The file's bytes; an unreadable file is an <see cref="InputException"/> saying why.</summary>
+    public static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (InputException.IsReadFailure(e))
         {
             throw InputException.Unreadable(path, "$", e);
         }
-        return Parse(bytes, path);
     }
 
     /// <summary>
