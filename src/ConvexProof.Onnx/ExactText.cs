@@ -93,9 +93,12 @@ public static class ExactText
             {
                 var term = squares.Terms[t];
                 sb.Append(t == 0 ? "\n        " : ",\n        ").Append("{ \"unit\": ").Append(term.Unit.ToString(CultureInfo.InvariantCulture))
-                  .Append(", \"coefficient\": \"").Append(Format(term.Coefficient)).Append("\", \"bias\": \"").Append(Format(term.Bias)).Append("\", \"weights\": ");
-                Row(sb, term.Weights);
-                sb.Append(" }");
+                  .Append(", \"coefficient\": \"").Append(Format(term.Coefficient)).Append("\", \"bias\": \"").Append(Format(term.Bias)).Append("\", \"entries\": [");
+                // Sparse: a convolution's form reads a few inputs (dense rows would count every zero towards the file's digit limit).
+                var nonzero = Enumerable.Range(0, term.Weights.Length).Where(j => !term.Weights[j].IsZero).ToList();
+                for (int k = 0; k < nonzero.Count; k++)
+                    sb.Append(k == 0 ? "[" : ", [").Append(nonzero[k].ToString(CultureInfo.InvariantCulture)).Append(", \"").Append(Format(term.Weights[nonzero[k]])).Append("\"]");
+                sb.Append("] }");
             }
             sb.Append("\n      ]");
         }

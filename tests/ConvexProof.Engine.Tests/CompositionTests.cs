@@ -67,6 +67,26 @@ public class CompositionTests
     }
 
     [Fact]
+    public void SparseEntriesAreTheSameFormAsDenseWeights()
+    {
+        string sparse = HandModel.Replace("\"weights\": [1], \"coefficient\"", "\"entries\": [[0, 1]], \"coefficient\"", StringComparison.Ordinal);
+        Assert.NotEqual(HandModel, sparse);
+        Assert.Equal(CompositionHash.Sha256(Parse(HandModel)), CompositionHash.Sha256(Parse(sparse)));
+        Assert.Equal(R(456, 25), Parse(sparse).Evaluate([R(2)]));
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, sparse);
+            Assert.Equal(CompositionHash.Sha256(Parse(HandModel)), CertificateChecker.NetworkSha256(path));
+        }
+        finally { File.Delete(path); }
+        var both = Assert.Throws<InputException>(() => Parse(sparse.Replace("\"entries\": [[0, 1]]", "\"entries\": [[0, 1]], \"weights\": [1]", StringComparison.Ordinal)));
+        Assert.Contains("exactly one of them", both.Message);
+        var order = Assert.Throws<InputException>(() => Parse(sparse.Replace("[[0, 1]]", "[[0, 1], [0, 2]]", StringComparison.Ordinal)));
+        Assert.Contains("$.layers[1].quadratic[0].entries[1]", order.Message);
+    }
+
+    [Fact]
     public void ThePlainReaderRefusesCompositionKeysByName()
     {
         var e = Assert.Throws<InputException>(() => NetworkReader.Parse(Encoding.UTF8.GetBytes(HandModel), "model.json"));

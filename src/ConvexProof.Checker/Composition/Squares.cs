@@ -10,7 +10,7 @@ internal sealed record SquareTerm(int Unit, Rational C, Rational Beta, Rational[
 /// </summary>
 internal sealed class Squares
 {
-    public static readonly KeySet TermKeys = new(2, "unit", "weights", "bias", "coefficient"), InputKeys = new(0, "s", "factor");
+    public static readonly KeySet TermKeys = new(1, "unit", "weights", "entries", "bias", "coefficient"), InputKeys = new(0, "s", "factor");
 
     public required SquareTerm[][] Terms { get; init; }   // per layer, in file order (the hash's order)
     public required SquareTerm[][][] ByUnit { get; init; } // per layer and unit
@@ -50,8 +50,20 @@ internal sealed class Squares
     {
         Keys(t, at, TermKeys);
         int unit = Int(t.GetProperty("unit"), $"{at}.unit", 0, units - 1);
+        bool hasDense = t.TryGetProperty("weights", out var dense);
+        if (hasDense == t.TryGetProperty("entries", out var sparse)) throw Bad($"{at}.weights", "exactly one of \"weights\" and \"entries\" is required");
         return new SquareTerm(unit, t.TryGetProperty("coefficient", out var c) ? file.Number(c, $"{at}.coefficient") : Rational.One,
-            t.TryGetProperty("bias", out var b) ? file.Number(b, $"{at}.bias") : Rational.Zero, file.Vector(t.GetProperty("weights"), $"{at}.weights", d));
+            t.TryGetProperty("bias", out var b) ? file.Number(b, $"{at}.bias") : Rational.Zero, hasDense ? file.Vector(dense, $"{at}.weights", d) : Entries(file, sparse, $"{at}.entries", d));
+    }
+
+    /// <summary>[index, value] pairs, indices strictly increasing in [0, d), the other coefficients 0.</summary>
+    private static Rational[] Entries(NetworkFile file, JsonElement e, string at, int d)
+    {
+        var row = Enumerable.Repeat(Rational.Zero, d).ToArray();
+        int last = -1;
+        foreach (var (pair, here) in Tuples(e, at, 2, "expected [index, value]"))
+            row[last = Int(pair[0], here.Then("[0]"), last + 1, d - 1)] = file.Number(pair[1], here.Then("[1]").ToString());
+        return row;
     }
 
     /// <summary>Σ of unit u's terms in layer l at x.</summary>
