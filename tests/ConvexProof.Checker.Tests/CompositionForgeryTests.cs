@@ -125,6 +125,25 @@ public class CompositionForgeryTests
         finally { File.Delete(other); }
     }
 
+    [Fact]
+    public void SparseEntriesReadAsTheSameModel()
+    {
+        string dense = Temp(Model()), sparse = Temp(Model().Replace("\"weights\": [1], \"coefficient\"", "\"entries\": [[0, 1]], \"coefficient\"", StringComparison.Ordinal));
+        string bad = Temp(Model().Replace("\"weights\": [1], \"coefficient\"", "\"entries\": [[1, 1]], \"coefficient\"", StringComparison.Ordinal));
+        try
+        {
+            Assert.Equal(CertificateChecker.NetworkSha256(dense), CertificateChecker.NetworkSha256(sparse));
+            var e = Assert.Throws<CheckerInputException>(() => CertificateChecker.NetworkSha256(bad));
+            Assert.Contains("$.layers[1].quadratic[0].entries[0][0]", e.Message);
+        }
+        finally
+        {
+            File.Delete(dense);
+            File.Delete(sparse);
+            File.Delete(bad);
+        }
+    }
+
     /// <summary>The model with output weight −3 (not convex): f(0) = −6, f(2) = −456/25, f(1) = −5, by hand.</summary>
     private static JsonObject Counterexample(string fmid = "-5") => new()
     {

@@ -89,7 +89,7 @@ public class CompositionCommandTests
         string cert = dir.File("cert.json");
         Cli.AssertOneLineError(Cli.Invoke("certify", net, "--out", cert), "$.layers[0].square_output", "true or false");
         Assert.False(File.Exists(cert));
-        Cli.AssertOneLineError(Cli.Invoke("plot", Example("ot_clipped.json"), "--out", dir.File("p.svg")), "square_output", "only certify, check and info");
+        Cli.AssertOneLineError(Cli.Invoke("plot", Example("ot_clipped.json"), "--out", dir.File("p.svg")), "square_output", "only certify (one model at a time, not with --out-dir), check and info");
         Cli.AssertOneLineError(Cli.Invoke("certify", Example("ot_clipped.json"), "--out", cert, "--method", "regions"), "composition model", "--method regions");
         Assert.False(File.Exists(cert));
     }

@@ -93,7 +93,7 @@ public class CompositionTests
         Assert.Contains("$.input_quadratic", e.Message);
         e = Assert.Throws<InputException>(() => NetworkReader.Parse(Encoding.UTF8.GetBytes(HandModel.Replace(",\n  \"input_quadratic\": { \"s\": 1 }", "", StringComparison.Ordinal)), "model.json"));
         Assert.Contains("$.layers[0].square_output", e.Message);
-        Assert.Contains("only certify, check and info", e.Message);
+        Assert.Contains("only certify (one model at a time, not with --out-dir), check and info", e.Message);
         var bad = Assert.Throws<InputException>(() => Parse(HandModel.Replace("\"unit\": 0", "\"unit\": 1", StringComparison.Ordinal)));
         Assert.Contains("$.layers[1].quadratic[0].unit", bad.Message);
         bad = Assert.Throws<InputException>(() => Parse(HandModel.Replace("\"weights\": [1], \"coefficient\"", "\"weights\": [1, 2], \"coefficient\"", StringComparison.Ordinal)));

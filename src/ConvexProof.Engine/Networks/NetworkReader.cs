@@ -223,7 +223,7 @@ public static class NetworkReader
                 if (!seen.Add(property.Name)) throw Error(at, "the key appears twice");
                 bool composition = Array.IndexOf(CompositionRootKeys, property.Name) >= 0 || Array.IndexOf(CompositionLayerKeys, property.Name) >= 0;
                 if (composition && !compositionKeys && Array.IndexOf(allowed, property.Name) >= 0)
-                    throw Error(at, "a composition model's key (quadratic terms, squares): only certify, check and info read such models (docs/formats.md, \"Composition models\")");
+                    throw Error(at, "a composition model's key (quadratic terms, squares): only certify (one model at a time, not with --out-dir), check and info read such models (docs/formats.md, \"Composition models\")");
                 if (Array.IndexOf(allowed, property.Name) < 0) throw Error(at, $"unknown key (expected one of: {string.Join(", ", allowed.Except(compositionKeys ? [] : [.. CompositionRootKeys, .. CompositionLayerKeys]))})");
             }
             foreach (var key in required)
