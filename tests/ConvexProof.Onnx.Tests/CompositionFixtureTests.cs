@@ -116,6 +116,15 @@ public class CompositionFixtureTests
         var e = Assert.Throws<Networks.InputException>(() => OnnxImporter.Parse(Graph("z").Bytes(), "twice.onnx"));
         Assert.Contains("read by nothing else", e.Message);
         // Read once (plus x): the layer is squared, f = relu(x₁)² + relu(x₂)² + x₁ + x₂.
+        // A reshape of the layer read once, while the layer itself is read again: refused too.
+        var reshaped = new ModelBuilder().Input("x", [1, 2]).Output("y", null, 1)
+            .Floats("ones", [2, 1], [1f, 1f])
+            .Node("Relu", "relu", ["x"], "z")
+            .Node("Identity", "copy", ["z"], "c")
+            .Node("Mul", "square", ["c", "c"], "s")
+            .Node("Add", "add", ["s", "z"], "t")
+            .Node("MatMul", "sum", ["t", "ones"], "y");
+        Assert.Contains("read by nothing else", Assert.Throws<Networks.InputException>(() => OnnxImporter.Parse(reshaped.Bytes(), "copy.onnx")).Message);
         var model = OnnxImporter.ParseModel(Graph("x").Bytes(), "once.onnx").Composition!;
         Assert.True(model.Layers[0].SquareOutput);
         Assert.Equal((Rational)(9 + 0 + 3 - 1), model.Evaluate([(Rational)3, (Rational)(-1)]));

@@ -160,6 +160,7 @@ internal sealed class GraphImporter
         var context = new NodeContext(_file, node, place, _values, _layers, _facts);
         context.CheckArity(spec.MinInputs, spec.MaxInputs);
         GraphValue result;
+        int layers = _layers.Count;
         try
         {
             result = QuadraticLowering.TryLower(context) ?? spec.Lower(context);
@@ -168,6 +169,7 @@ internal sealed class GraphImporter
         {
             throw Error(place, e.Message);
         }
+        if (_layers.Count > layers) _layers.NameLatest(node.Output[0]);
         if (result is TracedValue or QuadraticValue) _lowered.Add(spec.Name);
         else Folded++;
         string outName = node.Output[0];

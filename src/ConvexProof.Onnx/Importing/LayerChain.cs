@@ -48,12 +48,13 @@ internal sealed class LayerChain(string file)
     /// <summary>
     /// Squares the outputs of the last layer when <paramref name="expr"/> is exactly its whole output
     /// (every unit once, in order, nothing added), it is a rectifier layer, not yet squared, and
-    /// nothing but the square reads that value (<paramref name="consumers"/> = 1): then every later
-    /// use sees the square. False otherwise (nothing changes).
+    /// nothing but the square reads that value (<paramref name="name"/>, the square's input, is the
+    /// output of the node that made the layer, and <paramref name="consumers"/> = 1): then every
+    /// later use sees the square. False otherwise (nothing changes).
     /// </summary>
-    public bool SquareLatest(AffineMap expr, int consumers)
+    public bool SquareLatest(AffineMap expr, string name, int consumers)
     {
-        if (consumers != 1 || _layers.Count == 0 || expr.Terms.Count != 1 || !expr.Terms.TryGetValue(_layers.Count, out var m)) return false;
+        if (consumers != 1 || _layers.Count == 0 || _latestName != name || expr.Terms.Count != 1 || !expr.Terms.TryGetValue(_layers.Count, out var m)) return false;
         var layer = _layers[^1];
         bool whole = m.RowCount == layer.Pre.Rows && expr.Bias.All(b => b.IsZero)
             && m.Rows.Select((row, i) => row.Count == 1 && row.Columns[0] == i && row.Values[0] == Rational.One).All(ok => ok);
@@ -61,6 +62,17 @@ internal sealed class LayerChain(string file)
         layer.SquareOutput = true;
         return true;
     }
+
+    private string? _latestName;
+
+    /// <summary>The layers made so far (to see whether a node made one).</summary>
+    public int Count => _layers.Count;
+
+    /// <summary>
+    /// Records the graph name of the last layer's output (the output of the node that made it): only
+    /// a square of that very name may square the layer, since a reshape or copy of it may have other readers.
+    /// </summary>
+    public void NameLatest(string name) => _latestName = name;
 
     /// <summary>Whether some layer has squares (the model is a composition model).</summary>
     public bool HasSquares => _layers.Any(l => l.Squares is not null || l.SquareOutput);

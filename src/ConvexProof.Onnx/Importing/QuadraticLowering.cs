@@ -49,7 +49,7 @@ internal static class QuadraticLowering
             return new QuadraticValue(t.Dims, AffineMap.Constant(AffineMap.Zeros(t.Features)),
                 [.. Enumerable.Range(0, t.Features).Select(i => new[] { new SquareOfInput(Rational.One, t.Expr.Bias[i], w.Rows[i]) })]);
         }
-        if (t is SourceValue && node.Layers.SquareLatest(t.Expr, node.Consumers(node.Node.Input[0]))) return t;
+        if (t is SourceValue && node.Layers.SquareLatest(t.Expr, node.Node.Input[0], node.Consumers(node.Node.Input[0]))) return t;
         throw node.Error("the square of a value computed from hidden layers is supported only for the whole output of the last rectifier layer, read by nothing else (it becomes that layer's square_output)");
     }
 
