@@ -160,8 +160,8 @@ MODELS = {
 }
 
 
-def export(name, factory, out_dir):
-    torch.manual_seed(sum(map(ord, name)))
+def export(name, factory, out_dir, seed=None):
+    torch.manual_seed(sum(map(ord, name)) if seed is None else seed)
     model, shape = factory()
     model = model.float().eval()
     path = os.path.join(out_dir, name + ".onnx")

@@ -9,8 +9,7 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
 
     public bool SameAs(Box other) => Lo.AsSpan().SequenceEqual(other.Lo) && Hi.AsSpan().SequenceEqual(other.Hi);
 
-    public override string ToString() =>
-        string.Join(" × ", Enumerable.Range(0, Lo.Length).Select(i => $"[{Lo[i]}, {Hi[i]}]"));
+    public override string ToString() => string.Join(" × ", Enumerable.Range(0, Lo.Length).Select(i => $"[{Lo[i]}, {Hi[i]}]"));
 
     /// <summary>The certificate's "domain": null (all of R^d) or {"box": [["lo","hi"], …]}.</summary>
     public static Box? Read(JsonElement e, int dimension)
@@ -30,8 +29,7 @@ internal sealed record Box(Rational[] Lo, Rational[] Hi)
         var parts = text.Split(',');
         if (parts.Length != 1 && parts.Length != dimension)
             throw new ArgumentException($"give one interval LO:HI for every coordinate, or {dimension} intervals separated by commas");
-        var lo = new Rational[dimension];
-        var hi = new Rational[dimension];
+        var (lo, hi) = (new Rational[dimension], new Rational[dimension]);
         for (int i = 0; i < dimension; i++)
         {
             string part = parts[parts.Length == 1 ? 0 : i];

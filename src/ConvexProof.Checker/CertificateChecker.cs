@@ -50,14 +50,16 @@ public static class CertificateChecker
 
     private static CheckResult Run(Network network, JsonElement root, Box? expected)
     {
-        bool bounds = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == BoundCheck.Format;
-        Keys(root, "$", bounds ? BoundCheck.RootKeys : RootKeys);
-        if (CertificateJson.String(root.GetProperty("format"), "$.format") != Format && !bounds) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\" and \"{BoundCheck.Format}\"");
+        string? format = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        bool bounds = format == BoundCheck.Format, composition = format == CompositionCheck.Format;
+        Keys(root, "$", bounds ? BoundCheck.RootKeys : composition ? CompositionCheck.RootKeys : RootKeys);
+        if (format != Format && !bounds && !composition) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\", \"{BoundCheck.Format}\" and \"{CompositionCheck.Format}\"");
         string sha = NetworkFile.Sha256(network);
         if (CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256") != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
         var box = Box.Read(root.GetProperty("domain"), network.InputDim);
         if (expected is not null && (box is null || !box.SameAs(expected)))
             throw Bad("$.domain", $"is {DomainText(box, network.InputDim)}, but the expected domain is {expected}");
+        if (CompositionCheck.Dispatch(network, root, sha, box, composition, bounds) is CheckResult result) return result;
         if (bounds) return BoundCheck.Run(network, root, sha, box);
         string verdict = CertificateJson.String(root.GetProperty("verdict"), "$.verdict");
         if (verdict is not ("convex" or "not_convex")) throw Bad("$.verdict", $"is {Describe(root.GetProperty("verdict"))}, expected \"convex\" or \"not_convex\"");

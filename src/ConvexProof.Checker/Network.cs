@@ -46,6 +46,9 @@ internal sealed class Network
     public int UnitCount => Layers[^1].FirstUnit + Layers[^1].Out;
     public int NeuronCount => NeuronUnit.Length;
 
+    /// <summary>The quadratic parts of a composition model (Composition/Squares.cs), null for a plain network.</summary>
+    public Squares? Squares { get; init; }
+
     /// <summary>For ReLU neuron k: its unit index.</summary>
     public int[] NeuronUnit { get; }
 
@@ -58,23 +61,23 @@ internal sealed class Network
     /// <summary>Number of ReLU neurons before those after neuron k's layer (where its downstream pattern starts).</summary>
     public int DownstreamStart(int neuron) => LayerOf(neuron) is var l ? l.FirstNeuron + l.Out : 0;
 
-    /// <summary>f(x) by an exact forward pass (no pattern is assumed).</summary>
+    /// <summary>f(x) by an exact forward pass (no pattern is assumed), quadratic parts included.</summary>
     public Rational Evaluate(Rational[] x)
     {
         Rational[] h = x;
-        foreach (var layer in Layers)
+        for (int l = 0; l < Layers.Length; l++)
         {
-            var next = new Rational[layer.Out];
+            var (layer, next) = (Layers[l], new Rational[Layers[l].Out]);
             for (int i = 0; i < layer.Out; i++)
             {
-                Rational z = layer.B[i];
+                Rational z = layer.B[i] + (Squares?.Term(l, i, x) ?? Rational.Zero);
                 var row = layer.W[i];
                 for (int j = 0; j < row.Length; j++) if (!row[j].IsZero) z += row[j] * h[j];
                 for (int j = 0; layer.S is not null && j < InputDim; j++) if (!layer.S[i][j].IsZero) z += layer.S[i][j] * x[j];
-                next[i] = layer.Activate(z);
+                next[i] = Squares?.Output(l, layer.Activate(z)) ?? layer.Activate(z);
             }
             h = next;
         }
-        return h[0];
+        return h[0] + (Squares?.Input(x) ?? Rational.Zero);
     }
 }

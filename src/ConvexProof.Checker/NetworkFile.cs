@@ -10,8 +10,8 @@ namespace ConvexProof.Checker;
 /// </summary>
 internal sealed class NetworkFile
 {
-    private static readonly KeySet NetworkKeys = new(2, "input_dim", "layers");
-    private static readonly KeySet LayerKeys = new(3, "weights", "bias", "activation", "skip", "alpha");
+    private static readonly KeySet NetworkKeys = new(2, "input_dim", "layers", "input_quadratic");
+    private static readonly KeySet LayerKeys = new(3, "weights", "bias", "activation", "skip", "alpha", "quadratic", "square_output");
 
     public const int MaxInputDim = 10_000;
     public const int MaxWidth = 100_000;
@@ -57,6 +57,7 @@ internal sealed class NetworkFile
             Row("b", layer.B);
             if (layer.S is not null) foreach (var row in layer.S) Row("s", row);
         }
+        network.Squares?.Hash(Row); // composition models only: a plain network keeps its hash
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
@@ -89,20 +90,20 @@ internal sealed class NetworkFile
         }
         if (layers[^1].Out != 1) throw Bad($"$.layers[{count - 1}].bias", "the last layer must have exactly one output");
         if (layers[^1].Relu) throw Bad($"$.layers[{count - 1}].activation", "the last layer must use \"identity\"");
-        return new Network(d, layers);
+        return new Network(d, layers) { Squares = Squares.Read(this, root, layerItems, layers, d) };
     }
 
     private Rational[][] Matrix(JsonElement element, string at, int rows, int columns) => Items(element, at) is var items && items.Length == rows
         ? [.. items.Select((row, r) => Vector(row, $"{at}[{r}]", columns))] : throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
 
-    private Rational[] Vector(JsonElement element, string at, int? length)
+    internal Rational[] Vector(JsonElement element, string at, int? length)
     {
         var items = Items(element, at);
         if (length is int n && items.Length != n) throw Bad(at, $"expected {n} entries, found {items.Length}");
         return [.. items.Select((item, i) => Number(item, $"{at}[{i}]"))];
     }
 
-    private Rational Number(JsonElement item, string at)
+    internal Rational Number(JsonElement item, string at)
     {
         string text = item.ValueKind == JsonValueKind.Number ? item.GetRawText() : item.ValueKind == JsonValueKind.String ? item.GetString()!
             : throw Bad(at, "expected a number or a string such as \"3/4\"");

@@ -46,7 +46,7 @@ public static class ExactText
     }
 
     /// <summary>net.json (docs/formats.md) with every value spelled by <see cref="Format"/>, one matrix row per line.</summary>
-    public static string NetworkJson(Network network)
+    public static string NetworkJson(Network network, Composition.CompositionNetwork? composition = null)
     {
         var sb = new StringBuilder();
         sb.Append("{\n  \"input_dim\": ").Append(network.InputDim.ToString(CultureInfo.InvariantCulture)).Append(",\n  \"layers\": [\n");
@@ -63,11 +63,46 @@ public static class ExactText
                 Matrix(sb, "skip", layer.Skip);
             }
             sb.Append(",\n      \"activation\": \"").Append(layer.IsLeaky ? "leaky_relu" : layer.Activation == Activation.Relu ? "relu" : "identity")
-              .Append(layer.IsLeaky ? $"\",\n      \"alpha\": \"{Format(layer.Alpha)}" : "").Append("\"\n    }");
+              .Append(layer.IsLeaky ? $"\",\n      \"alpha\": \"{Format(layer.Alpha)}" : "").Append('"');
+            if (composition is not null) CompositionKeys(sb, composition.Layers[l]);
+            sb.Append("\n    }");
             sb.Append(l + 1 < network.Layers.Count ? ",\n" : "\n");
         }
-        sb.Append("  ]\n}\n");
+        sb.Append("  ]");
+        if (composition?.Input is Composition.InputQuadratic q)
+        {
+            sb.Append(",\n  \"input_quadratic\": { \"s\": \"").Append(Format(q.S)).Append("\", \"factor\": [");
+            for (int r = 0; r < q.Factor.Length; r++)
+            {
+                sb.Append(r == 0 ? "\n    " : ",\n    ");
+                Row(sb, q.Factor[r]);
+            }
+            sb.Append("] }");
+        }
+        sb.Append("\n}\n");
         return sb.ToString();
+    }
+
+    /// <summary>A layer's "quadratic" terms and "square_output" (docs/formats.md, "Composition models").</summary>
+    private static void CompositionKeys(StringBuilder sb, Composition.LayerSquares squares)
+    {
+        if (squares.Terms.Count > 0)
+        {
+            sb.Append(",\n      \"quadratic\": [");
+            for (int t = 0; t < squares.Terms.Count; t++)
+            {
+                var term = squares.Terms[t];
+                sb.Append(t == 0 ? "\n        " : ",\n        ").Append("{ \"unit\": ").Append(term.Unit.ToString(CultureInfo.InvariantCulture))
+                  .Append(", \"coefficient\": \"").Append(Format(term.Coefficient)).Append("\", \"bias\": \"").Append(Format(term.Bias)).Append("\", \"entries\": [");
+                // Sparse: a convolution's form reads a few inputs (dense rows would count every zero towards the file's digit limit).
+                var nonzero = Enumerable.Range(0, term.Weights.Length).Where(j => !term.Weights[j].IsZero).ToList();
+                for (int k = 0; k < nonzero.Count; k++)
+                    sb.Append(k == 0 ? "[" : ", [").Append(nonzero[k].ToString(CultureInfo.InvariantCulture)).Append(", \"").Append(Format(term.Weights[nonzero[k]])).Append("\"]");
+                sb.Append("] }");
+            }
+            sb.Append("\n      ]");
+        }
+        if (squares.SquareOutput) sb.Append(",\n      \"square_output\": true");
     }
 
     private static void Matrix(StringBuilder sb, string name, Rational[][] matrix)

@@ -5,7 +5,11 @@ namespace ConvexProof.Onnx;
 
 /// <summary>A network read from an ONNX model, with the operator of every node it was lowered from
 /// (in graph order) and the number of nodes that only computed constants (folded exactly).</summary>
-public sealed record ImportedModel(Network Network, IReadOnlyList<string> LoweredOperators, int FoldedNodes);
+public sealed record ImportedModel(Network Network, IReadOnlyList<string> LoweredOperators, int FoldedNodes)
+{
+    /// <summary>The composition model when the graph squares something (docs/formats.md, "Composition models"); then <see cref="Network"/> is its plain part.</summary>
+    public Composition.CompositionNetwork? Composition { get; init; }
+}
 
 /// <summary>The one-line description `convexproof import` prints.</summary>
 public static class ImportSummary

@@ -80,7 +80,7 @@ public static class OnnxImporter
             throw new InputException(fileName, "file", $"not an ONNX model (it has no graph){Hint(bytes)}");
         var importer = new GraphImporter(fileName, model);
         var network = importer.Run();
-        return new ImportedModel(network, importer.Lowered, importer.Folded);
+        return new ImportedModel(network, importer.Lowered, importer.Folded) { Composition = importer.Composition };
     }
 
     private static string Hint(ReadOnlySpan<byte> bytes)

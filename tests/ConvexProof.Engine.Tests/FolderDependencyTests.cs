@@ -12,7 +12,7 @@ public class FolderDependencyTests
 {
     /// <summary>Lowest first: each folder may use the ones before it.</summary>
     private static readonly string[] Order =
-        ["Numbers", "Geometry", "Networks", "Regions", "Convexity", "Bounds", "Certificates", "Smt", "Plotting", "Baselines", "Census", "Sharding", "Penalty", "Simplification"];
+        ["Numbers", "Geometry", "Networks", "Regions", "Convexity", "Bounds", "Certificates", "Smt", "Plotting", "Baselines", "Census", "Sharding", "Penalty", "Simplification", "Composition"];
 
     private static readonly Regex Reference = new(
         $@"(?:\busing\s+(?:static\s+)?ConvexProof\.|\bConvexProof\.|(?<![\w.])(?=(?:{string.Join("|", Order)})\.[A-Z]))({string.Join("|", Order)})\b");

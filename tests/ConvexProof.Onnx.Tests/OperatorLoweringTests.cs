@@ -108,6 +108,7 @@ public class OperatorLoweringTests
     [InlineData("reflect", "x2 x1 x0 x1 x2 x1")]
     [InlineData("edge", "x0 x0 x0 x1 x2 x2")]
     [InlineData("constant", "0 0 x0 x1 x2 0")]
+    [InlineData("wrap", "x1 x2 x0 x1 x2 x0")]     // circular padding (ONNX opset 19)
     public void Pad_modes_rearrange_the_entries(string mode, string expected)
     {
         // Pad(x) · [1, 10, 100, …]: the weight of x_j is the sum of the powers of ten at its places.

@@ -40,7 +40,7 @@ public sealed class ImportCommand : ICommand
         AtomicFile.RequireWritable(output);
         if (InputFiles.Problem(model) is string problem) throw new UsageException($"{model}: {problem}");
         var imported = OnnxImporter.Import(model);
-        AtomicFile.WriteText(output, ExactText.NetworkJson(imported.Network));
+        AtomicFile.WriteText(output, ExactText.NetworkJson(imported.Network, imported.Composition));
         if (!parsed.GetValue(_quiet)) context.Out.WriteLine($"imported {model} → {output}: {ImportSummary.Describe(imported)}");
         return ExitCodes.Ok;
     }

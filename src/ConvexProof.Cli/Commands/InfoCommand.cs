@@ -41,6 +41,7 @@ public sealed class InfoCommand : ICommand
     public int Run(ParseResult parsed, CliContext context)
     {
         string path = parsed.GetValue(_net)!;
+        if (CompositionCertification.IsModel(path)) return CompositionInfo.Run(path, parsed.GetValue(_json), context); // quadratic parts
         var network = NetworkReader.ReadFile(path);
         var info = NetworkInfo.Of(network);
         string sha = NetworkHash.Sha256(network);

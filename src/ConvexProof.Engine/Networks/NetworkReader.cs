@@ -19,21 +19,28 @@ public static class NetworkReader
     /// <summary>Most decimal digits the exact values of one file may have together (docs/formats.md, "Limits").</summary>
     public const long MaxTotalDigits = 10_000_000;
 
-    public static Network ReadFile(string path)
+    public static Network ReadFile(string path) => Parse(ReadBytes(path), path);
+
+    /// <summary>The file's bytes; an unreadable file is an <see cref="InputException"/> saying why.</summary>
+    public static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (InputException.IsReadFailure(e))
         {
             throw InputException.Unreadable(path, "$", e);
         }
-        return Parse(bytes, path);
     }
 
-    public static Network Parse(ReadOnlyMemory<byte> json, string fileName)
+    /// <summary>
+    /// The network in <paramref name="json"/>. The keys of composition models (docs/formats.md,
+    /// "Composition models": quadratic terms, squared outputs, an input quadratic) are an input
+    /// error unless <paramref name="compositionKeys"/>, when they are skipped here and read by
+    /// CompositionReader (the plain part is then the network without them).
+    /// </summary>
+    public static Network Parse(ReadOnlyMemory<byte> json, string fileName, bool compositionKeys = false)
     {
         if (json.Span.StartsWith(Utf8ByteOrderMark)) json = json[Utf8ByteOrderMark.Length..];
         JsonDocument doc;
@@ -47,7 +54,7 @@ public static class NetworkReader
         }
         using (doc)
         {
-            return new Reader(fileName).ReadNetwork(doc.RootElement);
+            return new Reader(fileName, compositionKeys).ReadNetwork(doc.RootElement);
         }
     }
 
@@ -84,7 +91,10 @@ public static class NetworkReader
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 
-    private sealed class Reader(string file)
+    /// <summary>The optional keys of composition models, root and per layer (read by CompositionReader).</summary>
+    public static readonly string[] CompositionRootKeys = ["input_quadratic"], CompositionLayerKeys = ["quadratic", "square_output"];
+
+    private sealed class Reader(string file, bool compositionKeys)
     {
         private long _digits; // the decimal digits of the values read so far (numerators and denominators)
 
@@ -93,7 +103,7 @@ public static class NetworkReader
         public Network ReadNetwork(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object) throw Error("$", $"expected an object, found {Describe(root)}");
-            CheckKeys(root, "$", ["input_dim", "layers"], ["input_dim", "layers"]);
+            CheckKeys(root, "$", ["input_dim", "layers", .. CompositionRootKeys], ["input_dim", "layers"]);
             var dimElement = root.GetProperty("input_dim");
             if (dimElement.ValueKind != JsonValueKind.Number || !dimElement.TryGetInt32(out int inputDim) || inputDim < 1 || inputDim > MaxInputDim)
                 throw Error("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}, found {Describe(dimElement)}");
@@ -124,7 +134,7 @@ public static class NetworkReader
         private Layer ReadLayer(JsonElement element, string path, int inputs, int inputDim)
         {
             if (element.ValueKind != JsonValueKind.Object) throw Error(path, $"expected a layer object, found {Describe(element)}");
-            CheckKeys(element, path, ["weights", "bias", "skip", "activation", "alpha"], ["weights", "bias", "activation"]);
+            CheckKeys(element, path, ["weights", "bias", "skip", "activation", "alpha", .. CompositionLayerKeys], ["weights", "bias", "activation"]);
             var bias = ReadVector(element.GetProperty("bias"), $"{path}.bias", expectedLength: null);
             if (bias.Length == 0) throw Error($"{path}.bias", "a layer needs at least one unit");
             if (bias.Length > MaxWidth) throw Error($"{path}.bias", $"more than {MaxWidth} units");
@@ -211,7 +221,10 @@ public static class NetworkReader
             {
                 string at = $"{path}.{ExactNumberParser.Shorten(property.Name)}";
                 if (!seen.Add(property.Name)) throw Error(at, "the key appears twice");
-                if (Array.IndexOf(allowed, property.Name) < 0) throw Error(at, $"unknown key (expected one of: {string.Join(", ", allowed)})");
+                bool composition = Array.IndexOf(CompositionRootKeys, property.Name) >= 0 || Array.IndexOf(CompositionLayerKeys, property.Name) >= 0;
+                if (composition && !compositionKeys && Array.IndexOf(allowed, property.Name) >= 0)
+                    throw Error(at, "a composition model's key (quadratic terms, squares): only certify (one model at a time, not with --out-dir), check and info read such models (docs/formats.md, \"Composition models\")");
+                if (Array.IndexOf(allowed, property.Name) < 0) throw Error(at, $"unknown key (expected one of: {string.Join(", ", allowed.Except(compositionKeys ? [] : [.. CompositionRootKeys, .. CompositionLayerKeys]))})");
             }
             foreach (var key in required)
                 if (!seen.Contains(key)) throw Error($"{path}.{key}", "missing required key");

@@ -19,6 +19,7 @@ internal sealed class GraphImporter
     private readonly LayerChain _layers;
     private GraphFacts _facts = new(null, false);
     private readonly List<string> _lowered = [];
+    private readonly Dictionary<string, int> _consumers = new(StringComparer.Ordinal);
 
     /// <summary>The operator of every node lowered so far that computes from the graph input, in graph order.</summary>
     public IReadOnlyList<string> Lowered => _lowered;
@@ -36,6 +37,9 @@ internal sealed class GraphImporter
 
     private InputException Error(string place, string problem) => new(_file, place, problem);
 
+    /// <summary>The composition model (the network with its squares), when the graph squares something; set by <see cref="Run"/>.</summary>
+    public Composition.CompositionNetwork? Composition { get; private set; }
+
     public Network Run()
     {
         CheckOpsets();
@@ -45,6 +49,9 @@ internal sealed class GraphImporter
                 : $"the graph has {_graph.Output.Count} outputs ({string.Join(", ", _graph.Output.Select(o => Quote(o.Name)))}); a ConvexProof network has exactly one output");
         var output = _graph.Output[0];
         var (needed, wanted) = NeededNodes(output.Name);
+        _consumers[output.Name] = 1;
+        for (int n = 0; n < _graph.Node.Count; n++)
+            if (needed[n]) foreach (var name in _graph.Node[n].Input.Distinct()) _consumers[name] = _consumers.GetValueOrDefault(name) + 1;
 
         // Initializers the output does not depend on (optimizer state, step counters, …) are not decoded.
         var initializerNames = new HashSet<string>(StringComparer.Ordinal);
@@ -70,7 +77,16 @@ internal sealed class GraphImporter
 
         string outputPlace = $"output {Quote(output.Name)}";
         var result = _values.Find(output.Name) ?? throw Error(outputPlace, "no node computes the graph output");
-        return _layers.Build(inputDim, GraphOutput.PerSample(result, output, Error), outputPlace);
+        if (result is QuadraticValue q)
+        {
+            if (q.Features != 1) throw Error(outputPlace, $"the output has {q.Features} values per sample; a ConvexProof network has exactly one output");
+            var network = _layers.Build(inputDim, q.Affine, outputPlace);
+            Composition = new Composition.CompositionNetwork(network, _layers.Squares(inputDim, q.Squares), null);
+            return network;
+        }
+        var plain = _layers.Build(inputDim, GraphOutput.PerSample(result, output, Error), outputPlace);
+        if (_layers.HasSquares) Composition = new Composition.CompositionNetwork(plain, _layers.Squares(inputDim, null), null);
+        return plain;
     }
 
     private void CheckOpsets()
@@ -102,7 +118,7 @@ internal sealed class GraphImporter
         long d = ConstTensor.ElementCount(shape);
         if (d > NetworkReader.MaxInputDim)
             throw Error(place, $"input dimension {d} {(shape.Length > 2 ? $"(shape {ConstTensor.ShapeText(dims)}) " : "")}is larger than {NetworkReader.MaxInputDim}");
-        _facts = new GraphFacts(dims.Length > 1 ? dims[0] : null, (DataType)tensorType.ElemType == DataType.Double);
+        _facts = new GraphFacts(dims.Length > 1 ? dims[0] : null, (DataType)tensorType.ElemType == DataType.Double) { Consumers = _consumers };
         _values.Define(input.Name, new SourceValue(shape, AffineMap.Source(0, (int)d)));
         return (int)d;
     }
@@ -143,8 +159,18 @@ internal sealed class GraphImporter
             throw Error(place, $"expected exactly one output, found {node.Output.Count}");
         var context = new NodeContext(_file, node, place, _values, _layers, _facts);
         context.CheckArity(spec.MinInputs, spec.MaxInputs);
-        var result = spec.Lower(context);
-        if (result is TracedValue) _lowered.Add(spec.Name);
+        GraphValue result;
+        int layers = _layers.Count;
+        try
+        {
+            result = QuadraticLowering.TryLower(context) ?? spec.Lower(context);
+        }
+        catch (SquaredValueException e)
+        {
+            throw Error(place, e.Message);
+        }
+        if (_layers.Count > layers) _layers.NameLatest(node.Output[0]);
+        if (result is TracedValue or QuadraticValue) _lowered.Add(spec.Name);
         else Folded++;
         string outName = node.Output[0];
         if (!_values.TryDefine(outName, result))

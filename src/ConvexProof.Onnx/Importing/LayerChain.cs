@@ -10,7 +10,14 @@ namespace ConvexProof.Onnx.Importing;
 /// </summary>
 internal sealed class LayerChain(string file)
 {
-    private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place, Rational Alpha = default);
+    private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place, Rational Alpha = default)
+    {
+        /// <summary>Squares of affine forms of the input added to each unit's pre-activation (composition models), or null.</summary>
+        public SquareOfInput[][]? Squares { get; init; }
+
+        /// <summary>Whether the outputs are squared (h = σ(z)²).</summary>
+        public bool SquareOutput { get; set; }
+    }
 
     private readonly List<PendingLayer> _layers = [];
 
@@ -22,6 +29,64 @@ internal sealed class LayerChain(string file)
     {
         _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place, alpha));
         return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
+    }
+
+    /// <summary>A rectifier layer (ReLU for α = 0) of a value with squares of the input: they become the layer's quadratic terms.</summary>
+    public SourceValue AddRelu(QuadraticValue value, string place, Rational alpha)
+    {
+        _layers.Add(new PendingLayer(value.Affine, Activation.Relu, place, alpha) { Squares = value.Squares });
+        return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
+    }
+
+    /// <summary>An identity layer of a value with squares (so that a matrix product can read it).</summary>
+    public SourceValue IdentityLayerOf(QuadraticValue value, string place)
+    {
+        _layers.Add(new PendingLayer(value.Affine, Activation.Identity, place) { Squares = value.Squares });
+        return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
+    }
+
+    /// <summary>
+    /// Squares the outputs of the last layer when <paramref name="expr"/> is exactly its whole output
+    /// (every unit once, in order, nothing added), it is a rectifier layer, not yet squared, and
+    /// nothing but the square reads that value (<paramref name="name"/>, the square's input, is the
+    /// output of the node that made the layer, and <paramref name="consumers"/> = 1): then every
+    /// later use sees the square. False otherwise (nothing changes).
+    /// </summary>
+    public bool SquareLatest(AffineMap expr, string name, int consumers)
+    {
+        if (consumers != 1 || _layers.Count == 0 || _latestName != name || expr.Terms.Count != 1 || !expr.Terms.TryGetValue(_layers.Count, out var m)) return false;
+        var layer = _layers[^1];
+        bool whole = m.RowCount == layer.Pre.Rows && expr.Bias.All(b => b.IsZero)
+            && m.Rows.Select((row, i) => row.Count == 1 && row.Columns[0] == i && row.Values[0] == Rational.One).All(ok => ok);
+        if (!whole || layer.Activation != Activation.Relu || layer.SquareOutput) return false;
+        layer.SquareOutput = true;
+        return true;
+    }
+
+    private string? _latestName;
+
+    /// <summary>The layers made so far (to see whether a node made one).</summary>
+    public int Count => _layers.Count;
+
+    /// <summary>
+    /// Records the graph name of the last layer's output (the output of the node that made it): only
+    /// a square of that very name may square the layer, since a reshape or copy of it may have other readers.
+    /// </summary>
+    public void NameLatest(string name) => _latestName = name;
+
+    /// <summary>Whether some layer has squares (the model is a composition model).</summary>
+    public bool HasSquares => _layers.Any(l => l.Squares is not null || l.SquareOutput);
+
+    /// <summary>The quadratic parts of the layers built by <see cref="Build"/>, the output's squares last (dense rows over x).</summary>
+    public IReadOnlyList<Composition.LayerSquares> Squares(int inputDim, SquareOfInput[][]? output) =>
+        [.. _layers.Select(l => (l.Squares, l.SquareOutput)).Append((output, false)).Select(p => p.Item1 is null && !p.Item2 ? Composition.LayerSquares.None
+            : new Composition.LayerSquares([.. (p.Item1 ?? []).SelectMany((row, u) => row.Select(s => new Composition.SquareTerm(u, s.Coefficient, s.Beta, Dense(s.W, inputDim))))], p.Item2))];
+
+    private static Rational[] Dense(SparseRow row, int columns)
+    {
+        var dense = AffineMap.Zeros(columns);
+        for (int k = 0; k < row.Count; k++) dense[row.Columns[k]] = row.Values[k];
+        return dense;
     }
 
     /// <summary>The affine expression a matrix product multiplies: the value itself, or the identity

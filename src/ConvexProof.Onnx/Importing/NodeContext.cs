@@ -25,6 +25,17 @@ internal sealed class NodeContext(string file, NodeProto node, string place, Val
 
     public InputException Error(string problem) => new(file, place, problem);
 
+    /// <summary>How many nodes (and the graph output) read the value of <paramref name="name"/>.</summary>
+    public int Consumers(string name) => facts.Consumers.GetValueOrDefault(name);
+
+    /// <summary>The same node with input i replaced by <paramref name="value"/> (to lower it on a stand-in).</summary>
+    public NodeContext WithInput(int i, GraphValue value)
+    {
+        var overlay = new ValueEnvironment(values);
+        overlay.Define(node.Input[i], value);
+        return new NodeContext(file, node, place, overlay, layers, facts);
+    }
+
     /// <summary>Checks the number of inputs, not counting absent optional inputs at the end.</summary>
     public void CheckArity(int min, int max)
     {
@@ -107,4 +118,8 @@ internal sealed class NodeContext(string file, NodeProto node, string place, Val
 }
 
 /// <summary>What the lowerings may need to know about the graph as a whole.</summary>
-internal sealed record GraphFacts(long? DeclaredBatch, bool InputIsDouble);
+internal sealed record GraphFacts(long? DeclaredBatch, bool InputIsDouble)
+{
+    /// <summary>How many needed nodes (and the graph output) read each name.</summary>
+    public IReadOnlyDictionary<string, int> Consumers { get; init; } = new Dictionary<string, int>();
+}

@@ -56,6 +56,8 @@ internal static class Operators
         new("Constant", 0, 0, ["value", "value_float", "value_floats", "value_int", "value_ints"], ConstantLowering.Constant),
         new("ConstantOfShape", 1, 1, ["value"], ConstantLowering.ConstantOfShape),
         new("Cast", 1, 1, ["to", "saturate"], ConstantLowering.Cast),
+        new("Pow", 2, 2, [], QuadraticLowering.Pow),
+        new("ReduceSum", 1, 2, ["axes", "keepdims", "noop_with_empty_axes"], QuadraticLowering.ReduceSum),
         new("MaxPool", 1, 1, [.. PoolAttributes, "storage_order"], PoolingLowering.MaxPool, Listed: false),
         new("GlobalMaxPool", 1, 1, [], PoolingLowering.MaxPool, Listed: false),
     ];

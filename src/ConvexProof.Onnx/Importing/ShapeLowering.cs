@@ -210,12 +210,12 @@ internal static class ShapeLowering
         {
             outDims[k] = dims[k] + begin[k] + end[k];
             if (outDims[k] < 0) throw node.Error($"the pads crop axis {k} of shape {ConstTensor.ShapeText(dims)} below size 0");
-            if (mode is "reflect" or "edge" && (begin[k] > 0 || end[k] > 0) && dims[k] == 0)
+            if (mode is "reflect" or "edge" or "wrap" && (begin[k] > 0 || end[k] > 0) && dims[k] == 0)
                 throw node.Error($"{mode} padding of an empty axis");
             if (mode == "reflect" && (begin[k] > dims[k] - 1 || end[k] > dims[k] - 1))
                 throw node.Error($"reflect padding of axis {k} by more than its size minus one");
         }
-        if (mode is not ("constant" or "reflect" or "edge")) throw node.Error($"pad mode {Quote(mode)} is not supported (constant, reflect and edge are)");
+        if (mode is not ("constant" or "reflect" or "edge" or "wrap")) throw node.Error($"pad mode {Quote(mode)} is not supported (constant, reflect, edge and wrap are)");
         if (ConstTensor.ElementCount(outDims) > TensorDecoder.MaxElements) throw node.Error("the result is too large");
         var strides = ConstTensor.Strides(dims);
         var index = new int[ConstTensor.ElementCount(outDims)];
@@ -230,6 +230,7 @@ internal static class ShapeLowering
                     {
                         "reflect" => j < 0 ? -j : 2 * (dims[k] - 1) - j,
                         "edge" => j < 0 ? 0 : dims[k] - 1,
+                        "wrap" => ((j % dims[k]) + dims[k]) % dims[k], // circular padding (opset 19)
                         _ => long.MinValue,
                     };
                 source = j == long.MinValue ? -1 : source + j * strides[k];
@@ -298,7 +299,7 @@ internal static class ShapeLowering
         });
         return input.Match<GraphValue>(
             constant: c => new ConstTensor(outDims, index.Select(i => c.Data[i]).ToArray()),
-            traced: t => IsIdentity(index) ? t.WithDims(outDims) : t.Rearranged(outDims, index));
+            traced: t => IsIdentity(index) && index.Length == t.Features ? t.WithDims(outDims) : t.Rearranged(outDims, index)); // a leading part is no identity
     }
 
     private static bool BigIntegerFits(Rational v) => v.Numerator >= int.MinValue && v.Numerator <= int.MaxValue;

@@ -108,6 +108,7 @@ public sealed class CertifyCommand : ICommand
     private static int RunSingle(string netPath, string outPath, CertifySettings settings, CliContext context)
     {
         AtomicFile.RequireWritable(outPath);
+        if (CompositionCertification.IsModel(netPath)) return CompositionCertification.Run(netPath, outPath, settings, context); // quadratic parts: rules, midpoint search
         CertifyOutcome outcome;
         try
         {

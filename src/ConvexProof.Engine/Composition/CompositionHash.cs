@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+using ConvexProof.Networks;
+using ConvexProof.Numbers;
+
+namespace ConvexProof.Composition;
+
+/// <summary>
+/// The network hash of a composition model (docs/formats.md): the plain network's canonical text,
+/// then — only when the model has a quadratic part, so a plain network keeps its hash — a block
+/// "composition", one "t" line per quadratic term, one "square" line per squared layer, "qs" for s
+/// and one "qf" line per factor row.
+/// </summary>
+public static class CompositionHash
+{
+    public static string CanonicalText(CompositionNetwork model)
+    {
+        var sb = new StringBuilder(NetworkHash.CanonicalText(model.Plain));
+        if (!model.HasSquares) return sb.ToString();
+        sb.Append("composition\n");
+        for (int l = 0; l < model.Layers.Count; l++)
+        {
+            foreach (var t in model.Layers[l].Terms) Row(sb, $"t {l} {t.Unit}", [t.Coefficient, t.Bias, .. t.Weights]);
+            if (model.Layers[l].SquareOutput) Row(sb, $"square {l}", []);
+        }
+        if (model.Input is InputQuadratic q)
+        {
+            Row(sb, "qs", [q.S]);
+            foreach (var row in q.Factor) Row(sb, "qf", row);
+        }
+        return sb.ToString();
+    }
+
+    public static string Sha256(CompositionNetwork model) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalText(model))));
+
+    /// <summary>Values in canonical rational form (composition models are small enough for BigInteger.ToString).</summary>
+    private static void Row(StringBuilder sb, string tag, Rational[] values)
+    {
+        sb.Append(tag);
+        foreach (var v in values) sb.Append(' ').Append(v.ToString());
+        sb.Append('\n');
+    }
+}
