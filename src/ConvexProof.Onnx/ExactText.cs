@@ -62,7 +62,7 @@ public static class ExactText
                 sb.Append(",\n");
                 Matrix(sb, "skip", layer.Skip);
             }
-            sb.Append(",\n      \"activation\": \"").Append(layer.IsLeaky ? "leaky_relu" : layer.Activation == Activation.Relu ? "relu" : "identity")
+            sb.Append(",\n      \"activation\": \"").Append(layer.ActivationName)
               .Append(layer.IsLeaky ? $"\",\n      \"alpha\": \"{Format(layer.Alpha)}" : "").Append('"');
             if (composition is not null) CompositionKeys(sb, composition.Layers[l]);
             sb.Append("\n    }");

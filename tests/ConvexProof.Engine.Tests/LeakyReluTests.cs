@@ -28,7 +28,7 @@ public class LeakyReluTests
     {
         var net = Nets.Parse(Hinges);
         Assert.Equal(R(1, 4), net.Layers[0].Alpha);
-        Assert.True(net.HasLeakyUnits);
+        Assert.True(net.Layers[0].IsLeaky && net.Layers[1].IsLeaky);
         // x = −4: σ_{1/4}(−4) = −1, σ_{1/2}(−2) = −1.   x = 1/2: σ_{1/2}(−1/2) = −1/4.   x = 3: 2.
         Assert.Equal(R(-1), net.Evaluate([R(-4)]));
         Assert.Equal(R(-1, 4), net.Evaluate([R(1, 2)]));
@@ -91,7 +91,7 @@ public class LeakyReluTests
         string relu = """{ "input_dim": 1, "layers": [ { "weights": [[1]], "bias": [0], "activation": "relu" }, { "weights": [[1]], "bias": [0], "activation": "identity" } ] }""";
         string leaky(string a) => relu.Replace("\"activation\": \"relu\"", $"\"activation\": \"leaky_relu\", \"alpha\": {a}", StringComparison.Ordinal);
         Assert.Equal(NetworkHash.Sha256(Nets.Parse(relu)), NetworkHash.Sha256(Nets.Parse(leaky("0"))));
-        Assert.False(Nets.Parse(leaky("0")).HasLeakyUnits);
+        Assert.False(Nets.Parse(leaky("0")).Layers[0].IsLeaky);
         Assert.NotEqual(NetworkHash.Sha256(Nets.Parse(relu)), NetworkHash.Sha256(Nets.Parse(leaky("\"1/5\""))));
         Assert.NotEqual(NetworkHash.Sha256(Nets.Parse(leaky("0.2"))), NetworkHash.Sha256(Nets.Parse(leaky("\"0x1.99999ap-3\""))));
         Assert.Equal(NetworkHash.Sha256(Nets.Parse(leaky("0.2"))), NetworkHash.Sha256(Nets.Parse(leaky("\"1/5\""))));

@@ -80,7 +80,7 @@ public static class LinearBounds
                     relaxation.Add((neuron, slope));
                     nextLower[i] = Scale(lower, slope, Rational.Zero);
                     var chord = (hi - alpha * lo) / (hi - lo);
-                    nextUpper[i] = Scale(upper, chord, alpha.IsZero ? -lo : alpha * lo / chord - lo);
+                    nextUpper[i] = Scale(upper, chord, alpha * lo / chord - lo);
                 }
             }
             layers[l] = z;

@@ -33,8 +33,12 @@ public sealed record Layer(Rational[][] Weights, Rational[] Bias, Rational[][]? 
     /// <summary>σ(z): z for identity units and for z ≥ 0, α·z below 0.</summary>
     public Rational Activate(Rational z) => Activation == Activation.Relu && z.Sign < 0 ? Alpha * z : z;
 
-    /// <summary>The slope of a rectifier unit that is on (1) or off (α).</summary>
-    public Rational Slope(bool on) => on ? Rational.One : Alpha;
+    /// <summary>"relu", "leaky_relu" or "identity", as net.json and the network hash name this layer's activation.</summary>
+    public string ActivationName => NameOf(Activation, Alpha);
+
+    /// <summary>The net.json name of an activation with slope <paramref name="alpha"/> below 0 (α = 0: "relu").</summary>
+    public static string NameOf(Activation activation, Rational alpha) =>
+        activation == Activation.Identity ? "identity" : alpha.IsZero ? "relu" : "leaky_relu";
 }
 
 /// <summary>A hidden ReLU unit, addressed by its layer and its row in that layer.</summary>
@@ -64,7 +68,6 @@ public sealed class Network
         }
         Neurons = neurons;
         FirstNeuronOfLayer = first;
-        HasLeakyUnits = layers.Any(l => l.IsLeaky);
     }
 
     public int InputDim { get; }
@@ -88,9 +91,6 @@ public sealed class Network
             return n;
         }
     }
-
-    /// <summary>Whether some layer is a leaky ReLU (α &gt; 0).</summary>
-    public bool HasLeakyUnits { get; }
 
     /// <summary>Global neuron index of a ReLU unit.</summary>
     public int IndexOf(int layer, int unit) => FirstNeuronOfLayer[layer] + unit;

@@ -21,7 +21,7 @@ public static class NetworkHash
         sb.Append("input_dim ").Append(network.InputDim).Append('\n');
         foreach (var layer in network.Layers)
         {
-            sb.Append("layer ").Append(layer.IsLeaky ? "leaky_relu" : layer.Activation == Activation.Relu ? "relu" : "identity")
+            sb.Append("layer ").Append(layer.ActivationName)
               .Append(' ').Append(layer.Outputs).Append(' ').Append(layer.Inputs)
               .Append(layer.Skip is null ? " noskip" : " skip").Append('\n');
             if (layer.IsLeaky) AppendRow(sb, digits, "a", [layer.Alpha]); // a slope 0 is a ReLU: same function, same hash

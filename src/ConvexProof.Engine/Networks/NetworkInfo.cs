@@ -10,7 +10,7 @@ public sealed record LayerSummary(int Index, int Units, int Inputs, Activation A
     public Rational Alpha { get; init; } = Rational.Zero;
 
     /// <summary>"relu", "leaky_relu" (α &gt; 0) or "identity", as net.json names it.</summary>
-    public string ActivationName => Activation == Activation.Identity ? "identity" : Alpha.IsZero ? "relu" : "leaky_relu";
+    public string ActivationName => Layer.NameOf(Activation, Alpha);
 }
 
 /// <summary>

@@ -23,7 +23,7 @@ public static class NetworkWriter
                 foreach (var b in layer.Bias) w.WriteStringValue(b.ToString());
                 w.WriteEndArray();
                 if (layer.Skip is not null) WriteMatrix(w, "skip", layer.Skip);
-                w.WriteString("activation", layer.IsLeaky ? "leaky_relu" : layer.Activation == Activation.Relu ? "relu" : "identity");
+                w.WriteString("activation", layer.ActivationName);
                 if (layer.IsLeaky) w.WriteString("alpha", layer.Alpha.ToString());
                 w.WriteEndObject();
             }

@@ -66,7 +66,7 @@ public static class CompositionInfo
             w.WriteStartObject();
             w.WriteNumber("units", layer.Outputs);
             w.WriteNumber("inputs", layer.Inputs);
-            w.WriteString("activation", layer.Activation == Activation.Identity ? "identity" : layer.IsLeaky ? "leaky_relu" : "relu");
+            w.WriteString("activation", layer.ActivationName);
             if (layer.IsLeaky) w.WriteString("alpha", layer.Alpha.ToString());
             w.WriteBoolean("skip", layer.Skip is not null);
             w.WriteNumber("quadratic_terms", model.Layers[l].Terms.Count);
