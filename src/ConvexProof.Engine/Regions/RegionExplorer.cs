@@ -82,12 +82,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         // The time limit stops analyses from the inside (their inner loops check the token), so a
         // single long region cannot outlast it; the caller's token still cancels with an exception.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        if (limits.Timeout is TimeSpan timeout)
-        {
-            var left = Remaining(timeout, Elapsed());
-            if (left > TimeSpan.Zero) stop.CancelAfter(left);
-            else stop.Cancel(); // at once: a timer would fire a little later
-        }
+        using var timer = Deadline.Start(stop, limits.Timeout is TimeSpan timeout ? Remaining(timeout, Elapsed()) : null);
         string TimeLimit(int done, int queued) =>
             $"time limit reached ({limits.Timeout!.Value.TotalSeconds:0.#} s; {done} regions explored, {queued} still queued)";
         bool TimeUp() => stop.IsCancellationRequested && !cancel.IsCancellationRequested;
@@ -108,6 +103,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         var level = new List<(PairedRegionMaps Maps, Rational[] Point)> { (start, startPoint) };
         int done = 0;
         long facets = 0;
+        using var workers = new LevelWorkers(Parallelism);
         var lastReport = TimeSpan.Zero;
         bool Due()
         {
@@ -128,25 +124,23 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             var known = index; // read-only during the parallel phase
             var results = new Analysed?[take];
             var controls = new AnalysisControl?[take];
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = stop.Token };
             var stopAfter = StopAfter;
-            // The level runs on the pool while this thread reports progress, so a report appears
-            // even while one region takes long (the first region of a high-dimensional network).
-            var work = Task.Run(() => Parallel.For(0, take, options, (i, state) =>
+            // The level runs on the explorer's own threads while this thread reports progress, so a
+            // report appears even while one region takes long (the first region of a
+            // high-dimensional network); neither they nor the deadline wait for the thread pool.
+            using var run = workers.Start(take, i =>
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
                 results[i] = Analyse(level[i].Maps, level[i].Point, known.ContainsKey, control);
-                // Break (not Stop): the regions before this one are still analysed, so the lowest hit wins.
-                if (stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings())) state.Break();
-            }));
-            while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(ProgressPoll))
+                return stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings());
+            }, stop.Token);
+            while (!run.Finished.WaitOne(ProgressPoll))
                 if (Due()) progress!(AnalysingProgress(done, level.Count, facets, Elapsed(), results, controls));
             bool timedOut = false;
             int stopAt = -1;
             try
             {
-                var loop = work.GetAwaiter().GetResult();
-                stopAt = loop.LowestBreakIteration is long hit ? (int)hit : -1;
+                stopAt = run.Result();
             }
             catch (OperationCanceledException) when (TimeUp())
             {

@@ -92,7 +92,7 @@ public static class PartCertifier
 
         TimeSpan? Remaining() => options.Timeout is { } t ? (t - clock.Elapsed < TimeSpan.Zero ? TimeSpan.Zero : t - clock.Elapsed) : null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
-        if (options.Timeout is { } timeout) deadline.CancelAfter(timeout);
+        using var timer = Deadline.Start(deadline, options.Timeout);
 
         string boundsReason = "";
         if (options.Method != PartMethod.Regions)

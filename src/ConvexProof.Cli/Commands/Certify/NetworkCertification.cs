@@ -22,7 +22,7 @@ public static class NetworkCertification
         // --timeout covers every phase of this network: reading, exploring, writing, Z3.
         var limits = settings.Limits with { StartTimestamp = Stopwatch.GetTimestamp() };
         using var deadline = new CancellationTokenSource();
-        if (limits.Timeout is TimeSpan timeout) deadline.CancelAfter(timeout);
+        using var timer = Deadline.Start(deadline, limits.Timeout);
         Network network;
         Domain domain;
         try

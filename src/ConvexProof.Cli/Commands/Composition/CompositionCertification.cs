@@ -4,6 +4,7 @@ using ConvexProof.Cli.Infrastructure;
 using ConvexProof.Composition;
 using ConvexProof.Convexity;
 using ConvexProof.Networks;
+using ConvexProof.Regions;
 
 namespace ConvexProof.Cli.Commands;
 
@@ -24,7 +25,7 @@ public static class CompositionCertification
         var domain = BoxOption.Parse(settings.Box, model.InputDim);
         var points = PointsFile.Read(settings.PointsPath, model.InputDim);
         using var deadline = new CancellationTokenSource();
-        if (settings.Limits.Timeout is TimeSpan timeout) deadline.CancelAfter(timeout);
+        using var timer = Deadline.Start(deadline, settings.Limits.Timeout);
         int lines = settings.Limits.MaxRegions == int.MaxValue ? MidpointSearch.DefaultLines : settings.Limits.MaxRegions;
         var result = CompositionCertifier.Certify(model, domain, points, lines, deadline.Token);
         if (result.Verdict != Verdict.Undecided) AtomicFile.Write(outPath, stream => CompositionCertifier.Write(result, model, stream));
