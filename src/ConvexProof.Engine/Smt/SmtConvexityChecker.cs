@@ -138,7 +138,10 @@ public static class SmtConvexityChecker
     private static SmtVerdict RunBoth(ConvexityQuery[] queries, SmtOptions options)
     {
         using var stop = new CancellationTokenSource();
-        var tasks = queries.Select(q => Task.Run(() => Run(q, options, stop.Token))).ToList();
+        // Threads of their own (LongRunning): each mostly waits on its solver, and a pool item could
+        // wait seconds for a free pool thread in a busy host, past the time limits.
+        var tasks = queries.Select(q => Task.Factory.StartNew(() => Run(q, options, stop.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
         var finished = new List<SmtVerdict>();
         var failures = new List<Exception>();
         var pending = new List<Task<SmtVerdict>>(tasks);
