@@ -35,6 +35,7 @@ if (!File.Exists(ChildProcess.GnuTime))
 var machine = Machine.Capture(root);
 Log($"machine: {machine.Cpu}, {machine.Cores} cores, load {machine.LoadStart}; building the CLI…");
 string cli = BuildCli(root, Path.Combine(work, "cli"));
+machine = machine with { CliBuild = File.ReadAllText(Path.Combine(work, "cli", ".kind")).Trim() };
 var ticks = Machine.Ticks(); // from here on, CPU time not spent by this process or its children is other work
 bool cdd = BaselineRunner.CddAvailable();
 if (!cdd) Log($"{BaselineRunner.Redcheck} not found (Debian package libcdd-tools): baseline B is skipped");
@@ -245,10 +246,9 @@ static string FindRoot()
 
 static string BuildCli(string root, string outDir)
 {
-    // As the ./convexproof launcher builds it: published ReadyToRun, so short runs do not measure the JIT.
-    var build = ChildProcess.Run("dotnet", ["publish", Path.Combine(root, "src", "ConvexProof.Cli", "ConvexProof.Cli.csproj"),
-        "-c", "Release", "-o", outDir, "--nologo", "-v", "q", "--use-current-runtime", "--self-contained", "false",
-        "-p:PublishReadyToRun=true", "-p:UseAppHost=true"]);
+    // As the ./convexproof launcher builds it (scripts/build-cli: native AOT, else ReadyToRun), so
+    // short runs measure the program, not a JIT.
+    var build = ChildProcess.Run(Path.Combine(root, "scripts", "build-cli"), [outDir]);
     if (build.ExitCode != 0) throw new InvalidOperationException($"building the CLI failed:\n{build.Stdout}{build.Stderr}");
     return Path.Combine(outDir, "convexproof");
 }

@@ -28,7 +28,7 @@ public static class Report
         s.Append("## Machine\n\n");
         s.Append($"- date: {m.Date:yyyy-MM-dd HH:mm} UTC\n");
         s.Append($"- CPU: {m.Cpu}, {m.Cores} cores (nproc), {m.MemoryMiB / 1024.0:0.#} GiB memory\n");
-        s.Append($"- .NET: {m.Runtime} (SDK {m.Sdk}), Release build of the CLI, published ReadyToRun as `./convexproof` builds it\n");
+        s.Append($"- .NET: {m.Runtime} (SDK {m.Sdk}), Release build of the CLI, {m.CliBuild}, as `./convexproof` builds it (scripts/build-cli)\n");
         s.Append($"- load average (1, 5, 15 min): {m.LoadStart} at the start, {m.LoadEnd} at the end; other processes used " +
                  $"{F(100 * (m.OtherCpuShare ?? double.NaN), "0")}% of the CPU capacity while the benchmark ran — ");
         s.Append(m.Loaded
@@ -223,8 +223,9 @@ public static class Report
           the certificate writer. On the BigInteger tier (f32 d3_10x10x10x10x10, six layers) allocation
           and gcd are larger still (BigInteger values are heap objects); regions there need ~10 exact
           LPs each because their boxes dismiss fewer constraints.
-        - **Time to verdict** is dominated by start-up and JIT: the CLI is published ReadyToRun, but
-          generic instantiations over Int128 and BigInteger are still compiled on first use.
+        - **Time to verdict** was dominated by start-up and JIT while the CLI was published ReadyToRun:
+          generic instantiations over Int128 and BigInteger, and the checker's 128-bit integers, cannot
+          be precompiled that way and were compiled at every start. The native (AOT) build has no JIT.
 
 
         """;

@@ -72,6 +72,9 @@ public sealed record ThreadResult(Case Case, int Dim, double OneThread, double T
 public sealed record Machine(int Cores, string Cpu, string Runtime, string Sdk, long MemoryMiB, DateTime Date, string LoadStart, string? LoadEnd,
     double? OtherCpuShare = null)
 {
+    /// <summary>How scripts/build-cli built the CLI ("native (AOT)" or "ReadyToRun", from its .kind file).</summary>
+    public string CliBuild { get; init; } = "unknown";
+
     public static Machine Capture(string root)
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
