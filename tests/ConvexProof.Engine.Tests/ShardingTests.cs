@@ -13,7 +13,7 @@ namespace ConvexProof.Tests;
 /// re-check the merged certificate with the independent checker; against the unsharded verdict on
 /// random networks; kinks in a shared face; parts that do not tile the plan.
 /// </summary>
-public sealed class ShardingTests : IDisposable
+public sealed partial class ShardingTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "convexproof-sharding-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -29,7 +29,7 @@ public sealed class ShardingTests : IDisposable
     /// <summary>A run's files: the network, the plan and one part per shard.</summary>
     private sealed record Sharded(string Net, string Plan, ShardPlan Parsed, string PlanSha, string[] Parts, PartOutcome[] Outcomes);
 
-    private Sharded Shard(Network network, Domain box, int shards, PartMethod method = PartMethod.Auto, string tag = "", ShardPlan? given = null)
+    private Sharded Shard(Network network, Domain box, int shards, PartMethod method = PartMethod.Auto, string tag = "", ShardPlan? given = null, int maxNodes = PartOptions.DefaultMaxNodes)
     {
         string net = File($"net{tag}.json");
         System.IO.File.WriteAllText(net, NetworkWriter.ToJson(network));
@@ -41,7 +41,7 @@ public sealed class ShardingTests : IDisposable
         var parts = new List<string>();
         for (int k = 0; k < shards; k++)
         {
-            outcomes[k] = PartCertifier.Certify(network, plan, k, new PartOptions { Method = method, Parallelism = 1 });
+            outcomes[k] = PartCertifier.Certify(network, plan, k, new PartOptions { Method = method, Parallelism = 1, MaxNodes = maxNodes });
             if (outcomes[k].Verdict == PartVerdict.Undecided) continue;
             string part = File($"part{tag}-{k}.json");
             using (var stream = System.IO.File.Create(part)) PartFile.Write(outcomes[k], plan, ShardPlan.Sha256(bytes), network.NeuronCount, stream);

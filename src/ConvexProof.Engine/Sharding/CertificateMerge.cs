@@ -138,9 +138,7 @@ public static class CertificateMerge
                 if (!node.IsShard)
                 {
                     w.WriteStartObject();
-                    w.WriteString("node", "box");
-                    w.WriteNumber("coordinate", node.Coordinate);
-                    w.WriteString("at", node.At.ToString());
+                    node.WriteSplit(w);
                     w.WriteEndObject();
                     continue;
                 }
@@ -187,12 +185,7 @@ public static class CertificateMerge
                     w.WritePropertyName("certificate");
                     w.WriteRawValue(JsonMarshal.GetRawUtf8Value(doc.RootElement.GetProperty("certificate")), skipInputValidation: true);
                 }
-                else
-                {
-                    w.WriteString("node", "box");
-                    w.WriteNumber("coordinate", node.Coordinate);
-                    w.WriteString("at", node.At.ToString());
-                }
+                else node.WriteSplit(w);
                 w.WriteEndObject();
                 w.Flush();
             }

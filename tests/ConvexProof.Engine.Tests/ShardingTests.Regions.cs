@@ -8,25 +8,13 @@ using ConvexProof.Sharding;
 
 namespace ConvexProof.Tests;
 
-/// <summary>
-/// Shards certified by region enumeration merge into a sharded certificate (format /4) that the
-/// independent checker accepts: on random convex networks that are not ICNNs, the merged verdict
-/// is the unsharded one and the regions add up to at least the unsharded count; the same parts give
-/// the same bytes; a deeper unit whose map is a multiple of a split face's equation blocks the merge.
-/// </summary>
-public sealed class ShardedRegionTests : IDisposable
+// The sharding tests of shards certified by region enumeration, which merge into a sharded
+// certificate (format /4) that the independent checker accepts: on random convex networks that are
+// not ICNNs, the merged verdict is the unsharded one and the regions add up to at least the
+// unsharded count; the same parts give the same bytes; mixed bound and region shards; a deeper
+// unit whose map is a multiple of a split face's equation blocks the merge.
+public sealed partial class ShardingTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "convexproof-sharded-regions-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public ShardedRegionTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-    }
-
-    private string File(string name) => Path.Combine(_folder, name);
-
     /// <summary>
     /// A convex network that is not an ICNN, with 3-decimal weights: layer 1 any weights; layer 2
     /// non-negative weights on layer 1 (ICNN-like) plus one unit with negative weights whose bias
@@ -48,41 +36,10 @@ public sealed class ShardedRegionTests : IDisposable
             """);
     }
 
-    private (ShardPlan Plan, string PlanPath, string PlanSha, string Net, string[] Parts, PartOutcome[] Outcomes) CertifyShards(
-        Network network, Domain box, int shards, PartMethod method, string tag, ShardPlan? given = null, int maxNodes = PartOptions.DefaultMaxNodes)
-    {
-        string net = File($"net{tag}.json");
-        System.IO.File.WriteAllText(net, NetworkWriter.ToJson(network));
-        var plan = given ?? ShardPlanner.Plan(network, box, shards).Plan;
-        var bytes = plan.ToBytes();
-        string planPath = File($"plan{tag}.json");
-        System.IO.File.WriteAllBytes(planPath, bytes);
-        string sha = ShardPlan.Sha256(bytes);
-        var outcomes = Enumerable.Range(0, plan.Shards.Count).Select(k => PartCertifier.Certify(network, plan, k, new PartOptions { Method = method, Parallelism = 1, MaxNodes = maxNodes })).ToArray();
-        var parts = outcomes.Select((o, k) =>
-        {
-            string part = File($"part{tag}-{k}.json");
-            using (var stream = System.IO.File.Create(part)) PartFile.Write(o, plan, sha, network.NeuronCount, stream);
-            return part;
-        }).ToArray();
-        return (plan, planPath, sha, net, parts, outcomes);
-    }
-
-    private (MergeOutcome Outcome, string? Certificate) Merge(ShardPlan plan, string planPath, string sha, IReadOnlyList<string> parts, string name)
-    {
-        string cert = File(name);
-        var outcome = CertificateMerge.Merge(plan, planPath, sha, parts, write =>
-        {
-            using var stream = System.IO.File.Create(cert);
-            return write(stream);
-        });
-        return (outcome, System.IO.File.Exists(cert) ? cert : null);
-    }
-
-    public static IEnumerable<object[]> Seeds() => [[1, 2], [2, 2], [3, 3], [4, 2], [5, 3], [6, 2]];
+    public static IEnumerable<object[]> RegionSeeds() => [[1, 2], [2, 2], [3, 3], [4, 2], [5, 3], [6, 2]];
 
     [Theory]
-    [MemberData(nameof(Seeds))]
+    [MemberData(nameof(RegionSeeds))]
     public void RegionCertifiedShardsMergeIntoACertificateTheCheckerAccepts(int seed, int d)
     {
         var random = new Random(seed);
@@ -93,12 +50,12 @@ public sealed class ShardedRegionTests : IDisposable
         Assert.Equal(Verdict.Convex, unsharded.Verdict);
 
         int shards = 2 + seed % 3;
-        var run = CertifyShards(network, box, shards, PartMethod.Regions, $"-{seed}");
+        var run = Shard(network, box, shards, PartMethod.Regions, $"-r{seed}");
         Assert.All(run.Outcomes, o => Assert.Equal((PartVerdict.Convex, "regions", (FaceKink?)null), (o.Verdict, o.Method, o.FaceKink)));
-        var (merged, cert) = Merge(run.Plan, run.PlanPath, run.PlanSha, run.Parts, "merged.cert.json");
+        var (merged, cert) = Merge(run, name: "merged.cert.json");
         Assert.Equal(MergeVerdict.Convex, merged.Verdict);
 
-        var check = Checker.CertificateChecker.Check(run.Net, cert!, ShardingTests.BoxText(box));
+        var check = Checker.CertificateChecker.Check(run.Net, cert!, BoxText(box));
         Assert.True(check.Valid, check.Reason);
         Assert.Equal("convex", check.Verdict);
         Assert.Contains($"{shards} shards", check.Statement);
@@ -108,7 +65,7 @@ public sealed class ShardedRegionTests : IDisposable
         Assert.Contains($"({sum} regions in all)", check.Statement);
 
         // The same parts, in another order, give the same bytes.
-        var (_, again) = Merge(run.Plan, run.PlanPath, run.PlanSha, [.. run.Parts.Reverse()], "again.cert.json");
+        var (_, again) = Merge(run, [.. run.Parts.Reverse()], "again.cert.json");
         Assert.Equal(System.IO.File.ReadAllBytes(cert!), System.IO.File.ReadAllBytes(again!));
     }
 
@@ -122,10 +79,10 @@ public sealed class ShardedRegionTests : IDisposable
              {"weights":[[1,1,-1,1]],"bias":[0],"activation":"identity"}]}
             """);
         var box = Nets.Box(2, -1, 1);
-        var plan = new ShardPlan(NetworkHash.Sha256(network), box, [PlanNode.Split(0, Rational.Zero), PlanNode.Leaf(0), PlanNode.Leaf(1)]);
-        var run = CertifyShards(network, box, 2, PartMethod.Auto, "-mixed", plan, maxNodes: 16);
+        var plan = SplitOnce(network, box, 0, Rational.Zero);
+        var run = Shard(network, box, 2, PartMethod.Auto, "-mixed", plan, maxNodes: 16);
         Assert.Equal(["bounds", "regions"], run.Outcomes.Select(o => o.Method));
-        var (merged, cert) = Merge(run.Plan, run.PlanPath, run.PlanSha, run.Parts, "mixed.cert.json");
+        var (merged, cert) = Merge(run, name: "mixed.cert.json");
         Assert.Equal(MergeVerdict.Convex, merged.Verdict);
         Assert.Contains("1 by their", merged.Reason);
         Assert.Contains("1 by bounds", merged.Reason);
@@ -146,13 +103,13 @@ public sealed class ShardedRegionTests : IDisposable
              {"weights":[[1,1]],"bias":[0],"activation":"relu"},{"weights":[[1]],"bias":[0],"activation":"identity"}]}
             """);
         var box = Nets.Box(2, -1, 1);
-        var run = CertifyShards(network, box, 2, PartMethod.Regions, "-deep");
-        Assert.Equal((0, Rational.Zero), (run.Plan.Tree[0].Coordinate, run.Plan.Tree[0].At));
+        var run = Shard(network, box, 2, PartMethod.Regions, "-deep");
+        Assert.Equal((0, Rational.Zero), (run.Parsed.Tree[0].Coordinate, run.Parsed.Tree[0].At));
         var kink = run.Outcomes[1].FaceKink;
         Assert.NotNull(kink);
         Assert.Equal((2, new SharedFace(0, Rational.Zero)), (kink.Neuron, kink.Face));
         Assert.Contains("ReLU unit 2", run.Outcomes[1].Reason);
-        var (merged, cert) = Merge(run.Plan, run.PlanPath, run.PlanSha, run.Parts, "deep.cert.json");
+        var (merged, cert) = Merge(run, name: "deep.cert.json");
         Assert.Equal(MergeVerdict.KinkInSharedFace, merged.Verdict);
         Assert.Contains("x1 = 0", merged.Reason);
         Assert.Null(cert);
@@ -164,17 +121,17 @@ public sealed class ShardedRegionTests : IDisposable
     {
         var network = ConvexNotIcnn(new Random(9), 2);
         var box = Nets.Box(2, -1, 1);
-        var run = CertifyShards(network, box, 2, PartMethod.Regions, "-swap");
+        var run = Shard(network, box, 2, PartMethod.Regions, "-swap");
         string text0 = System.IO.File.ReadAllText(run.Parts[0]), text1 = System.IO.File.ReadAllText(run.Parts[1]);
         int at0 = text0.IndexOf("\"certificate\":", StringComparison.Ordinal), at1 = text1.IndexOf("\"certificate\":", StringComparison.Ordinal);
         string swapped = File("swapped.json");
         System.IO.File.WriteAllText(swapped, text0[..at0] + text1[at1..]);
-        var e = Assert.Throws<InputException>(() => Merge(run.Plan, run.PlanPath, run.PlanSha, [swapped, run.Parts[1]], "x.cert.json"));
+        var e = Assert.Throws<InputException>(() => Merge(run, [swapped, run.Parts[1]], "x.cert.json"));
         Assert.Equal("$.certificate.domain", e.JsonPath);
 
         string recounted = File("recounted.json");
         System.IO.File.WriteAllText(recounted, new StringBuilder(text0).Replace($"\"regions\":{run.Outcomes[0].Regions},", $"\"regions\":{run.Outcomes[0].Regions + 1},", 0, at0).ToString());
-        var count = Assert.Throws<InputException>(() => Merge(run.Plan, run.PlanPath, run.PlanSha, [recounted, run.Parts[1]], "y.cert.json"));
+        var count = Assert.Throws<InputException>(() => Merge(run, [recounted, run.Parts[1]], "y.cert.json"));
         Assert.Equal("$.certificate.summary.regions", count.JsonPath);
     }
 }
