@@ -10,7 +10,9 @@
 # the centre of [-1, 1]^2 at random angles (3-decimal weights), non-negative output weights, and
 # one more unit with output weight -1 that is off on the whole box — convex, but not an ICNN, so
 # the sign rule does not apply; its regions are the cells of the arrangement of the 500 lines in
-# the box, about 111 000 (counted exactly as 1 + lines + crossings inside the box when generated).
+# the box, about 111 000 (counted as 1 + lines + crossings inside the box when generated; certify
+# found 111 235). Chosen by one unsharded run here: 134 s wall, 51 s CPU, 490 MiB peak, a 152 MB
+# certificate, at load average 15 on the shared 2-core machine.
 # Every certify uses --method regions. The unsharded certify uses --threads 2 (both cores), the
 # shards --threads 1 each under `parallel -j 2`. Run it on a quiet machine: the times are the
 # point. Needs GNU parallel and GNU time (scripts/setup installs both) and python3 (the generator).
@@ -19,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 convexproof="$root/convexproof"
 net="" box="-1:1" width=500 shards=8 jobs=2 dir=""
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --net) net="$2"; shift 2 ;;
@@ -93,6 +95,7 @@ timed merged-check "$convexproof" check "$net" merged.cert.json --quiet > /dev/n
 python3 - "$shards" <<'EOF'
 import json, sys
 shards = int(sys.argv[1])
+n = lambda v: f"{v:,}".replace(",", " ")  # 111 235
 def t(name):
     wall, user, system, peak = open(f"{name}.time").read().split()[-4:]
     return float(wall), float(user) + float(system), int(peak) / 1024
@@ -105,10 +108,10 @@ print("| step | wall (s) | CPU (s) | peak memory (MiB) | regions |")
 print("|---|---:|---:|---:|---:|")
 for label, name, regions in rows:
     wall, cpu, peak = t(name)
-    print(f"| {label} | {wall:.1f} | {cpu:.1f} | {peak:.0f} | {'' if regions is None else f'{regions:,}'.replace(',', ' ')} |")
+    print(f"| {label} | {wall:.1f} | {cpu:.1f} | {peak:.0f} | {'' if regions is None else n(regions)} |")
 sharded = [t(n) for n in ("plan", "shards", "merge")]
-print(f"| **sharded total** (plan + shards + merge) | {sum(w for w, _, _ in sharded):.1f} | {sum(c for _, c, _ in sharded):.1f} | | {parts:,} |".replace(",", " "))
+print(f"| **sharded total** (plan + shards + merge) | {sum(w for w, _, _ in sharded):.1f} | {sum(c for _, c, _ in sharded):.1f} | | {n(parts)} |")
 print()
-print(f"Regions: {unsharded:,} unsharded, {parts:,} in the {shards} shards (a region cut by a split is counted in each shard it meets).".replace(",", " "))
+print(f"Regions: {n(unsharded)} unsharded, {n(parts)} in the {shards} shards (a region cut by a split is counted in each shard it meets).")
 EOF
 echo "shards.sh: files in $dir" >&2
