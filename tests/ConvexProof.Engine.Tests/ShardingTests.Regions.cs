@@ -19,9 +19,12 @@ public sealed partial class ShardingTests
     /// A convex network that is not an ICNN, with 3-decimal weights: layer 1 any weights; layer 2
     /// non-negative weights on layer 1 (ICNN-like) plus one unit with negative weights whose bias
     /// keeps it off on [−1, 1]^d (so the ICNN rule fails, convexity does not); a non-negative output.
+    /// With <paramref name="leaky"/>, both hidden layers are leaky (α = 1/10): the off unit then
+    /// passes α times a concave function, which its output weight −1 makes convex.
     /// </summary>
-    private static Network ConvexNotIcnn(Random random, int d)
+    private static Network ConvexNotIcnn(Random random, int d, bool leaky = false)
     {
+        string activation = leaky ? "\"activation\":\"leaky_relu\",\"alpha\":\"1/10\"" : "\"activation\":\"relu\"";
         static string Decimal(int thousandths) => (thousandths / 1000m).ToString(CultureInfo.InvariantCulture);
         string Any() => Decimal(random.Next(-1000, 1001));
         string NonNegative() => Decimal(random.Next(0, 1001));
@@ -30,20 +33,20 @@ public sealed partial class ShardingTests
         string dead = $"[{string.Join(",", Enumerable.Repeat("-1", w1))}]";
         return Nets.Parse($$"""
             {"input_dim":{{d}},"layers":[
-              {"weights":[{{Rows(w1, Any, d)}}],"bias":[{{string.Join(",", Enumerable.Range(0, w1).Select(_ => Any()))}}],"activation":"relu"},
-              {"weights":[{{Rows(w2, NonNegative, w1)}},{{dead}}],"bias":[{{string.Join(",", Enumerable.Range(0, w2).Select(_ => Any()))}},-1],"activation":"relu"},
+              {"weights":[{{Rows(w1, Any, d)}}],"bias":[{{string.Join(",", Enumerable.Range(0, w1).Select(_ => Any()))}}],{{activation}}},
+              {"weights":[{{Rows(w2, NonNegative, w1)}},{{dead}}],"bias":[{{string.Join(",", Enumerable.Range(0, w2).Select(_ => Any()))}},-1],{{activation}}},
               {"weights":[[{{string.Join(",", Enumerable.Range(0, w2 + 1).Select(_ => NonNegative()))}}]],"bias":[0],"activation":"identity"}]}
             """);
     }
 
-    public static IEnumerable<object[]> RegionSeeds() => [[1, 2], [2, 2], [3, 3], [4, 2], [5, 3], [6, 2]];
+    public static IEnumerable<object[]> RegionSeeds() => [[1, 2, false], [2, 2, false], [3, 3, false], [4, 2, false], [5, 3, false], [6, 2, false], [7, 2, true], [8, 3, true]];
 
     [Theory]
     [MemberData(nameof(RegionSeeds))]
-    public void RegionCertifiedShardsMergeIntoACertificateTheCheckerAccepts(int seed, int d)
+    public void RegionCertifiedShardsMergeIntoACertificateTheCheckerAccepts(int seed, int d, bool leaky)
     {
         var random = new Random(seed);
-        var network = ConvexNotIcnn(random, d);
+        var network = ConvexNotIcnn(random, d, leaky);
         Assert.False(Bounds.StructuralTest.Obstacle(network) is null, "the network must not be an ICNN");
         var box = Nets.Box(d, -1, 1);
         var unsharded = Certifier.Certify(network, box, new CertifyOptions { Parallelism = 1 });
