@@ -36,7 +36,7 @@ public static class CertificateChecker
         if (doc is null) return new CheckResult(false, null, null, $"the certificate is {problem}");
         try
         {
-            return Run(network, doc.RootElement, expected);
+            return ShardCheck.Dispatch(network, doc.RootElement, expected) ?? Run(network, doc.RootElement, expected);
         }
         catch (Exception e) when (e is InvalidCertificateException or ArithmeticException or IndexOutOfRangeException or InvalidOperationException or ArgumentException or KeyNotFoundException)
         {
@@ -48,12 +48,13 @@ public static class CertificateChecker
     /// <summary>The canonical network_sha256 of a net.json (docs/formats.md).</summary>
     public static string NetworkSha256(string networkPath) => NetworkFile.Sha256(NetworkFile.Read(networkPath));
 
-    private static CheckResult Run(Network network, JsonElement root, Box? expected)
+    /// <summary>Formats /1–/3; <paramref name="inspect"/> sees a region certificate's checked regions (Shards/ checks their maps at shared faces).</summary>
+    internal static CheckResult Run(Network network, JsonElement root, Box? expected, Action<CheckContext>? inspect = null)
     {
         string? format = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
         bool bounds = format == BoundCheck.Format, composition = format == CompositionCheck.Format;
         Keys(root, "$", bounds ? BoundCheck.RootKeys : composition ? CompositionCheck.RootKeys : RootKeys);
-        if (format != Format && !bounds && !composition) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\", \"{BoundCheck.Format}\" and \"{CompositionCheck.Format}\"");
+        if (format != Format && !bounds && !composition) throw Bad("$.format", $"is {Describe(root.GetProperty("format"))}, this checker reads \"{Format}\", \"{BoundCheck.Format}\", \"{CompositionCheck.Format}\" and \"{ShardCheck.Format}\"");
         string sha = NetworkFile.Sha256(network);
         if (CertificateJson.String(root.GetProperty("network_sha256"), "$.network_sha256") != sha) throw Bad("$.network_sha256", $"is {Describe(root.GetProperty("network_sha256"))}, but the given network hashes to {sha}: the certificate is for another network");
         var box = Box.Read(root.GetProperty("domain"), network.InputDim);
@@ -69,7 +70,6 @@ public static class CertificateChecker
         // "degeneracies" is a report for the reader; every degenerate facet is re-derived from the regions.
         if (root.TryGetProperty("degeneracies", out var report) && report.ValueKind != JsonValueKind.Object)
             throw Bad("$.degeneracies", $"expected an object, found {Describe(report)}");
-        var summary = root.GetProperty("summary");
 
         var regions = Items(root.GetProperty("regions"), "$.regions");
         if (regions.Length == 0)
@@ -80,13 +80,14 @@ public static class CertificateChecker
             if (Items(root.GetProperty("conditions"), "$.conditions").Length != 0) throw Bad("$.conditions", "must be empty when the certificate lists no regions");
             if (root.TryGetProperty("degeneracies", out _)) throw Bad("$.degeneracies", "must be absent when the certificate lists no regions");
             string refutation = Counterexample.Check(network, box, counterexample);
-            CheckSummary(summary, SummaryKeys, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            CheckSummary(root.GetProperty("summary"), SummaryKeys, [network.NeuronCount, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
             return Proved(network, box, sha, "not_convex", "A refutation only: the certificate lists no regions, " +
                 "and the exactly re-evaluated counterexample is the whole proof.", refutation);
         }
         var patterns = ReadPatterns(regions, network.NeuronCount);
         var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
         var (totals, realised) = CheckRegions(ctx, regions);
+        inspect?.Invoke(ctx);
         var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), realised);
 
         int violations = conditions.Negative + totals.NegativeJumps;
@@ -96,7 +97,7 @@ public static class CertificateChecker
                 : $"is convex, but {violations} condition values or degenerate jumps are negative (the first: {conditions.FirstNegative ?? "a degenerate facet"})");
         string? counterexampleText = hasCounterexample ? Counterexample.Check(network, box, counterexample) : null;
 
-        CheckSummary(summary, SummaryKeys, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
+        CheckSummary(root.GetProperty("summary"), SummaryKeys, [network.NeuronCount, regions.Length, totals.Facets, totals.Boundary, totals.Redundant, totals.Flat,
             totals.Dismissed, conditions.Count, violations, totals.Degenerate]);
 
         return Proved(network, box, sha, verdict,

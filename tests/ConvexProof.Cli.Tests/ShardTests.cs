@@ -19,6 +19,18 @@ public class ShardTests
          {"weights":[[-1,-1]],"bias":[0],"skip":[[0,1]],"activation":"identity"}]}
         """;
 
+    /// <summary>
+    /// A plan of NegAbsInFace split at its kink x1 = 0: the planner cuts at 1/32 instead (x1 = 0 is a
+    /// first-layer unit's hyperplane), so the cut is moved back by hand, as an older or foreign plan could have it.
+    /// </summary>
+    private static void PlanAtTheKink(string net, string plan)
+    {
+        Assert.Equal(0, Cli.Invoke("plan", net, "--box", "-1:1", "--shards", "2", "--out", plan, "--quiet").Code);
+        string text = File.ReadAllText(plan);
+        Assert.Contains("{\"node\":\"box\",\"coordinate\":0,\"at\":\"1/32\"}", text);
+        File.WriteAllText(plan, text.Replace("\"at\":\"1/32\"", "\"at\":\"0\"", StringComparison.Ordinal));
+    }
+
     private static string[] CertifyShards(TempFolder dir, string net, string plan, int shards, params string[] extra)
     {
         var parts = new List<string>();
@@ -65,8 +77,7 @@ public class ShardTests
     {
         using var dir = new TempFolder();
         string net = dir.Write("net.json", NegAbsInFace), plan = dir.File("plan.json"), cert = dir.File("merged.cert.json");
-        Assert.Equal(0, Cli.Invoke("plan", net, "--box", "-1:1", "--shards", "2", "--out", plan, "--quiet").Code);
-        Assert.Contains("{\"node\":\"box\",\"coordinate\":0,\"at\":\"0\"}", File.ReadAllText(plan));
+        PlanAtTheKink(net, plan);
         string part = dir.File("part-1.json");
         var r = Cli.Invoke("certify", net, "--plan", plan, "--shard", "1", "--out", part);
         Assert.Equal(1, r.Code);
@@ -81,18 +92,46 @@ public class ShardTests
     }
 
     [Fact]
-    public void RegionCertifiedPartsDoNotMergeAndSaySo()
+    public void RegionCertifiedPartsMergeIntoACertificateThatCheckAccepts()
+    {
+        using var dir = new TempFolder();
+        string net = dir.Write("net.json", ConvexByBounds), plan = dir.File("plan.json"), cert = dir.File("merged.cert.json");
+        Assert.Equal(0, Cli.Invoke("plan", net, "--box", "0:1", "--shards", "4", "--out", plan, "--quiet").Code);
+        var parts = CertifyShards(dir, net, plan, 4, "--method", "regions");
+        Assert.All(parts, part => Assert.Contains("\"verdict\":\"convex\",\"method\":\"regions\"", File.ReadAllText(part)));
+        var m = Cli.Invoke(["merge", plan, .. parts, "--out", cert]);
+        Assert.Equal(0, m.Code);
+        Assert.Contains("verdict:    CONVEX on [0, 1]^2", m.Out);
+        Assert.Contains("one sharded certificate", m.Out);
+        Assert.StartsWith("{\"format\":\"convexproof-certificate/4\",\"method\":\"shards\"", File.ReadAllText(cert));
+
+        var check = Cli.Invoke("check", net, cert, "--box", "0:1", "--json");
+        Assert.Equal(0, check.Code);
+        var json = check.Json();
+        Assert.Equal(("convex", "[0, 1]^2"), (json.GetProperty("verdict").GetString(), json.GetProperty("domain").GetString()));
+        Assert.Contains("4 shards (3 box splits)", json.GetProperty("statement").GetString());
+
+        byte[] first = File.ReadAllBytes(cert);
+        Assert.Equal(0, Cli.Invoke(["merge", plan, .. parts.Reverse(), "--out", cert, "--quiet"]).Code);
+        Assert.Equal(first, File.ReadAllBytes(cert));
+    }
+
+    [Fact]
+    public void RegionCertifiedPartsWithAKinkInTheSharedFaceDoNotMergeAndSaySo()
     {
         using var dir = new TempFolder();
         string net = dir.Write("net.json", NegAbsInFace), plan = dir.File("plan.json"), cert = dir.File("merged.cert.json");
-        Assert.Equal(0, Cli.Invoke("plan", net, "--box", "-1:1", "--shards", "2", "--out", plan, "--quiet").Code);
+        PlanAtTheKink(net, plan);
         var parts = CertifyShards(dir, net, plan, 2, "--method", "regions");
         Assert.All(parts, part => Assert.Contains("\"verdict\":\"convex\",\"method\":\"regions\"", File.ReadAllText(part)));
         var m = Cli.Invoke(["merge", plan, .. parts, "--out", cert]);
         Assert.Equal(3, m.Code);
         var line = Assert.Single(m.ErrLines);
-        Assert.Contains("only by region enumeration", line);
+        Assert.Contains("ReLU unit 0's pre-activation on region 0 is c·(x1 − 0): its kink lies in the shared face x1 = 0", line);
+        Assert.Contains("other split values", line);
         Assert.False(File.Exists(cert));
+        var json = Cli.Invoke(["merge", plan, .. parts, "--out", cert, "--json"]).Json();
+        Assert.Equal(("undecided", 3, 0), (json.GetProperty("verdict").GetString(), json.GetProperty("exit_code").GetInt32(), json.GetProperty("deciding_shard").GetInt32()));
     }
 
     [Fact]
@@ -160,7 +199,7 @@ public class ShardTests
 
     /// <summary>
     /// relu(x) + relu(x) − relu(x): convex, but bounds never prove it (the third unit's bound is −1
-    /// on every leaf meeting 0), so with bounds only and one node the shard is undecided.
+    /// on every leaf meeting 0), so with bounds only and one node the shard holding 0 is undecided.
     /// </summary>
     [Fact]
     public void AnUndecidedShardWritesNoPartAndExits3()
@@ -171,7 +210,8 @@ public class ShardTests
             """);
         string plan = dir.File("plan.json"), part = dir.File("part.json");
         Assert.Equal(0, Cli.Invoke("plan", net, "--box", "-1:1", "--shards", "2", "--out", plan, "--quiet").Code);
-        var r = Cli.Invoke("certify", net, "--plan", plan, "--shard", "1", "--out", part, "--method", "bounds", "--max-regions", "1", "--quiet");
+        // The planner cuts at 1/32 (x = 0 is the units' hyperplane): shard 0 holds the kink.
+        var r = Cli.Invoke("certify", net, "--plan", plan, "--shard", "0", "--out", part, "--method", "bounds", "--max-regions", "1", "--quiet");
         Assert.Equal(3, r.Code);
         Assert.Contains("UNDECIDED", r.Out);
         Assert.False(File.Exists(part));
@@ -182,7 +222,7 @@ public class ShardTests
     {
         using var dir = new TempFolder();
         string net = dir.Write("net.json", NegAbsInFace), plan = dir.File("plan.json"), part = dir.File("part-0.json"), cert = dir.File("m.cert.json");
-        Assert.Equal(0, Cli.Invoke("plan", net, "--box", "-1:1", "--shards", "2", "--out", plan, "--quiet").Code);
+        PlanAtTheKink(net, plan);
         var r = Cli.Invoke("certify", net, "--plan", plan, "--shard", "0", "--out", part, "--json");
         Assert.Equal(1, r.Code);
         var json = r.Json();

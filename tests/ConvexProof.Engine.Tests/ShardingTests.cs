@@ -13,7 +13,7 @@ namespace ConvexProof.Tests;
 /// re-check the merged certificate with the independent checker; against the unsharded verdict on
 /// random networks; kinks in a shared face; parts that do not tile the plan.
 /// </summary>
-public sealed class ShardingTests : IDisposable
+public sealed partial class ShardingTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "convexproof-sharding-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -29,11 +29,11 @@ public sealed class ShardingTests : IDisposable
     /// <summary>A run's files: the network, the plan and one part per shard.</summary>
     private sealed record Sharded(string Net, string Plan, ShardPlan Parsed, string PlanSha, string[] Parts, PartOutcome[] Outcomes);
 
-    private Sharded Shard(Network network, Domain box, int shards, PartMethod method = PartMethod.Auto, string tag = "")
+    private Sharded Shard(Network network, Domain box, int shards, PartMethod method = PartMethod.Auto, string tag = "", ShardPlan? given = null, int maxNodes = PartOptions.DefaultMaxNodes)
     {
         string net = File($"net{tag}.json");
         System.IO.File.WriteAllText(net, NetworkWriter.ToJson(network));
-        var (plan, _) = ShardPlanner.Plan(network, box, shards);
+        var plan = given ?? ShardPlanner.Plan(network, box, shards).Plan;
         string planPath = File($"plan{tag}.json");
         var bytes = plan.ToBytes();
         System.IO.File.WriteAllBytes(planPath, bytes);
@@ -41,7 +41,7 @@ public sealed class ShardingTests : IDisposable
         var parts = new List<string>();
         for (int k = 0; k < shards; k++)
         {
-            outcomes[k] = PartCertifier.Certify(network, plan, k, new PartOptions { Method = method, Parallelism = 1 });
+            outcomes[k] = PartCertifier.Certify(network, plan, k, new PartOptions { Method = method, Parallelism = 1, MaxNodes = maxNodes });
             if (outcomes[k].Verdict == PartVerdict.Undecided) continue;
             string part = File($"part{tag}-{k}.json");
             using (var stream = System.IO.File.Create(part)) PartFile.Write(outcomes[k], plan, ShardPlan.Sha256(bytes), network.NeuronCount, stream);
@@ -62,7 +62,11 @@ public sealed class ShardingTests : IDisposable
         return (outcome, System.IO.File.Exists(cert) ? cert : null);
     }
 
-    private static string BoxText(Domain box) =>
+    /// <summary>The box split once at coordinate <paramref name="coordinate"/> = <paramref name="at"/> (a plan the planner would not choose when a first-layer unit's hyperplane is there).</summary>
+    internal static ShardPlan SplitOnce(Network network, Domain box, int coordinate, Rational at) =>
+        new(NetworkHash.Sha256(network), box, [PlanNode.Split(coordinate, at), PlanNode.Leaf(0), PlanNode.Leaf(1)]);
+
+    internal static string BoxText(Domain box) =>
         string.Join(",", Enumerable.Range(0, box.Dimension).Select(i => $"{box.Lower![i]}:{box.Upper![i]}"));
 
     /// <summary>A random convex network that is not an ICNN: non-negative output weights, plus a unit with a negative one that is stably off on [−1, 1]^2.</summary>
@@ -114,10 +118,10 @@ public sealed class ShardingTests : IDisposable
                 Assert.Equal(Verdict.NotConvex, unsharded.Verdict);
                 break;
             default:
-                // Region-certified shards: no certificate, and only for a convex network.
+                // A region-certified shard with a unit's kink in a shared face: no certificate, and only for a convex network.
                 Assert.Equal(Verdict.Convex, unsharded.Verdict);
                 Assert.Null(cert);
-                Assert.Contains(run.Outcomes, o => o.Method == "regions");
+                Assert.Contains(run.Outcomes, o => o.FaceKink is not null);
                 return merged.Verdict;
         }
         var check = Checker.CertificateChecker.Check(run.Net, cert!, BoxText(box));
@@ -151,9 +155,7 @@ public sealed class ShardingTests : IDisposable
     {
         var network = Nets.Parse("""{"input_dim":2,"layers":[{"weights":[[1,0]],"bias":[0],"activation":"relu"},{"weights":[[1]],"bias":[0],"skip":[[0,-1]],"activation":"identity"}]}""");
         var box = Nets.Box(2, -1, 1);
-        var run = Shard(network, box, 2, PartMethod.Bounds);
-        Assert.Equal(Rational.Zero, run.Parsed.Tree[0].At);
-        Assert.Equal(0, run.Parsed.Tree[0].Coordinate);
+        var run = Shard(network, box, 2, PartMethod.Bounds, given: SplitOnce(network, box, 0, Rational.Zero));
         Assert.All(run.Outcomes, o => Assert.Equal(PartVerdict.Convex, o.Verdict));
         var (merged, cert) = Merge(run);
         Assert.Equal(MergeVerdict.Convex, merged.Verdict);
@@ -165,16 +167,16 @@ public sealed class ShardingTests : IDisposable
     /// −|x1| + x2 on [−1, 1]^2 split at x1 = 0: each closed shard sees an affine function, convex;
     /// the concave kink lies inside the shared face. Bounds never certify a shard (the kink's units
     /// touch it, so they are unstable with a negative bound), lines through a shard run across the
-    /// face and refute; and region-certified pieces are never merged into a convex certificate.
+    /// face and refute; region-certified halves do not merge (merge names the unit and the face); and
+    /// the planner does not cut there.
     /// </summary>
     [Fact]
     public void ConcaveKinkHiddenInTheSharedFaceIsNeverCertifiedConvex()
     {
         var network = Nets.Parse("""{"input_dim":2,"layers":[{"weights":[[1,0],[-1,0]],"bias":[0,0],"activation":"relu"},{"weights":[[-1,-1]],"bias":[0],"skip":[[0,1]],"activation":"identity"}]}""");
         var box = Nets.Box(2, -1, 1);
-        var run = Shard(network, box, 2);
-        Assert.Equal(0, run.Parsed.Tree[0].Coordinate);
-        Assert.Equal(Rational.Zero, run.Parsed.Tree[0].At);
+        var atTheKink = SplitOnce(network, box, 0, Rational.Zero);
+        var run = Shard(network, box, 2, given: atTheKink);
         Assert.All(run.Outcomes, o => Assert.Equal(PartVerdict.NotConvex, o.Verdict));
         var (merged, cert) = Merge(run);
         Assert.Equal(MergeVerdict.NotConvex, merged.Verdict);
@@ -182,16 +184,24 @@ public sealed class ShardingTests : IDisposable
         Assert.True(check.Valid, check.Reason);
         Assert.Equal("not_convex", check.Verdict);
 
-        // Each half alone is convex by its regions — and such parts do not merge.
-        var byRegions = Shard(network, box, 2, PartMethod.Regions, tag: "-regions");
+        // Each half alone is convex by its regions — and the parts do not merge: relu(x1)'s kink is the face.
+        var byRegions = Shard(network, box, 2, PartMethod.Regions, tag: "-regions", given: atTheKink);
         Assert.All(byRegions.Outcomes, o => Assert.Equal((PartVerdict.Convex, "regions"), (o.Verdict, o.Method)));
+        Assert.All(byRegions.Outcomes, o => Assert.Equal(new SharedFace(0, Rational.Zero), o.FaceKink!.Face));
         var (regionsMerged, regionsCert) = Merge(byRegions, name: "regions.cert.json");
-        Assert.Equal(MergeVerdict.NeedsRegionMerge, regionsMerged.Verdict);
+        Assert.Equal((MergeVerdict.KinkInSharedFace, 0), (regionsMerged.Verdict, regionsMerged.DecidingShard));
+        Assert.Contains("ReLU unit 0's pre-activation on region 0 is c·(x1 − 0): its kink lies in the shared face x1 = 0", regionsMerged.Reason);
         Assert.Null(regionsCert);
 
         // Bounds alone leave each half undecided: no part to merge.
-        var byBounds = Shard(network, box, 2, PartMethod.Bounds, tag: "-bounds");
+        var byBounds = Shard(network, box, 2, PartMethod.Bounds, tag: "-bounds", given: atTheKink);
         Assert.All(byBounds.Outcomes, o => Assert.NotEqual(PartVerdict.Convex, o.Verdict));
+
+        // The planner cuts beside the first-layer hyperplane x1 = 0, and enumeration of the shard holding it refutes.
+        var planned = Shard(network, box, 2, PartMethod.Regions, tag: "-planned");
+        Assert.Equal((0, new Rational(1, 32)), (planned.Parsed.Tree[0].Coordinate, planned.Parsed.Tree[0].At));
+        Assert.Equal(PartVerdict.NotConvex, planned.Outcomes[0].Verdict);
+        Assert.Equal(MergeVerdict.NotConvex, Merge(planned, name: "planned.cert.json").Outcome.Verdict);
     }
 
     [Fact]
@@ -276,7 +286,7 @@ public sealed class ShardingTests : IDisposable
     public void MalformedPlanIsAnInputErrorNamingTheJsonPath(string from, string to, string jsonPath)
     {
         var network = Nets.Parse(Nets.Abs);
-        var (plan, _) = ShardPlanner.Plan(network, Nets.Box(1, -1, 1), 2);
+        var plan = new ShardPlan(NetworkHash.Sha256(network), Nets.Box(1, -1, 1), [PlanNode.Split(0, Rational.Zero), PlanNode.Leaf(0), PlanNode.Leaf(1)]);
         string text = Encoding.UTF8.GetString(plan.ToBytes());
         Assert.Contains(from, text);
         string path = File("bad-plan.json");

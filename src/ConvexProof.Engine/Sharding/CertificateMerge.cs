@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ConvexProof.Bounds;
 using ConvexProof.Certificates;
@@ -8,14 +9,17 @@ namespace ConvexProof.Sharding;
 /// <summary>What merging the parts gave.</summary>
 public enum MergeVerdict
 {
-    /// <summary>Every shard convex by bounds (or the network an ICNN): one bound (or structural) certificate of the domain.</summary>
+    /// <summary>
+    /// Every shard convex: one bound certificate of the domain (every shard by bounds), a structural
+    /// one (the network is an ICNN), or a sharded certificate (some shard by regions).
+    /// </summary>
     Convex,
 
     /// <summary>Some part found a counterexample: the refutation-only certificate of the domain.</summary>
     NotConvex,
 
-    /// <summary>Every shard convex, but some by region enumeration: no certificate (region pieces do not merge).</summary>
-    NeedsRegionMerge,
+    /// <summary>Every shard convex, but a region-certified one has a unit whose kink lies in a shared face: no certificate (re-plan).</summary>
+    KinkInSharedFace,
 }
 
 /// <summary>The outcome of <see cref="CertificateMerge.Merge"/>.</summary>
@@ -25,11 +29,17 @@ public sealed record MergeOutcome(MergeVerdict Verdict, string Reason, int? Deci
 /// Merges the parts of a plan into one ordinary certificate that `check` verifies like any other.
 /// A not-convex part decides the network (its refutation is for the whole domain; the lowest such
 /// shard is taken), even when other parts are missing. Otherwise every shard must have exactly one
-/// part; the merged bound certificate is the plan's tree with each shard's leaf replaced by the
-/// tree of that shard's certificate (docs/certificate.md, "Merged certificates").
+/// part. When every shard is convex by bounds, the merged bound certificate is the plan's tree with
+/// each shard's leaf replaced by the tree of that shard's certificate; when some shard is convex by
+/// regions, it is a sharded certificate (format /4): the plan's tree with each shard's certificate
+/// at its leaf, provided no region has a unit whose kink lies in a shared face (docs/certificate.md,
+/// "Merged certificates").
 /// </summary>
 public static class CertificateMerge
 {
+    /// <summary>The format of a sharded certificate (checked by the checker's Shards/ extension).</summary>
+    public const string ShardedFormat = "convexproof-certificate/4";
+
     public static MergeOutcome Merge(ShardPlan plan, string planFile, string planSha256, IReadOnlyList<string> partFiles, Func<Func<Stream, bool>, bool> writeOutput)
     {
         var byShard = new PartHeader?[plan.Shards.Count];
@@ -56,12 +66,11 @@ public static class CertificateMerge
             throw new InputException(planFile, "$.tree", $"no part for shard{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing.Take(10))}" +
                 $"{(missing.Count > 10 ? ", …" : "")} of {byShard.Length}: the parts leave a gap (re-run certify --plan … --shard K for each)");
         var parts = byShard.Select(p => p!).ToList();
-        var regions = parts.Where(p => p.Method == "regions").ToList();
-        if (regions.Count > 0)
-            return new(MergeVerdict.NeedsRegionMerge,
-                $"every shard is convex, but shard{(regions.Count == 1 ? "" : "s")} {string.Join(", ", regions.Take(10).Select(p => p.Shard))} " +
-                "only by region enumeration: region pieces are not merged into one certificate (a kink in a shared face is seen by " +
-                "neither piece; see docs/certificate.md), so there is no merged certificate; certify the network unsharded, or its shards with bounds");
+        if (parts.FirstOrDefault(p => p.FaceKink is not null) is { } blocked)
+            return new(MergeVerdict.KinkInSharedFace,
+                $"every shard is convex, but in shard {blocked.Shard} ({blocked.File}) {blocked.FaceKink}, shared with a neighbouring shard: " +
+                "neither shard's certificate sees a kink there (docs/certificate.md), so there is no merged certificate; " +
+                "make a plan with other split values, or certify the network unsharded", blocked.Shard);
         if (parts.FirstOrDefault(p => p.Method == "structural") is { } structural)
         {
             writeOutput(stream =>
@@ -71,6 +80,17 @@ public static class CertificateMerge
                 return true;
             });
             return new(MergeVerdict.Convex, $"the network is an ICNN (shard {structural.Shard}): the structural certificate holds on every box");
+        }
+        if (parts.Any(p => p.Method == "regions"))
+        {
+            writeOutput(stream =>
+            {
+                WriteSharded(plan, parts, stream);
+                return true;
+            });
+            int byRegions = parts.Count(p => p.Method == "regions");
+            return new(MergeVerdict.Convex, $"every one of the {parts.Count} shards is convex ({byRegions} by their {parts.Sum(p => (long)p.Regions)} regions, " +
+                $"{parts.Count - byRegions} by bounds) and no unit has its kink in a shared face: one sharded certificate of the domain");
         }
         long leaves = 0;
         writeOutput(stream =>
@@ -118,9 +138,7 @@ public static class CertificateMerge
                 if (!node.IsShard)
                 {
                     w.WriteStartObject();
-                    w.WriteString("node", "box");
-                    w.WriteNumber("coordinate", node.Coordinate);
-                    w.WriteString("at", node.At.ToString());
+                    node.WriteSplit(w);
                     w.WriteEndObject();
                     continue;
                 }
@@ -134,6 +152,47 @@ public static class CertificateMerge
         }
         stream.WriteByte((byte)'\n');
         return counts[0];
+    }
+
+    /// <summary>
+    /// The sharded certificate (format /4, key order of docs/formats.md): the plan's tree, each shard's
+    /// leaf carrying its part's certificate, copied byte for byte (one part in memory at a time).
+    /// </summary>
+    private static void WriteSharded(ShardPlan plan, IReadOnlyList<PartHeader> parts, Stream stream)
+    {
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", ShardedFormat);
+            w.WriteString("method", "shards");
+            w.WriteString("network_sha256", plan.NetworkSha256);
+            CertificateWriter.WriteDomain(w, plan.Domain);
+            w.WriteString("verdict", "convex");
+            w.WriteStartObject("summary");
+            w.WriteNumber("neurons", parts.First(p => p.Neurons >= 0).Neurons);
+            w.WriteNumber("shards", plan.Shards.Count);
+            w.WriteNumber("box_splits", plan.BoxSplits);
+            w.WriteNumber("regions", parts.Where(p => p.Method == "regions").Sum(p => (long)p.Regions));
+            w.WriteEndObject();
+            w.WriteStartArray("tree");
+            foreach (var node in plan.Tree)
+            {
+                w.WriteStartObject();
+                if (node.IsShard)
+                {
+                    w.WriteString("node", "shard");
+                    using var doc = PartFile.ReadDocument(parts[node.Shard].File);
+                    w.WritePropertyName("certificate");
+                    w.WriteRawValue(JsonMarshal.GetRawUtf8Value(doc.RootElement.GetProperty("certificate")), skipInputValidation: true);
+                }
+                else node.WriteSplit(w);
+                w.WriteEndObject();
+                w.Flush();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
     }
 
     /// <summary>A part's tree read in preorder is one complete tree (else grafting it would shift every node after it).</summary>

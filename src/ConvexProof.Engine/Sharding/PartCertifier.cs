@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ConvexProof.Bounds;
+using ConvexProof.Certificates;
 using ConvexProof.Convexity;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
@@ -11,13 +12,13 @@ namespace ConvexProof.Sharding;
 /// <summary>How a shard is certified (`certify --plan … --method`).</summary>
 public enum PartMethod
 {
-    /// <summary>Bounds (the only route whose convex parts merge), then region enumeration when bounds leave the shard undecided.</summary>
+    /// <summary>Bounds, then region enumeration when bounds leave the shard undecided.</summary>
     Auto,
 
     /// <summary>Bounds only.</summary>
     Bounds,
 
-    /// <summary>Region enumeration only: useful to find a counterexample; convex parts do not merge.</summary>
+    /// <summary>Region enumeration only (networks whose bounds never certify, e.g. a convex one that is not an ICNN with many unstable units).</summary>
     Regions,
 }
 
@@ -55,7 +56,11 @@ public sealed record PartOptions
     public const int DefaultMaxNodes = 10_000;
 }
 
-/// <summary>The outcome of one shard, with what its part file needs.</summary>
+/// <summary>
+/// The outcome of one shard, with what its part file needs: for a shard convex by regions, its
+/// region certificate (the bytes of cert.json for the shard's box) and the first unit whose kink
+/// lies in a face shared with another shard, if any (such a part does not merge).
+/// </summary>
 public sealed record PartOutcome(
     int Shard,
     Domain Box,
@@ -65,15 +70,20 @@ public sealed record PartOutcome(
     BoundCertification? Bounds,
     Counterexample? Counterexample,
     int Regions,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    public byte[]? RegionCertificate { get; init; }
+    public FaceKink? FaceKink { get; init; }
+}
 
 /// <summary>
 /// Certifies one shard of a plan, independently of every other: the ICNN sign rule; lines through
 /// points of the shard's box, clipped to the whole domain (a counterexample only needs x, y in the
 /// domain, so a kink just across a shared face is found from either side); branch and bound on the
 /// shard's box, whose failing leaves propose more such lines; and, for auto, region enumeration on
-/// the shard's box when bounds leave it undecided. Counts, not times, bound each step, so the same
-/// shard gives the same part (unless a --timeout stops it).
+/// the shard's box when bounds leave it undecided (its region certificate is kept for the part, and
+/// its regions are searched for a unit whose kink lies in a shared face). Counts, not times, bound
+/// each step, so the same shard gives the same part (unless a --timeout stops it).
 /// </summary>
 public static class PartCertifier
 {
@@ -110,24 +120,52 @@ public static class PartCertifier
                 return Outcome(PartVerdict.Undecided, "bounds", bounds.Reason, bounds);
             boundsReason = $"bounds left the shard undecided ({bounds.Reason}); ";
         }
-        var result = Certifier.Certify(network, box, new CertifyOptions
-        {
-            Limits = new ExplorationLimits(options.MaxRegions, Remaining()),
-            KeepRegions = false,
-            StopAtFirstViolation = true,
-            Parallelism = options.Parallelism,
-            Progress = options.Progress,
-            NetworkSha256 = plan.NetworkSha256,
-        });
+        var (result, certificate, patterns) = ByRegions(network, plan, box, options with { Timeout = Remaining() });
         int regions = result.Statistics.Regions;
+        if (result.Verdict == Verdict.Convex)
+        {
+            var kink = FaceKinks.First(network, box, SharedFace.Of(box, plan.Domain), patterns, options.Parallelism);
+            return Outcome(PartVerdict.Convex, "regions", $"{boundsReason}convex on the shard's box by its {regions} regions" +
+                (kink is null ? "" : $"; but {kink}, which no shard's certificate checks: this part does not merge (re-plan with another split value)"),
+                regions: regions) with { RegionCertificate = certificate, FaceKink = kink };
+        }
         return result.Verdict switch
         {
-            Verdict.Convex => Outcome(PartVerdict.Convex, "regions",
-                $"{boundsReason}convex on the shard's box by its {regions} regions (a region-certified part does not merge into a certificate)", regions: regions),
             Verdict.NotConvex => Outcome(PartVerdict.NotConvex, "regions", $"{boundsReason}region enumeration found a violated kink condition",
                 ce: result.Counterexample, regions: regions),
             _ => Outcome(PartVerdict.Undecided, "regions", $"{boundsReason}{result.UndecidedReason}", regions: regions),
         };
+    }
+
+    /// <summary>
+    /// Region enumeration on the shard's box, its certificate streamed into memory (the part embeds
+    /// it; the regions themselves are not kept) and every region's pattern (for the shared faces).
+    /// </summary>
+    private static (CertificationResult Result, byte[]? Certificate, List<string> Patterns) ByRegions(Network network, ShardPlan plan, Domain box, PartOptions options)
+    {
+        var patterns = new List<string>();
+        using var memory = new MemoryStream();
+        CertificationResult result;
+        using (var writer = new CertificateStreamWriter(memory, plan.NetworkSha256, box, background: true))
+        {
+            result = Certifier.Certify(network, box, new CertifyOptions
+            {
+                Limits = new ExplorationLimits(options.MaxRegions, options.Timeout),
+                RegionSink = region => { writer.Add(region); patterns.Add(region.Pattern); },
+                KeepRegions = false,
+                StopAtFirstViolation = true,
+                Parallelism = options.Parallelism,
+                Progress = options.Progress,
+                NetworkSha256 = plan.NetworkSha256,
+            });
+            if (result.Verdict != Verdict.Convex)
+            {
+                writer.Discard();
+                return (result, null, patterns);
+            }
+            writer.Finish(result);
+        }
+        return (result, memory.ToArray(), patterns);
     }
 
     /// <summary>

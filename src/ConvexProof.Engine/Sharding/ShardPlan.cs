@@ -15,6 +15,14 @@ public readonly record struct PlanNode(bool IsShard, int Coordinate, Rational At
 {
     public static PlanNode Split(int coordinate, Rational at) => new(false, coordinate, at, -1);
     public static PlanNode Leaf(int shard) => new(true, -1, Rational.Zero, shard);
+
+    /// <summary>A split's keys, as plans, bound certificates and sharded certificates write them (inside the node's object).</summary>
+    public void WriteSplit(Utf8JsonWriter w)
+    {
+        w.WriteString("node", "box");
+        w.WriteNumber("coordinate", Coordinate);
+        w.WriteString("at", At.ToString());
+    }
 }
 
 /// <summary>
@@ -69,12 +77,7 @@ public sealed class ShardPlan
                     w.WriteString("node", "shard");
                     w.WriteNumber("shard", node.Shard);
                 }
-                else
-                {
-                    w.WriteString("node", "box");
-                    w.WriteNumber("coordinate", node.Coordinate);
-                    w.WriteString("at", node.At.ToString());
-                }
+                else node.WriteSplit(w);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

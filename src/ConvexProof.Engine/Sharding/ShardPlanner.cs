@@ -13,8 +13,10 @@ public sealed record PlannedShard(Domain Box, int EstimatedWork, bool Certified)
 /// exploration: branch and bound on the part with a small node budget (the nodes it bounded plus
 /// the leaves still pending when it stopped; 1 when the part certifies at once). The part with the
 /// most work (then the largest, then the first) is bisected at the midpoint of its widest coordinate,
-/// relative to the domain, until there are N parts. Counts, not times: the same input gives the
-/// same plan.
+/// relative to the domain, until there are N parts — unless a first-layer unit's hyperplane is that
+/// face (its kink would lie in a face shared by two shards, and region-certified shards would not
+/// merge): then the cut moves by 1/64 of the side, alternately up and down, to the first value
+/// no first-layer unit has. Counts, not times: the same input gives the same plan.
 /// </summary>
 public static class ShardPlanner
 {
@@ -34,7 +36,7 @@ public static class ShardPlanner
             // The most work, then the shallowest (the largest box), then the first (OrderBy is stable).
             var heaviest = leaves.OrderByDescending(p => p.Estimate.Work).ThenBy(p => p.Depth).First();
             int c = WidestCoordinate(heaviest, domain);
-            var at = (heaviest.Lo[c] + heaviest.Hi[c]) / 2;
+            var at = SplitValue(network, c, heaviest.Lo[c], heaviest.Hi[c]);
             Rational[] lowHi = [.. heaviest.Hi], highLo = [.. heaviest.Lo];
             lowHi[c] = at;
             highLo[c] = at;
@@ -63,6 +65,19 @@ public static class ShardPlanner
             stack.Push(part.Low);
         }
         return (new ShardPlan(NetworkHash.Sha256(network), domain, tree), planned);
+    }
+
+    /// <summary>The midpoint, or the nearest value lo + (1/2 ± j/64)·(hi − lo) that is no first-layer unit's hyperplane x_c = value.</summary>
+    private static Rational SplitValue(Network network, int c, Rational lo, Rational hi)
+    {
+        var mid = (lo + hi) / 2;
+        for (int j = 0; j < 32; j++)
+            foreach (int sign in j == 0 ? [1] : new[] { 1, -1 })
+            {
+                var at = mid + (hi - lo) * new Rational(sign * j, 64);
+                if (FaceKinks.FirstLayerUnitIn(network, new SharedFace(c, at)) < 0) return at;
+            }
+        return mid; // every candidate is some unit's hyperplane (more than 62 units on one axis): merge will say so
     }
 
     private readonly record struct WorkEstimate(int Work, bool Certified);

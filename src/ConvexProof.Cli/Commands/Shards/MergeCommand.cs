@@ -5,8 +5,9 @@ using ConvexProof.Sharding;
 namespace ConvexProof.Cli.Commands;
 
 /// <summary>
-/// `convexproof merge PLAN PART... --out CERT`: one ordinary certificate from the parts of a plan
-/// (<see cref="CertificateMerge"/>); `check` verifies it knowing nothing about shards.
+/// `convexproof merge PLAN PART... --out CERT`: one certificate from the parts of a plan
+/// (<see cref="CertificateMerge"/>) that `check` verifies like any other: a bound certificate, a
+/// refutation, or a sharded certificate (format /4) whose tiling and shared faces the checker verifies.
 /// </summary>
 public sealed class MergeCommand : ICommand
 {
@@ -27,8 +28,11 @@ public sealed class MergeCommand : ICommand
 
             Checks that the parts are for this plan and its network and that there is exactly one
             part per shard, then writes one certificate for the plan's domain: a not-convex part's
-            refutation (it decides the network even when other parts are missing), or the bound
-            certificate whose split tree is the plan's with each shard's tree grafted at its leaf.
+            refutation (it decides the network even when other parts are missing); the bound
+            certificate whose split tree is the plan's with each shard's tree grafted at its leaf
+            (every shard convex by bounds); or, when some shard is convex by regions, the sharded
+            certificate: the plan's tree with each shard's certificate at its leaf. A region-certified
+            shard with a unit whose kink lies in a face shared with another shard does not merge.
             """;
     }
 
@@ -36,8 +40,8 @@ public sealed class MergeCommand : ICommand
     public string Synopsis => "convexproof merge PLAN PART... --out CERT";
     public string Epilogue => """
         exit codes: 0 convex certificate written, 1 not-convex certificate written, 2 bad input or usage
-                    (a missing, duplicate or foreign part), 3 every shard convex but some only by regions
-                    (no certificate), 4 internal error
+                    (a missing, duplicate or foreign part), 3 every shard convex but a unit's kink lies in a
+                    shared face (no certificate: make a plan with other split values), 4 internal error
 
         """;
     public string WrongArgumentCount(int given) => "merge takes a plan and its part files (see 'convexproof merge --help')";
@@ -77,7 +81,7 @@ public sealed class MergeCommand : ICommand
         }
         switch (outcome.Verdict)
         {
-            case MergeVerdict.NeedsRegionMerge:
+            case MergeVerdict.KinkInSharedFace:
                 context.Error.WriteLine($"convexproof: {planPath}: {outcome.Reason}");
                 return ExitCodes.Undecided;
             case MergeVerdict.NotConvex:
