@@ -113,11 +113,11 @@ public sealed class SharedConv
     {
         var output = new Rational[Output.Size];
         Array.Fill(output, Rational.Zero);
-        ForEachTap((o, k, inPlane, y, x, outIndex) =>
+        ForEachRun((w, inRow, outRow, kx) =>
         {
-            var w = Kernel[k];
-            int r = _rowSource[y][KernelRow(k)], c = _columnSource[x][KernelColumn(k)];
-            if (r >= 0 && c >= 0) output[outIndex] += w * input[inPlane + r * Input.Width + c];
+            var weight = Kernel[w];
+            for (int x = 0; x < Output.Width; x++)
+                if (_columnSource[x][kx] is int c and >= 0) output[outRow + x] += weight * input[inRow + c];
         });
         return output;
     }
@@ -127,32 +127,54 @@ public sealed class SharedConv
     {
         var kernel = _floatKernel ??= [.. Kernel.Select(v => v.ToDouble())];
         var output = new double[Output.Size];
-        ForEachTap((o, k, inPlane, y, x, outIndex) =>
+        ForEachRun((w, inRow, outRow, kx) =>
         {
-            int r = _rowSource[y][KernelRow(k)], c = _columnSource[x][KernelColumn(k)];
-            if (r >= 0 && c >= 0) output[outIndex] += kernel[k] * input[inPlane + r * Input.Width + c];
+            double weight = kernel[w];
+            var columns = _columnSource;
+            for (int x = 0; x < columns.Length; x++)
+            {
+                int c = columns[x][kx];
+                if (c >= 0) output[outRow + x] += weight * input[inRow + c];
+            }
         });
         return output;
     }
 
-    private int KernelRow(int k) => k / KernelWidth % KernelHeight;
-    private int KernelColumn(int k) => k % KernelWidth;
+    /// <summary>Output unit u's window: the input index and kernel entry of every nonzero tap that reads an input (an input read twice appears twice).</summary>
+    public IEnumerable<(int Index, Rational Value)> Row(int unit)
+    {
+        int o = unit / Output.Plane, y = unit / Output.Width % Output.Height, x = unit % Output.Width;
+        for (int c = 0; c < GroupChannels; c++)
+            for (int ky = 0; ky < KernelHeight; ky++)
+                for (int kx = 0; kx < KernelWidth; kx++)
+                {
+                    var w = Kernel[KernelIndex(o, c, ky, kx)];
+                    int r = _rowSource[y][ky], col = _columnSource[x][kx];
+                    if (!w.IsZero && r >= 0 && col >= 0) yield return ((InputChannel(o, c) * Input.Height + r) * Input.Width + col, w);
+                }
+    }
 
-    private delegate void Tap(int o, int k, int inPlane, int y, int x, int outIndex);
+    private delegate void Run(int kernelIndex, int inRow, int outRow, int kx);
 
-    /// <summary>Every nonzero kernel entry at every output position (zero entries are skipped once, not per position).</summary>
-    private void ForEachTap(Tap tap)
+    /// <summary>
+    /// Every nonzero kernel entry and output row whose kernel row reads an input row: the input row's
+    /// first index, the output row's, and the kernel column (the caller runs along the row; zero
+    /// entries are skipped once, not per position).
+    /// </summary>
+    private void ForEachRun(Run run)
     {
         for (int o = 0; o < OutChannels; o++)
             for (int c = 0; c < GroupChannels; c++)
             {
                 int inPlane = InputChannel(o, c) * Input.Plane;
-                for (int k = KernelIndex(o, c, 0, 0), end = k + KernelHeight * KernelWidth; k < end; k++)
-                {
-                    if (Kernel[k].IsZero) continue;
-                    for (int y = 0; y < Output.Height; y++)
-                        for (int x = 0; x < Output.Width; x++) tap(o, k, inPlane, y, x, (o * Output.Height + y) * Output.Width + x);
-                }
+                for (int ky = 0; ky < KernelHeight; ky++)
+                    for (int kx = 0; kx < KernelWidth; kx++)
+                    {
+                        int k = KernelIndex(o, c, ky, kx);
+                        if (Kernel[k].IsZero) continue;
+                        for (int y = 0; y < Output.Height; y++)
+                            if (_rowSource[y][ky] is int r and >= 0) run(k, inPlane + r * Input.Width, (o * Output.Height + y) * Output.Width, kx);
+                    }
             }
     }
 }

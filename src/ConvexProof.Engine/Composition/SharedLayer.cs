@@ -42,6 +42,8 @@ public sealed record SharedLayer(SharedConv Main, SharedConv? Skip, SquaredConv?
         return z;
     }
 
+    private double[]? _floatBias, _floatBeta;
+
     /// <summary>The same in doubles (proposals only).</summary>
     public double[] PreActivations(double[] h, double[] x)
     {
@@ -49,14 +51,16 @@ public sealed record SharedLayer(SharedConv Main, SharedConv? Skip, SquaredConv?
         var skip = Skip?.Apply(x);
         var square = Square?.Conv.Apply(x);
         double c = Square?.Coefficient.ToDouble() ?? 0;
+        var bias = _floatBias ??= [.. ChannelBias.Select(b => b.ToDouble())];
+        var beta = _floatBeta ??= [.. (Square?.Beta ?? []).Select(b => b.ToDouble())];
         int plane = Output.Plane;
         for (int u = 0; u < z.Length; u++)
         {
-            z[u] += ChannelBias[u / plane].ToDouble();
+            z[u] += bias[u / plane];
             if (skip is not null) z[u] += skip[u];
             if (square is not null)
             {
-                double t = square[u] + Square!.Beta[u / plane].ToDouble();
+                double t = square[u] + beta[u / plane];
                 z[u] += c * t * t;
             }
         }
