@@ -4,7 +4,7 @@ using ConvexProof.Numbers;
 namespace ConvexProof.Onnx.Importing;
 
 /// <summary>
-/// Keeps convolutions of composition models as kernels (docs/pytorch.md, "Weight-shared layers"):
+/// Keeps convolutions of composition models as kernels (docs/formats.md, "Weight-shared layers"):
 /// a 2-D Conv whose dense matrix would have more than <see cref="MinDenseEntries"/> entries, reading
 /// the graph input or a rectifier layer directly or through a zero, circular or reflect padding of it
 /// (recognised exactly from the padded value's entries), becomes a <see cref="SharedValue"/>; sums of
