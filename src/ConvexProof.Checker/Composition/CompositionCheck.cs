@@ -52,8 +52,9 @@ internal static class CompositionCheck
         if (hasRule != s.HasValue) throw Bad("$.input_quadratic", s.HasValue ? "is required: the network has an input_quadratic" : "must be absent: the network has no input_quadratic");
         if (s is Rational value && (String(input, "$.input_quadratic") != "psd" || value.Sign < 0))
             throw Bad("$.input_quadratic", value.Sign < 0 ? $"claims \"psd\", but s = {value} < 0" : "expected \"psd\"");
-        int units = network.Layers.Sum(l => l.Out);
-        return CertificateChecker.Proved(network, box, sha, "convex", $"By composition rules: the rule named at each of the {units} units " +
+        var kernels = (network as SharedNetwork)?.Shared;
+        int units = network.Layers.Select((l, i) => kernels?[i] is null ? l.Out : 0).Sum(), channels = kernels?.Sum(k => k?.Main.Out[0] ?? 0) ?? 0;
+        return CertificateChecker.Proved(network, box, sha, "convex", $"By composition rules: the rule named at each of the {units} units{(channels == 0 ? "" : $" and {channels} channels of weight-shared layers")} " +
             "re-derived from the signs of the exact weights (convex non-decreasing rectifiers of non-negative combinations of convex terms plus affine ones, " +
             "squares of affine forms and of ReLUs, a PSD output quadratic); convex on R^d, so on any domain.");
     }
