@@ -79,6 +79,7 @@ internal sealed class GraphImporter
 
         string outputPlace = $"output {Quote(output.Name)}";
         var result = _values.Find(output.Name) ?? throw Error(outputPlace, "no node computes the graph output");
+        if (result is SharedValue kept) result = kept.Materialise(); // a convolution kept as kernels that is the output itself
         if (result is QuadraticValue q)
         {
             if (q.Features != 1) throw Error(outputPlace, $"the output has {q.Features} values per sample; a ConvexProof network has exactly one output");
