@@ -16,7 +16,10 @@ float.hex() of the float32 values):
 Each comes clipped (the clamp in the forward pass: convex) and unclipped (the same module with the
 clamp skipped, as a checkpoint saved outside the training loop's convention: not convex).
 
-    /usr/bin/python3 scripts/export_composition_fixtures.py [OUT_DIR]
+    /usr/bin/python3 scripts/export_composition_fixtures.py [OUT_DIR [NAME ...]]
+
+The 28×28 and 3×64×64 deepinv-style models (8 and 16 filters) are library-sized: the importer keeps
+their convolutions as kernels (weight-shared layers, docs/formats.md).
 """
 import json
 import os
@@ -49,13 +52,13 @@ class CircularConv2d(nn.Conv2d):
 
 
 class DeepInvIcnn(nn.Module):
-    def __init__(self, clip, channels=2, layers=2, kernel=3, strong_convexity=0.05):
+    def __init__(self, clip, channels=2, layers=2, kernel=3, strong_convexity=0.05, in_channels=1):
         super().__init__()
         self.clip = clip
         self.act = nn.LeakyReLU(0.2)
-        self.wx0 = CircularConv2d(1, channels, kernel)
-        self.wq = nn.ModuleList([CircularConv2d(1, channels, kernel, bias=False) for _ in range(layers)])
-        self.wl = nn.ModuleList([CircularConv2d(1, channels, kernel) for _ in range(layers)])
+        self.wx0 = CircularConv2d(in_channels, channels, kernel)
+        self.wq = nn.ModuleList([CircularConv2d(in_channels, channels, kernel, bias=False) for _ in range(layers)])
+        self.wl = nn.ModuleList([CircularConv2d(in_channels, channels, kernel) for _ in range(layers)])
         self.wz = nn.ModuleList([CircularConv2d(channels, channels, kernel, bias=False) for _ in range(layers)])
         self.final = CircularConv2d(channels, 1, kernel, bias=False)
         self.s = strong_convexity
@@ -95,6 +98,11 @@ class OtIcnn(nn.Module):
 MODELS = {
     "deepinv_icnn_6x6": lambda: (DeepInvIcnn(clip=True), (1, 1, 6, 6)),
     "deepinv_icnn_6x6_unclipped": lambda: (DeepInvIcnn(clip=False), (1, 1, 6, 6)),
+    # Library-sized inputs: the importer keeps their convolutions as kernels (weight-shared layers).
+    "deepinv_icnn_28x28": lambda: (DeepInvIcnn(clip=True, channels=8), (1, 1, 28, 28)),
+    "deepinv_icnn_28x28_unclipped": lambda: (DeepInvIcnn(clip=False, channels=8), (1, 1, 28, 28)),
+    "deepinv_icnn_3x64x64": lambda: (DeepInvIcnn(clip=True, channels=16, in_channels=3), (1, 3, 64, 64)),
+    "deepinv_icnn_3x64x64_unclipped": lambda: (DeepInvIcnn(clip=False, channels=16, in_channels=3), (1, 3, 64, 64)),
     "ot_icnn": lambda: (OtIcnn(clip=True), (1, 4)),
     "ot_icnn_unclipped": lambda: (OtIcnn(clip=False), (1, 4)),
 }
@@ -104,10 +112,14 @@ def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "ConvexProof.Onnx.Tests", "Fixtures")
     os.makedirs(out_dir, exist_ok=True)
     torch.set_num_threads(1)
+    only = set(sys.argv[2:])  # optional: the names to export (the others keep their committed files)
     for name, factory in MODELS.items():
-        # Clipped and unclipped share their weights: the seed of the clipped name.
-        export(name, factory, out_dir, seed=sum(map(ord, name.replace("_unclipped", ""))))
-    print("exported", len(MODELS), "models to", out_dir)
+        if only and name not in only:
+            continue
+        # Clipped and unclipped share their weights: the seed of the clipped name. Two samples
+        # (0 and one random point) for the 3×64×64 models keep their sample files small.
+        export(name, factory, out_dir, seed=sum(map(ord, name.replace("_unclipped", ""))), samples=2 if "64x64" in name else None)
+    print("exported", len(only) if only else len(MODELS), "models to", out_dir)
 
 
 if __name__ == "__main__":

@@ -160,14 +160,14 @@ MODELS = {
 }
 
 
-def export(name, factory, out_dir, seed=None):
+def export(name, factory, out_dir, seed=None, samples=None):
     torch.manual_seed(sum(map(ord, name)) if seed is None else seed)
     model, shape = factory()
     model = model.float().eval()
     path = os.path.join(out_dir, name + ".onnx")
     torch.onnx.export(model, torch.zeros(shape), path, opset_version=13, input_names=["x"], output_names=["y"],
                       dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
-    count = SAMPLES if len(shape) < 4 or shape[2] * shape[3] <= 64 else 3   # keep the big model's file small
+    count = samples or (SAMPLES if len(shape) < 4 or shape[2] * shape[3] <= 64 else 3)   # keep the big model's file small
     inputs = torch.cat([torch.zeros((1,) + shape[1:]), torch.randn((count - 1,) + shape[1:]) * 2])
     with torch.no_grad():
         outputs = model(inputs)

@@ -10,7 +10,7 @@ internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool
     public Integer OffFactor { get; } = Relu ? Alpha.Numerator : 1;
 
     public int Out => B.Length;
-    public int In => W[0].Length;
+    public int In => W.Length == 0 ? 0 : W[0].Length; // 0: a weight-shared layer (Composition/SharedNetwork.cs)
 
     /// <summary>Index of this layer's first unit among all units of all layers.</summary>
     public int FirstUnit { get; set; }
@@ -23,7 +23,7 @@ internal sealed record Layer(Rational[][] W, Rational[] B, Rational[][]? S, bool
 /// A network read from net.json. "Units" are all outputs of all layers (identity layers included);
 /// "neurons" are the ReLU units only, numbered as in docs/formats.md.
 /// </summary>
-internal sealed class Network
+internal class Network
 {
     public Network(int inputDim, Layer[] layers)
     {
@@ -62,7 +62,7 @@ internal sealed class Network
     public int DownstreamStart(int neuron) => LayerOf(neuron) is var l ? l.FirstNeuron + l.Out : 0;
 
     /// <summary>f(x) by an exact forward pass (no pattern is assumed), quadratic parts included.</summary>
-    public Rational Evaluate(Rational[] x)
+    public virtual Rational Evaluate(Rational[] x)
     {
         Rational[] h = x;
         for (int l = 0; l < Layers.Length; l++)

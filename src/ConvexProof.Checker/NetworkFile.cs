@@ -63,6 +63,7 @@ internal sealed class NetworkFile
 
     private Network ReadNetwork(JsonElement root)
     {
+        if (SharedNetwork.Declares(root)) return SharedNetwork.Read(this, root); // weight-shared layers: the Composition extension reads the file
         Keys(root, "$", NetworkKeys);
         if (!TryInt(root.GetProperty("input_dim"), 1, MaxInputDim, out int d)) throw Bad("$.input_dim", $"expected a whole number from 1 to {MaxInputDim}");
         // Arrays are enumerated, never indexed: JsonElement's indexer scans, so indexing rows is quadratic.
@@ -78,8 +79,7 @@ internal sealed class NetworkFile
             var bias = Vector(element.GetProperty("bias"), $"{at}.bias", null);
             if (bias.Length == 0 || bias.Length > MaxWidth) throw Bad($"{at}.bias", $"a layer needs 1 to {MaxWidth} units");
             var weights = Matrix(element.GetProperty("weights"), $"{at}.weights", bias.Length, width);
-            Rational[][]? skip = element.TryGetProperty("skip", out var s) && s.ValueKind != JsonValueKind.Null
-                ? Matrix(s, $"{at}.skip", bias.Length, d) : null;
+            Rational[][]? skip = element.TryGetProperty("skip", out var s) && s.ValueKind != JsonValueKind.Null ? Matrix(s, $"{at}.skip", bias.Length, d) : null;
             string? name = element.GetProperty("activation") is { ValueKind: JsonValueKind.String } act ? act.GetString() : null;
             if (name is not ("relu" or "leaky_relu" or "identity" or "linear")) throw Bad($"{at}.activation", "expected \"relu\", \"leaky_relu\" or \"identity\"");
             if (element.TryGetProperty("alpha", out var a) != (name == "leaky_relu")) throw Bad($"{at}.alpha", "a \"leaky_relu\" layer, and only such a layer, has a slope \"alpha\"");
@@ -93,7 +93,7 @@ internal sealed class NetworkFile
         return new Network(d, layers) { Squares = Squares.Read(this, root, layerItems, layers, d) };
     }
 
-    private Rational[][] Matrix(JsonElement element, string at, int rows, int columns) => Items(element, at) is var items && items.Length == rows
+    internal Rational[][] Matrix(JsonElement element, string at, int rows, int columns) => Items(element, at) is var items && items.Length == rows
         ? [.. items.Select((row, r) => Vector(row, $"{at}[{r}]", columns))] : throw Bad(at, $"expected an array of {rows} rows (one per entry of bias)");
 
     internal Rational[] Vector(JsonElement element, string at, int? length)

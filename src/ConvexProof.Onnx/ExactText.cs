@@ -54,9 +54,13 @@ public static class ExactText
         {
             var layer = network.Layers[l];
             sb.Append("    {\n");
-            Matrix(sb, "weights", layer.Weights);
-            sb.Append(",\n      \"bias\": ");
-            Row(sb, layer.Bias);
+            if (composition?.Layers[l].Shared is Composition.SharedLayer shared) SharedKeys(sb, shared);
+            else
+            {
+                Matrix(sb, "weights", layer.Weights);
+                sb.Append(",\n      \"bias\": ");
+                Row(sb, layer.Bias);
+            }
             if (layer.Skip is not null)
             {
                 sb.Append(",\n");
@@ -103,6 +107,34 @@ public static class ExactText
             sb.Append("\n      ]");
         }
         if (squares.SquareOutput) sb.Append(",\n      \"square_output\": true");
+    }
+
+    /// <summary>A weight-shared layer's "conv", "skip_conv", "quadratic_conv" and per-channel "bias" (docs/formats.md, "Weight-shared layers").</summary>
+    private static void SharedKeys(StringBuilder sb, Composition.SharedLayer shared)
+    {
+        Conv(sb, "conv", shared.Main, "");
+        if (shared.Skip is not null) Conv(sb, ",\n      \"skip_conv\"", shared.Skip, "");
+        if (shared.Square is Composition.SquaredConv q)
+        {
+            var extra = new StringBuilder(", \"coefficient\": \"").Append(Format(q.Coefficient)).Append("\", \"bias\": ");
+            Row(extra, q.Beta);
+            Conv(sb, ",\n      \"quadratic_conv\"", q.Conv, extra.ToString());
+        }
+        sb.Append(",\n      \"bias\": ");
+        Row(sb, shared.ChannelBias);
+    }
+
+    private static void Conv(StringBuilder sb, string key, Composition.SharedConv c, string extra)
+    {
+        string Ints(params int[] values) => "[" + string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
+        sb.Append(key == "conv" ? "      \"conv\"" : key).Append(": {\n        \"input_shape\": ").Append(Ints(c.Input.Channels, c.Input.Height, c.Input.Width))
+          .Append(", \"kernel_shape\": ").Append(Ints(c.OutChannels, c.GroupChannels, c.KernelHeight, c.KernelWidth))
+          .Append(", \"stride\": ").Append(Ints(c.Stride.H, c.Stride.W)).Append(", \"dilation\": ").Append(Ints(c.Dilation.H, c.Dilation.W))
+          .Append(", \"groups\": ").Append(c.Groups.ToString(CultureInfo.InvariantCulture))
+          .Append(", \"padding\": ").Append(Ints(c.Padding.Top, c.Padding.Left, c.Padding.Bottom, c.Padding.Right))
+          .Append(", \"padding_mode\": \"").Append(Composition.SharedConv.ModeName(c.Mode)).Append('"').Append(extra).Append(",\n        \"kernel\": ");
+        Row(sb, c.Kernel);
+        sb.Append("\n      }");
     }
 
     private static void Matrix(StringBuilder sb, string name, Rational[][] matrix)

@@ -28,7 +28,11 @@ public static class ImportSummary
         }
         string lowered = counts.Count == 0 ? "no nodes" : string.Join(", ", counts.Select(c => c.Count == 1 ? c.Op : $"{c.Op} ×{c.Count.ToString(CultureInfo.InvariantCulture)}"));
         string folded = model.FoldedNodes == 0 ? "" : $" ({model.FoldedNodes.ToString(CultureInfo.InvariantCulture)} constant node{(model.FoldedNodes == 1 ? "" : "s")} folded)";
-        return $"{lowered}{folded} → {Describe(model.Network)}";
+        var shared = model.Composition?.Layers.Select(l => l.Shared).OfType<Composition.SharedLayer>().ToList() ?? [];
+        long kernels = shared.Sum(l => (long)l.Main.Kernel.Length + (l.Skip?.Kernel.Length ?? 0) + (l.Square?.Conv.Kernel.Length ?? 0));
+        // A weight-shared layer's weights are its kernels: the dense count has only its biases.
+        string kept = shared.Count == 0 ? "" : $", {shared.Count.ToString(CultureInfo.InvariantCulture)} weight-shared layer{(shared.Count == 1 ? "" : "s")} with {kernels.ToString(CultureInfo.InvariantCulture)} kernel entries (counted apart from the parameters)";
+        return $"{lowered}{folded} → {Describe(model.Network)}{kept}";
     }
 
     /// <summary>For example "3 layers, widths 2 → 16 relu → 16 relu → 1, 2 skip connections, 337 parameters, 32 ReLU units".</summary>

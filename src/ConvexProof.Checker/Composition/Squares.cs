@@ -18,7 +18,10 @@ internal sealed class Squares
     public Rational? S { get; init; }
     public required Rational[][] Factor { get; init; }
 
-    public static Squares? Read(NetworkFile file, JsonElement root, JsonElement[] layerItems, Layer[] layers, int d)
+    /// <summary>The weight-shared layers (null entries: dense layers), or null when there are none.</summary>
+    public SharedLayer?[]? Shared { get; init; }
+
+    public static Squares? Read(NetworkFile file, JsonElement root, JsonElement[] layerItems, Layer[] layers, int d, SharedLayer?[]? shared = null)
     {
         var terms = new SquareTerm[layers.Length][];
         var square = new bool[layers.Length];
@@ -41,9 +44,9 @@ internal sealed class Squares
             s = q.TryGetProperty("s", out var se) ? file.Number(se, "$.input_quadratic.s") : Rational.Zero;
             factor = q.TryGetProperty("factor", out var f) ? [.. Items(f, "$.input_quadratic.factor").Select((r, i) => file.Vector(r, $"$.input_quadratic.factor[{i}]", d))] : [];
         }
-        if (!any && s is null) return null;
+        if (!any && s is null && shared is null) return null;
         var byUnit = terms.Select((t, l) => Enumerable.Range(0, layers[l].Out).Select(u => t.Where(x => x.Unit == u).ToArray()).ToArray()).ToArray();
-        return new Squares { Terms = terms, ByUnit = byUnit, SquareOutput = square, S = s, Factor = factor };
+        return new Squares { Terms = terms, ByUnit = byUnit, SquareOutput = square, S = s, Factor = factor, Shared = shared };
     }
 
     private static SquareTerm Term(NetworkFile file, JsonElement t, string at, int units, int d)
@@ -95,6 +98,13 @@ internal sealed class Squares
         for (int l = 0; l < Terms.Length; l++)
         {
             foreach (var t in Terms[l]) row($"t {l} {t.Unit}", [t.C, t.Beta, .. t.W]);
+            if (Shared?[l] is SharedLayer k)
+            {
+                row($"conv {l} main {k.Main.Text}", k.Main.K);
+                if (k.Skip is not null) row($"conv {l} skip {k.Skip.Text}", k.Skip.K);
+                if (k.Square is not null) row($"conv {l} quadratic {k.Square.Text}", k.Square.K);
+                if (k.Square is not null) row($"qc {l}", [k.C, .. k.Beta]);
+            }
             if (SquareOutput[l]) row($"square {l}", []);
         }
         if (S is Rational s) row("qs", [s]);

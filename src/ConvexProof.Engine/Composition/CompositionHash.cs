@@ -8,8 +8,10 @@ namespace ConvexProof.Composition;
 /// <summary>
 /// The network hash of a composition model (docs/formats.md): the plain network's canonical text,
 /// then — only when the model has a quadratic part, so a plain network keeps its hash — a block
-/// "composition", one "t" line per quadratic term, one "square" line per squared layer, "qs" for s
-/// and one "qf" line per factor row.
+/// "composition", one "t" line per quadratic term, for a weight-shared layer one "conv" line per
+/// convolution (its geometry, then its kernel; the channel biases are in the plain text's "b" row,
+/// one per unit) and a "qc" line for its square's coefficient and β, one "square" line per squared
+/// layer, "qs" for s and one "qf" line per factor row.
 /// </summary>
 public static class CompositionHash
 {
@@ -21,6 +23,16 @@ public static class CompositionHash
         for (int l = 0; l < model.Layers.Count; l++)
         {
             foreach (var t in model.Layers[l].Terms) Row(sb, $"t {l} {t.Unit}", [t.Coefficient, t.Bias, .. t.Weights]);
+            if (model.Layers[l].Shared is SharedLayer shared)
+            {
+                Row(sb, $"conv {l} main {shared.Main.GeometryText}", shared.Main.Kernel);
+                if (shared.Skip is SharedConv skip) Row(sb, $"conv {l} skip {skip.GeometryText}", skip.Kernel);
+                if (shared.Square is SquaredConv squared)
+                {
+                    Row(sb, $"conv {l} quadratic {squared.Conv.GeometryText}", squared.Conv.Kernel);
+                    Row(sb, $"qc {l}", [squared.Coefficient, .. squared.Beta]);
+                }
+            }
             if (model.Layers[l].SquareOutput) Row(sb, $"square {l}", []);
         }
         if (model.Input is InputQuadratic q)

@@ -21,6 +21,9 @@ public sealed record SquareTerm(int Unit, Rational Coefficient, Rational Bias, R
 public sealed record LayerSquares(IReadOnlyList<SquareTerm> Terms, bool SquareOutput)
 {
     public static readonly LayerSquares None = new([], false);
+
+    /// <summary>The layer's weights in weight-shared form (then the plain layer has no weight rows, its bias per unit, and <see cref="Terms"/> is empty), or null.</summary>
+    public SharedLayer? Shared { get; init; }
 }
 
 /// <summary>
@@ -67,7 +70,10 @@ public sealed class CompositionNetwork
     public int InputDim => Plain.InputDim;
 
     /// <summary>Whether some quadratic part is present (else the model is the plain network, CPWL).</summary>
-    public bool HasSquares => Input is not null || Layers.Any(l => l.SquareOutput || l.Terms.Count > 0);
+    public bool HasSquares => Input is not null || Layers.Any(l => l.SquareOutput || l.Terms.Count > 0 || l.Shared is not null);
+
+    /// <summary>Whether some layer is in weight-shared form (convolutions kept as kernels).</summary>
+    public bool HasShared => Layers.Any(l => l.Shared is not null);
 
     /// <summary>Exact f(x).</summary>
     public Rational Evaluate(IReadOnlyList<Rational> x)
@@ -81,8 +87,8 @@ public sealed class CompositionNetwork
     private Rational[] Forward(int l, IReadOnlyList<Rational> h, IReadOnlyList<Rational> x)
     {
         var layer = Plain.Layers[l];
-        var z = new Rational[layer.Outputs];
-        for (int i = 0; i < layer.Outputs; i++)
+        var z = Layers[l].Shared is SharedLayer shared ? shared.PreActivations(h, x) : new Rational[layer.Outputs];
+        for (int i = 0; Layers[l].Shared is null && i < layer.Outputs; i++)
         {
             Rational sum = layer.Bias[i];
             var row = layer.Weights[i];

@@ -38,6 +38,7 @@ public static class CompositionReader
 
     public static CompositionNetwork Parse(ReadOnlyMemory<byte> json, string fileName)
     {
+        if (SharedReader.Declares(json)) return SharedReader.Parse(json, fileName);
         var plain = NetworkReader.Parse(json, fileName, compositionKeys: true); // the plain part, and every JSON problem
         using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = NetworkReader.MaxDepth });
         return new PartsReader(fileName, PlainDigits(plain)).Read(doc.RootElement, plain);
@@ -61,12 +62,12 @@ public static class CompositionReader
         return digits;
     }
 
-    private static long Digits(Rational v) => Bound(v.Numerator) + (v.Denominator.IsOne ? 0 : Bound(v.Denominator));
+    internal static long Digits(Rational v) => Bound(v.Numerator) + (v.Denominator.IsOne ? 0 : Bound(v.Denominator));
 
     private static long Bound(System.Numerics.BigInteger v) => (long)(v.GetBitLength() * 0.30103) + 1;
 
     /// <summary>Reads the quadratic parts, counting their digits on top of the plain part's.</summary>
-    private sealed class PartsReader(string fileName, long digits)
+    internal sealed class PartsReader(string fileName, long digits)
     {
         private long _digits = digits;
 
@@ -173,7 +174,7 @@ public static class CompositionReader
         }
     }
 
-    private static void Keys(JsonElement obj, string at, string[] allowed, string[] required, string file)
+    internal static void Keys(JsonElement obj, string at, string[] allowed, string[] required, string file)
     {
         foreach (var p in obj.EnumerateObject())
             if (Array.IndexOf(allowed, p.Name) < 0) throw new InputException(file, $"{at}.{ExactNumberParser.Shorten(p.Name)}", $"unknown key (expected one of: {string.Join(", ", allowed)})");

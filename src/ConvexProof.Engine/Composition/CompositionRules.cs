@@ -7,8 +7,11 @@ namespace ConvexProof.Composition;
 /// <summary>A unit where no composition rule applies, and why (1-based numbers in the text, as in info).</summary>
 public sealed record RuleFailure(int Layer, int Unit, string Reason, string JsonPath)
 {
-    /// <summary>"layer 2 unit 5: z-weight -0.013 on unit 3 …", or "input_quadratic: …" (Layer = -1).</summary>
-    public override string ToString() => Layer < 0 ? $"input_quadratic: {Reason}" : $"layer {Layer + 1} unit {Unit + 1}: {Reason}";
+    /// <summary>Whether <see cref="Unit"/> is an output channel of a weight-shared layer (its rule covers the channel's units).</summary>
+    public bool IsChannel { get; init; }
+
+    /// <summary>"layer 2 unit 5: z-weight -0.013 on unit 3 …", "layer 2 channel 5: kernel entry …", or "input_quadratic: …" (Layer = -1).</summary>
+    public override string ToString() => Layer < 0 ? $"input_quadratic: {Reason}" : $"layer {Layer + 1} {(IsChannel ? "channel" : "unit")} {Unit + 1}: {Reason}";
 }
 
 /// <summary>
@@ -41,6 +44,11 @@ public static class CompositionRules
         for (int l = 0; l < layers.Count; l++)
         {
             var layer = layers[l];
+            if (model.Layers[l].Shared is SharedLayer shared)
+            {
+                (rules[l], affineBefore) = SharedRules.Derive(shared, layer, model.Layers[l].SquareOutput, l, affineBefore, failures);
+                continue;
+            }
             rules[l] = new string?[layer.Outputs];
             var affine = new bool[layer.Outputs];
             for (int u = 0; u < layer.Outputs; u++)
@@ -85,7 +93,7 @@ public static class CompositionRules
         return (affine, null, null);
     }
 
-    private static string? OutputRule(Layer layer, bool square, bool zAffine, out string? reason)
+    internal static string? OutputRule(Layer layer, bool square, bool zAffine, out string? reason)
     {
         reason = null;
         bool relu = layer.Activation == Activation.Relu;

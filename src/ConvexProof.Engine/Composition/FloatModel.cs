@@ -15,6 +15,7 @@ public sealed class FloatModel
     private readonly double[] _alpha;
     private readonly double _s;
     private readonly double[][] _factor;
+    private readonly SharedLayer?[] _shared;
 
     public FloatModel(CompositionNetwork model)
     {
@@ -28,6 +29,7 @@ public sealed class FloatModel
         _alpha = [.. layers.Select(l => l.Alpha.ToDouble())];
         _s = model.Input?.S.ToDouble() ?? 0;
         _factor = model.Input?.Factor.Select(Row).ToArray() ?? [];
+        _shared = [.. model.Layers.Select(s => s.Shared)];
     }
 
     private static double[] Row(Numbers.Rational[] row) => [.. row.Select(v => v.ToDouble())];
@@ -37,8 +39,8 @@ public sealed class FloatModel
         double[] h = x;
         for (int l = 0; l < _weights.Length; l++)
         {
-            var z = new double[_biases[l].Length];
-            for (int i = 0; i < z.Length; i++)
+            var z = _shared[l] is SharedLayer shared ? shared.PreActivations(h, x) : new double[_biases[l].Length];
+            for (int i = 0; _shared[l] is null && i < z.Length; i++)
             {
                 double sum = _biases[l][i] + Dot(_weights[l][i], h);
                 if (_skips[l].Length > 0) sum += Dot(_skips[l][i], x);

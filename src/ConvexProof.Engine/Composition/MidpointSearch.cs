@@ -15,7 +15,8 @@ public sealed record MidpointSearchResult(MidpointViolation? Violation, int Line
 /// points of the domain (a box, or cubes of side 1 to 8 around 0 on R^d), the segment length scanned
 /// by halving; the float Jensen gap f(m) − (f(x)+f(y))/2 proposes, a few steps of random descent on
 /// the negative gap improve a positive candidate, and only the exact evaluation of the rounded
-/// points decides. Deterministic for a seed.
+/// points decides. For models with weight-shared layers every other line is proposed by
+/// <see cref="KinkLines"/>. Deterministic for a seed.
 /// </summary>
 public static class MidpointSearch
 {
@@ -32,6 +33,7 @@ public static class MidpointSearch
         var random = new Random(seed);
         int d = model.InputDim, exact = 0;
         double[]? lower = domain.Lower?.Select(v => v.ToDouble()).ToArray(), upper = domain.Upper?.Select(v => v.ToDouble()).ToArray();
+        var kinks = KinkLines.For(model); // weight-shared models only: every other random line crosses a first-layer kink
         for (int line = 0; line < maxLines; line++)
         {
             if (cancel.IsCancellationRequested) return new(null, line, exact);
@@ -40,7 +42,9 @@ public static class MidpointSearch
                 : lower is null ? [.. Enumerable.Range(0, d).Select(_ => scale * (2 * random.NextDouble() - 1))]
                 : [.. Enumerable.Range(0, d).Select(j => lower[j] + random.NextDouble() * (upper![j] - lower[j]))];
             double[] v = Direction(random, d);
-            var (gap, h) = BestLength(f, p, v, scale, lower, upper);
+            bool kink = false;
+            if (kinks is not null && line >= points.Count && line % 2 == 0 && kinks.Across(random, p) is (double[] onKink, double[] across)) (p, v, kink) = (onKink, across, true);
+            var (gap, h) = BestLength(f, p, v, scale, lower, upper, kink ? KinkLines.ShortestFraction : 1.0 / 1024);
             if (gap <= 0) continue;
             (p, v, h) = Descend(f, random, p, v, h, gap, lower, upper);
             exact++;
@@ -58,21 +62,21 @@ public static class MidpointSearch
     }
 
     /// <summary>The float gap at p ± h·v, or −∞ when an end leaves the box.</summary>
-    private static double Gap(FloatModel f, double[] p, double[] v, double h, double[]? lower, double[]? upper)
+    private static double Gap(FloatModel f, double[] p, double[] v, double h, double[]? lower, double[]? upper, double? fp = null)
     {
         double[] x = [.. p.Select((a, j) => a - h * v[j])], y = [.. p.Select((a, j) => a + h * v[j])];
         if (lower is not null && Enumerable.Range(0, p.Length).Any(j => Math.Min(x[j], y[j]) < lower[j] || Math.Max(x[j], y[j]) > upper![j]))
             return double.NegativeInfinity;
-        double gap = f.Evaluate(p) - (f.Evaluate(x) + f.Evaluate(y)) / 2;
+        double gap = (fp ?? f.Evaluate(p)) - (f.Evaluate(x) + f.Evaluate(y)) / 2;
         return double.IsFinite(gap) ? gap : double.NegativeInfinity;
     }
 
-    private static (double Gap, double H) BestLength(FloatModel f, double[] p, double[] v, double scale, double[]? lower, double[]? upper)
+    private static (double Gap, double H) BestLength(FloatModel f, double[] p, double[] v, double scale, double[]? lower, double[]? upper, double shortest)
     {
-        double best = double.NegativeInfinity, bestH = 0;
-        for (double h = scale; h > scale / 1024; h /= 2)
+        double best = double.NegativeInfinity, bestH = 0, fp = f.Evaluate(p); // f(p) once per line: the same value each length
+        for (double h = scale; h > scale * shortest; h /= 2)
         {
-            double gap = Gap(f, p, v, h, lower, upper);
+            double gap = Gap(f, p, v, h, lower, upper, fp);
             if (gap > best) (best, bestH) = (gap, h);
         }
         return (best, bestH);

@@ -92,7 +92,7 @@ public static class NetworkReader
     }
 
     /// <summary>The optional keys of composition models, root and per layer (read by CompositionReader).</summary>
-    public static readonly string[] CompositionRootKeys = ["input_quadratic"], CompositionLayerKeys = ["quadratic", "square_output"];
+    public static readonly string[] CompositionRootKeys = ["input_quadratic"], CompositionLayerKeys = ["quadratic", "square_output", "conv", "skip_conv", "quadratic_conv"];
 
     private sealed class Reader(string file, bool compositionKeys)
     {

@@ -170,7 +170,7 @@ internal static class ConvolutionLowering
     }
 
     /// <summary>The traced input [N, C, spatial…], the constant weight, the bias (zeros when absent) and the group count.</summary>
-    private static (TracedValue Input, ConstTensor Weight, Rational[] Bias, long Group) Operands(NodeContext node, string op)
+    internal static (TracedValue Input, ConstTensor Weight, Rational[] Bias, long Group) Operands(NodeContext node, string op)
     {
         var input = node.Input(0).Match(
             constant: _ => throw node.Error($"input X is a constant; {op} is supported on values computed from the graph input"),

@@ -70,6 +70,8 @@ internal sealed class GraphImporter
             throw Error("graph", inputs.Count == 0
                 ? "the graph has no input (besides initializers)"
                 : $"the graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => Quote(i.Name)))}); a ConvexProof network takes one input vector");
+        // A graph that squares something is a composition model: its large convolutions may stay kernels.
+        _layers.ShareConvolutions = _graph.Node.Where((_, n) => needed[n]).Any(node => node.OpType == "Pow" || node.OpType == "Mul" && node.Input.Count == 2 && node.Input[0] == node.Input[1]);
         int inputDim = ReadInput(inputs[0]);
 
         for (int n = 0; n < _graph.Node.Count; n++)
@@ -77,16 +79,47 @@ internal sealed class GraphImporter
 
         string outputPlace = $"output {Quote(output.Name)}";
         var result = _values.Find(output.Name) ?? throw Error(outputPlace, "no node computes the graph output");
+        if (result is SharedValue kept) result = kept.Materialise(); // a convolution kept as kernels that is the output itself
         if (result is QuadraticValue q)
         {
             if (q.Features != 1) throw Error(outputPlace, $"the output has {q.Features} values per sample; a ConvexProof network has exactly one output");
             var network = _layers.Build(inputDim, q.Affine, outputPlace);
-            Composition = new Composition.CompositionNetwork(network, _layers.Squares(inputDim, q.Squares), null);
+            var input = _layers.HasShared ? InputQuadraticOf(q.Squares[0], inputDim) : null;
+            Composition = new Composition.CompositionNetwork(network, _layers.Squares(inputDim, input is null ? q.Squares : [[]]), input);
+            CheckInputDim(inputDim, input is not null || _layers.HasShared, outputPlace);
             return network;
         }
         var plain = _layers.Build(inputDim, GraphOutput.PerSample(result, output, Error), outputPlace);
+        CheckInputDim(inputDim, _layers.HasShared, outputPlace);
         if (_layers.HasSquares) Composition = new Composition.CompositionNetwork(plain, _layers.Squares(inputDim, null), null);
         return plain;
+    }
+
+    /// <summary>Only models with weight-shared layers may have more than NetworkReader.MaxInputDim inputs (docs/formats.md, "Limits").</summary>
+    private void CheckInputDim(int inputDim, bool shared, string place)
+    {
+        if (!shared && inputDim > NetworkReader.MaxInputDim)
+            throw Error(place, $"input dimension {inputDim} is larger than {NetworkReader.MaxInputDim} (only composition models with weight-shared convolutions may have up to {ConvexProof.Composition.SharedLimits.MaxInputs})");
+    }
+
+    /// <summary>
+    /// The output's squares as s/2·|x|² when they are exactly c·(w·x_j)², one per input j with the
+    /// same c·w² (a strong-convexity term as torch computes it, (x ** 2).sum() scaled); else null.
+    /// </summary>
+    private static Composition.InputQuadratic? InputQuadraticOf(SquareOfInput[] squares, int inputDim)
+    {
+        if (squares.Length != inputDim) return null;
+        var seen = new bool[inputDim];
+        ConvexProof.Numbers.Rational? value = null;
+        foreach (var sq in squares)
+        {
+            if (sq.W.Count != 1 || !sq.Beta.IsZero || seen[sq.W.Columns[0]]) return null;
+            seen[sq.W.Columns[0]] = true;
+            var v = sq.Coefficient * sq.W.Values[0] * sq.W.Values[0];
+            if (value is ConvexProof.Numbers.Rational other && other != v) return null;
+            value = v;
+        }
+        return new Composition.InputQuadratic(value!.Value * 2, []);
     }
 
     private void CheckOpsets()
@@ -116,10 +149,11 @@ internal sealed class GraphImporter
             throw Error(place, $"input shape {ConstTensor.ShapeText(dims)}: every dimension but the first (the batch) must be a known size ≥ 1");
         var shape = sample.Select(v => v!.Value).ToArray();
         long d = ConstTensor.ElementCount(shape);
-        if (d > NetworkReader.MaxInputDim)
+        if (d > (_layers.ShareConvolutions ? ConvexProof.Composition.SharedLimits.MaxInputs : NetworkReader.MaxInputDim))
             throw Error(place, $"input dimension {d} {(shape.Length > 2 ? $"(shape {ConstTensor.ShapeText(dims)}) " : "")}is larger than {NetworkReader.MaxInputDim}");
         _facts = new GraphFacts(dims.Length > 1 ? dims[0] : null, (DataType)tensorType.ElemType == DataType.Double) { Consumers = _consumers };
         _values.Define(input.Name, new SourceValue(shape, AffineMap.Source(0, (int)d)));
+        _layers.InputDims = shape;
         return (int)d;
     }
 
@@ -163,14 +197,14 @@ internal sealed class GraphImporter
         int layers = _layers.Count;
         try
         {
-            result = QuadraticLowering.TryLower(context) ?? spec.Lower(context);
+            result = SharedLowering.TryLower(context) ?? QuadraticLowering.TryLower(context) ?? spec.Lower(context);
         }
         catch (SquaredValueException e)
         {
             throw Error(place, e.Message);
         }
         if (_layers.Count > layers) _layers.NameLatest(node.Output[0]);
-        if (result is TracedValue or QuadraticValue) _lowered.Add(spec.Name);
+        if (result is TracedValue or QuadraticValue or SharedValue) _lowered.Add(spec.Name);
         else Folded++;
         string outName = node.Output[0];
         if (!_values.TryDefine(outName, result))

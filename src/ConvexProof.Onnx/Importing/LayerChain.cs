@@ -12,6 +12,12 @@ internal sealed class LayerChain(string file)
 {
     private sealed record PendingLayer(AffineMap Pre, Activation Activation, string Place, Rational Alpha = default)
     {
+        /// <summary>The layer in weight-shared form (then <see cref="Pre"/> has only the bias of every unit), or null.</summary>
+        public Composition.SharedLayer? Shared { get; init; }
+
+        /// <summary>The shape of the layer's output value (to recognise a convolution of it).</summary>
+        public long[]? Dims { get; init; }
+
         /// <summary>Squares of affine forms of the input added to each unit's pre-activation (composition models), or null.</summary>
         public SquareOfInput[][]? Squares { get; init; }
 
@@ -27,21 +33,21 @@ internal sealed class LayerChain(string file)
     /// <summary>A ReLU layer (leaky when <paramref name="alpha"/> &gt; 0) of <paramref name="value"/>; its output is a new source.</summary>
     public SourceValue AddRelu(TracedValue value, string place, Rational alpha = default)
     {
-        _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place, alpha));
+        _layers.Add(new PendingLayer(value.Expr, Activation.Relu, place, alpha) { Dims = value.Dims });
         return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
     }
 
     /// <summary>A rectifier layer (ReLU for α = 0) of a value with squares of the input: they become the layer's quadratic terms.</summary>
     public SourceValue AddRelu(QuadraticValue value, string place, Rational alpha)
     {
-        _layers.Add(new PendingLayer(value.Affine, Activation.Relu, place, alpha) { Squares = value.Squares });
+        _layers.Add(new PendingLayer(value.Affine, Activation.Relu, place, alpha) { Squares = value.Squares, Dims = value.Dims });
         return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
     }
 
     /// <summary>An identity layer of a value with squares (so that a matrix product can read it).</summary>
     public SourceValue IdentityLayerOf(QuadraticValue value, string place)
     {
-        _layers.Add(new PendingLayer(value.Affine, Activation.Identity, place) { Squares = value.Squares });
+        _layers.Add(new PendingLayer(value.Affine, Activation.Identity, place) { Squares = value.Squares, Dims = value.Dims });
         return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
     }
 
@@ -65,6 +71,34 @@ internal sealed class LayerChain(string file)
 
     private string? _latestName;
 
+    /// <summary>Whether convolutions may be kept as kernels (the graph squares something: a composition model; plain networks stay dense).</summary>
+    public bool ShareConvolutions { get; set; }
+
+    /// <summary>The graph input's shape, for <see cref="DimsOf"/>.</summary>
+    public long[]? InputDims { get; set; }
+
+    /// <summary>The shape of source k's value (0: the graph input), when known.</summary>
+    public long[]? DimsOf(int source) => source == 0 ? InputDims : source <= _layers.Count ? _layers[source - 1].Dims : null;
+
+    /// <summary>
+    /// A rectifier of a shared value as a weight-shared layer: one convolution of the previous layer
+    /// (of the input for the first layer), at most one of the input besides, and the squares. Null
+    /// when the value is not of that form (it is then read in its sparse form).
+    /// </summary>
+    public SourceValue? AddShared(SharedValue value, string place, Rational alpha)
+    {
+        int previous = _layers.Count;
+        var main = value.Parts.Where(p => p.Source == previous).ToList();
+        var skip = value.Parts.Where(p => p.Source == 0 && previous != 0).ToList();
+        if (main.Count != 1 || skip.Count > 1 || main.Count + skip.Count != value.Parts.Count) return null;
+        var shared = new Composition.SharedLayer(main[0].Conv, skip.Count == 1 ? skip[0].Conv : null, value.Square, value.Bias);
+        _layers.Add(new PendingLayer(AffineMap.Constant(shared.UnitBias()), Activation.Relu, place, alpha) { Shared = shared, Dims = value.Dims });
+        return new SourceValue(value.Dims, AffineMap.Source(_layers.Count, value.Features));
+    }
+
+    /// <summary>Whether some layer is in weight-shared form.</summary>
+    public bool HasShared => _layers.Any(l => l.Shared is not null);
+
     /// <summary>The layers made so far (to see whether a node made one).</summary>
     public int Count => _layers.Count;
 
@@ -75,12 +109,12 @@ internal sealed class LayerChain(string file)
     public void NameLatest(string name) => _latestName = name;
 
     /// <summary>Whether some layer has squares (the model is a composition model).</summary>
-    public bool HasSquares => _layers.Any(l => l.Squares is not null || l.SquareOutput);
+    public bool HasSquares => _layers.Any(l => l.Squares is not null || l.SquareOutput || l.Shared is not null);
 
     /// <summary>The quadratic parts of the layers built by <see cref="Build"/>, the output's squares last (dense rows over x).</summary>
     public IReadOnlyList<Composition.LayerSquares> Squares(int inputDim, SquareOfInput[][]? output) =>
-        [.. _layers.Select(l => (l.Squares, l.SquareOutput)).Append((output, false)).Select(p => p.Item1 is null && !p.Item2 ? Composition.LayerSquares.None
-            : new Composition.LayerSquares([.. (p.Item1 ?? []).SelectMany((row, u) => row.Select(s => new Composition.SquareTerm(u, s.Coefficient, s.Beta, Dense(s.W, inputDim))))], p.Item2))];
+        [.. _layers.Select(l => (l.Squares, l.SquareOutput, l.Shared)).Append((output, false, null)).Select(p => p.Item1 is null && !p.Item2 && p.Item3 is null ? Composition.LayerSquares.None
+            : new Composition.LayerSquares([.. (p.Item1 ?? []).SelectMany((row, u) => row.Select(s => new Composition.SquareTerm(u, s.Coefficient, s.Beta, Dense(s.W, inputDim))))], p.Item2) { Shared = p.Item3 })];
 
     private static Rational[] Dense(SparseRow row, int columns)
     {
@@ -96,7 +130,7 @@ internal sealed class LayerChain(string file)
         if (value is not ComputedValue computed) return value.Expr;
         if (computed.IdentityLayer is null)
         {
-            _layers.Add(new PendingLayer(computed.Expr, Activation.Identity, place));
+            _layers.Add(new PendingLayer(computed.Expr, Activation.Identity, place) { Dims = computed.Dims });
             computed.IdentityLayer = _layers.Count;
         }
         return AffineMap.Source(computed.IdentityLayer.Value, computed.Features);
@@ -112,7 +146,7 @@ internal sealed class LayerChain(string file)
         for (int k = 0; k < pendings.Count; k++)
         {
             var pending = pendings[k];
-            dense += pending.Pre.Rows * (previous + (k > 0 && pending.Pre.Terms.ContainsKey(0) ? inputDim : 0) + 1L);
+            dense += pending.Shared is not null ? pending.Pre.Rows : pending.Pre.Rows * (previous + (k > 0 && pending.Pre.Terms.ContainsKey(0) ? inputDim : 0) + 1L);
             previous = pending.Pre.Rows;
             if (dense > MaxDenseParameters)
                 throw new InputException(file, pending.Place, $"the dense network would have more than {MaxDenseParameters} parameters (ConvexProof's layers are dense matrices, a convolution's zeros included)");
@@ -129,7 +163,7 @@ internal sealed class LayerChain(string file)
                         ? "internal error: a layer reads a later layer"
                         : $"{(k == pendings.Count - 1 ? "the output layer" : $"hidden layer {k + 1}")} reads hidden layer {source} directly, not only the previous layer {k}; a ConvexProof network feeds each layer from the previous layer and, through skip connections, from the input");
             int inputs = widths[k];
-            Rational[][] weights = pre.Terms.TryGetValue(k, out var w) ? w.ToDense() : AffineMap.ZeroMatrix(pre.Rows, inputs);
+            Rational[][] weights = pending.Shared is not null ? [] : pre.Terms.TryGetValue(k, out var w) ? w.ToDense() : AffineMap.ZeroMatrix(pre.Rows, inputs);
             Rational[][]? skip = k > 0 && pre.Terms.TryGetValue(0, out var s) ? s.ToDense() : null;
             layers.Add(new Layer(weights, (Rational[])pre.Bias.Clone(), skip, pending.Activation) { Alpha = pending.Alpha });
             widths.Add(pre.Rows);

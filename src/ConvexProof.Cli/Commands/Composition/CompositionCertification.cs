@@ -82,6 +82,7 @@ public static class CompositionCertification
             w.WriteStartObject();
             w.WriteNumber("layer", f.Layer);
             w.WriteNumber("unit", f.Unit);
+            if (f.IsChannel) w.WriteBoolean("channel", true); // a weight-shared layer: "unit" is an output channel
             w.WriteString("json_path", f.JsonPath);
             w.WriteString("reason", f.Reason);
             w.WriteEndObject();

@@ -27,10 +27,18 @@ public static class CompositionInfo
         var layer = model.Plain.Layers[l];
         string activation = layer.Activation == Activation.Identity ? "identity" : layer.IsLeaky ? $"leaky_relu(α={layer.Alpha})" : "relu";
         var squares = model.Layers[l];
+        if (squares.Shared is SharedLayer shared)
+            return $"layer {l + 1}: {shared.Output} = {layer.Outputs} {activation} units (weight-shared), {Conv(shared.Main)} of {shared.Main.Input}" +
+                   (shared.Skip is null ? "" : $", skip {Conv(shared.Skip)} of x") + (shared.Square is null ? "" : $", c·({Conv(shared.Square.Conv)} of x + β)² with c = {shared.Square.Coefficient}") +
+                   (squares.SquareOutput ? ", outputs squared" : "");
         return $"layer {l + 1}: {layer.Outputs} {activation} unit{(layer.Outputs == 1 ? "" : "s")}, {layer.Inputs} inputs" +
                (layer.Skip is null ? "" : ", skip") + (squares.Terms.Count == 0 ? "" : $", {squares.Terms.Count} quadratic terms (w·x + β)²") +
                (squares.SquareOutput ? ", outputs squared" : "");
     }
+
+    private static string Conv(SharedConv c) =>
+        $"conv {c.KernelHeight}×{c.KernelWidth}" + (c.Stride == (1, 1) ? "" : $" stride {c.Stride.H}×{c.Stride.W}") + (c.Dilation == (1, 1) ? "" : $" dilation {c.Dilation.H}×{c.Dilation.W}") +
+        (c.Groups == 1 ? "" : $" groups {c.Groups}") + (c.Padding == (0, 0, 0, 0) ? "" : $" {SharedConv.ModeName(c.Mode)} padding {c.Padding.Top},{c.Padding.Left},{c.Padding.Bottom},{c.Padding.Right}");
 
     public static string Describe(string path, string sha, CompositionNetwork model, CompositionRules.Derivation derivation)
     {
@@ -70,6 +78,7 @@ public static class CompositionInfo
             if (layer.IsLeaky) w.WriteString("alpha", layer.Alpha.ToString());
             w.WriteBoolean("skip", layer.Skip is not null);
             w.WriteNumber("quadratic_terms", model.Layers[l].Terms.Count);
+            w.WriteBoolean("weight_shared", model.Layers[l].Shared is not null);
             w.WriteBoolean("square_output", model.Layers[l].SquareOutput);
             w.WriteEndObject();
         }
@@ -82,6 +91,7 @@ public static class CompositionInfo
             w.WriteStartObject();
             w.WriteNumber("layer", f.Layer);
             w.WriteNumber("unit", f.Unit);
+            if (f.IsChannel) w.WriteBoolean("channel", true); // a weight-shared layer: "unit" is an output channel
             w.WriteString("json_path", f.JsonPath);
             w.WriteString("text", f.ToString());
             w.WriteEndObject();
