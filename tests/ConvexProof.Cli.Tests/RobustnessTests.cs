@@ -97,6 +97,24 @@ public class RobustnessTests
         AssertStoppedByTheLimit(r, elapsed, TimeSpan.FromSeconds(10), dir);
     }
 
+    /// <summary>
+    /// A progress callback that throws (a closed stderr, say) while the first region is still being
+    /// analysed: the exception reaches the caller, and the explorer's threads, which finish that
+    /// analysis after the caller has left, must not fail on the way out (an exception on one of
+    /// them would end the process).
+    /// </summary>
+    [Fact]
+    public void AThrowingProgressReportLeavesTheAnalysingThreadsUnharmed()
+    {
+        var network = ConvexProof.Networks.NetworkReader.Parse(Encoding.UTF8.GetBytes(RandomNetwork(64, 32, 64, convexOutput: true)), "net.json");
+        var zero = Enumerable.Repeat(ConvexProof.Numbers.Rational.Zero, 64).ToArray();
+        var one = Enumerable.Repeat(ConvexProof.Numbers.Rational.One, 64).ToArray();
+        var explorer = new ConvexProof.Regions.RegionExplorer(ConvexProof.Networks.ScaledNetwork.Create(network), ConvexProof.Geometry.Domain.Box(zero, one));
+        var limits = new ConvexProof.Regions.ExplorationLimits(Timeout: TimeSpan.FromSeconds(2));
+        Assert.Throws<IOException>(() => explorer.Explore((_, _) => { }, limits, _ => throw new IOException("stderr closed")));
+        Thread.Sleep(TimeSpan.FromSeconds(3)); // past the time limit: the analysis stops and its thread signals the finished level
+    }
+
     /// <summary>A 64-input network whose first region takes far longer than 2 s, certified with --timeout 2.</summary>
     internal static (Cli.Run Run, TimeSpan Elapsed) CertifyWithATwoSecondLimit(TempFolder dir)
     {

@@ -70,8 +70,12 @@ internal sealed class LevelWorkers : IDisposable
         }
     }
 
-    /// <summary>One level's indices, handed out in increasing order to whichever worker is free.</summary>
-    internal sealed class Level(int count, Func<int, bool> body, CancellationToken cancel, int workers) : IDisposable
+    /// <summary>
+    /// One level's indices, handed out in increasing order to whichever worker is free. Not
+    /// disposable on purpose: if the caller leaves early (a progress callback that throws), workers
+    /// still finish the level and signal its event, which must then still exist.
+    /// </summary>
+    internal sealed class Level(int count, Func<int, bool> body, CancellationToken cancel, int workers)
     {
         private readonly CountdownEvent _running = new(workers);
         private int _next = -1;
@@ -136,7 +140,5 @@ internal sealed class LevelWorkers : IDisposable
             if (_cancelled) throw new OperationCanceledException(cancel);
             return _lowestBreak == int.MaxValue ? -1 : _lowestBreak;
         }
-
-        public void Dispose() => _running.Dispose();
     }
 }

@@ -128,7 +128,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             // The level runs on the explorer's own threads while this thread reports progress, so a
             // report appears even while one region takes long (the first region of a
             // high-dimensional network); neither they nor the deadline wait for the thread pool.
-            using var run = workers.Start(take, i =>
+            var run = workers.Start(take, i =>
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
                 results[i] = Analyse(level[i].Maps, level[i].Point, known.ContainsKey, control);
