@@ -23,13 +23,14 @@ public sealed class NativeBuildTests : IClassFixture<NativeBuildTests.Build>
             Assert.True(code == 0, $"scripts/build-cli failed: {err}");
             Kind = File.ReadAllText(Path.Combine(output, ".kind")).Trim();
             Executable = Path.Combine(output, "convexproof");
-            Warnings = err;
+            BuildErrors = err;
         }
 
         internal TempFolder Folder { get; }
         public string Kind { get; }
         public string Executable { get; }
-        public string Warnings { get; }
+        /// <summary>What scripts/build-cli wrote on stderr (the note when it fell back).</summary>
+        public string BuildErrors { get; }
 
         public void Dispose() => Folder.Dispose();
     }
@@ -63,7 +64,7 @@ public sealed class NativeBuildTests : IClassFixture<NativeBuildTests.Build>
     [Fact]
     public void TheBuildIsNativeWithNoManagedAssemblies()
     {
-        Assert.True(_build.Kind == "native (AOT)", $"scripts/build-cli fell back to {_build.Kind}: {_build.Warnings}");
+        Assert.True(_build.Kind == "native (AOT)", $"scripts/build-cli fell back to {_build.Kind}: {_build.BuildErrors}");
         var folder = Path.GetDirectoryName(_build.Executable)!;
         Assert.Empty(Directory.GetFiles(folder, "*.dll"));
         var (code, output, _) = Native("--version");
