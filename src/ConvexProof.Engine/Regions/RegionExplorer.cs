@@ -62,8 +62,12 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     /// <summary>True when <see cref="StopAfter"/> ended exploration (then <see cref="StopReason"/> says where).</summary>
     public bool StoppedEarly { get; private set; }
 
-    /// <summary>What one region's analysis produced, before neighbours get their numbers.</summary>
-    private sealed record Analysed(RegionGeometry Geometry, List<(FacetInfo Facet, PairedRegionMaps? Next, Rational[]? NextPoint, int[] Switching, Rational? Jump)> Facets)
+    /// <summary>
+    /// What one region's analysis produced, before neighbours get their numbers: its interior point,
+    /// its geometry, and per facet the region beyond it with, when that region is not known yet, how
+    /// to find an interior point of it (<see cref="InteriorPointOf"/>).
+    /// </summary>
+    private sealed record Analysed(Rational[] Point, RegionGeometry Geometry, List<(FacetInfo Facet, PairedRegionMaps? Next, InteriorPointOf? NextPoint, int[] Switching, Rational? Jump)> Facets)
     {
         public AnalysedFacet[] Crossings() => [.. Facets.Select(f => new AnalysedFacet(f.Facet, f.Next is null, f.Switching, f.Jump))];
     }
@@ -100,7 +104,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         var (startMaps, startPoint) = first;
         var start = new PairedRegionMaps(Network, startMaps.Pattern, IntegerMaps(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
-        var level = new List<(PairedRegionMaps Maps, Rational[] Point)> { (start, startPoint) };
+        var level = new List<(PairedRegionMaps Maps, InteriorPointOf Point)> { (start, () => startPoint) };
         int done = 0;
         long facets = 0;
         using var workers = new LevelWorkers(Parallelism);
@@ -131,7 +135,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             var run = workers.Start(take, i =>
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
-                results[i] = Analyse(level[i].Maps, level[i].Point, known.ContainsKey, control);
+                results[i] = Analyse(level[i].Maps, level[i].Point(), known.ContainsKey, control);
                 return stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings());
             }, stop.Token);
             while (!run.Finished.WaitOne(ProgressPoll))
@@ -152,10 +156,10 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             // (recording them is cheap, and one of them may hold the violation that decides).
             int finished = 0;
             while (finished < take && results[finished] is not null) finished++;
-            var next = new List<(PairedRegionMaps, Rational[])>();
+            var next = new List<(PairedRegionMaps, InteriorPointOf)>();
             for (int i = 0; i < finished; i++)
             {
-                var (maps, point) = level[i];
+                var (maps, point) = (level[i].Maps, results[i]!.Point);
                 var explored = new List<ExploredFacet>();
                 foreach (var (facet, nextMaps, nextPoint, switching, jump) in results[i]!.Facets)
                 {
@@ -198,6 +202,9 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         progress?.Invoke(new ExplorationProgress(done, 0, facets, Elapsed()));
     }
 
+    /// <summary>Finds a strict interior point of a region (exactly verified).</summary>
+    private delegate Rational[] InteriorPointOf();
+
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProgressPoll = TimeSpan.FromMilliseconds(50);
 
@@ -227,7 +234,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     {
         var geometry = maps.Integer?.Analyse(Domain, point, control)
             ?? RationalFacetFinder.Analyse(new RegionConstraints(maps.Rational, Domain), point, control);
-        var list = new List<(FacetInfo, PairedRegionMaps?, Rational[]?, int[], Rational?)>();
+        var list = new List<(FacetInfo, PairedRegionMaps?, InteriorPointOf?, int[], Rational?)>();
         foreach (var facet in geometry.Facets)
         {
             control.ThrowIfStopped();
@@ -248,14 +255,17 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             }
             list.Add((facet, next, nextPoint, switching, jump));
         }
-        return new Analysed(geometry, list);
+        return new Analysed(point, geometry, list);
     }
 
     /// <summary>
     /// The region beyond a facet (exact symbolic perturbation at its witness along the outward
-    /// normal) and, when it is new, a strict interior point of it.
+    /// normal) and, when it is new, how to find a strict interior point of it. The point is found
+    /// only when the region is analysed, from the crossing that discovered it first in (region,
+    /// facet) order — the same crossing whatever the number of threads — and not for each of the
+    /// (in d = 4–6, three to five) regions of a level that reach the same new region.
     /// </summary>
-    private (PairedRegionMaps Next, Rational[]? Point) Cross(PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
+    private (PairedRegionMaps Next, InteriorPointOf? Point) Cross(PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
     {
         var w = facet.Witness;
         if (facet.SameHyperplane.Length == 0 && !HasFlatUnit(maps))
@@ -272,14 +282,15 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         {
             var next = new PairedRegionMaps(Network, beyond.Pattern, beyond);
             if (known(next.Pattern)) return (next, null);
-            return (next, beyond.InteriorBeyond(Domain, w, maps.Integer, facet.Constraint)
+            var from = maps.Integer;
+            return (next, () => beyond.InteriorBeyond(Domain, w, from, facet.Constraint)
                 ?? InteriorBeyond(next.Rational, w, Outward(maps, facet.Constraint)));
         }
         // No integer maps, or their numbers do not fit: rationals.
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
         var result = new PairedRegionMaps(Network, exact.Pattern, IntegerMaps(exact.Pattern), exact);
-        return (result, known(result.Pattern) ? null : InteriorBeyond(exact, w, uExact));
+        return (result, known(result.Pattern) ? null : () => InteriorBeyond(exact, w, uExact));
     }
 
     /// <summary>The integer maps of a pattern, or null (they do not fit, or <see cref="RationalOnly"/>).</summary>
