@@ -63,11 +63,12 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     public bool StoppedEarly { get; private set; }
 
     /// <summary>
-    /// What one region's analysis produced, before neighbours get their numbers: its interior point,
-    /// its geometry, and per facet the region beyond it with, when that region is not known yet, how
-    /// to find an interior point of it (<see cref="InteriorPointOf"/>).
+    /// What one region's analysis produced, before neighbours get their numbers: its maps and
+    /// interior point, its geometry, and per facet the pattern beyond it (null: a box face) with,
+    /// when that region is not known yet, how to make it (<see cref="RegionSeed"/>).
     /// </summary>
-    private sealed record Analysed(Rational[] Point, RegionGeometry Geometry, List<(FacetInfo Facet, PairedRegionMaps? Next, InteriorPointOf? NextPoint, int[] Switching, Rational? Jump)> Facets)
+    private sealed record Analysed(PairedRegionMaps Maps, Rational[] Point, RegionGeometry Geometry,
+        List<(FacetInfo Facet, string? Next, RegionSeed? Seed, int[] Switching, Rational? Jump)> Facets)
     {
         public AnalysedFacet[] Crossings() => [.. Facets.Select(f => new AnalysedFacet(f.Facet, f.Next is null, f.Switching, f.Jump))];
     }
@@ -104,7 +105,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         var (startMaps, startPoint) = first;
         var start = new PairedRegionMaps(Network, startMaps.Pattern, IntegerMaps(startMaps.Pattern), startMaps);
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [start.Pattern] = 0 };
-        var level = new List<(PairedRegionMaps Maps, InteriorPointOf Point)> { (start, () => startPoint) };
+        var level = new List<RegionSeed> { () => (start, startPoint) };
         int done = 0;
         long facets = 0;
         using var workers = new LevelWorkers(Parallelism);
@@ -135,8 +136,9 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             var run = workers.Start(take, i =>
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
-                results[i] = Analyse(level[i].Maps, level[i].Point(), known.ContainsKey, control);
-                return stopAfter is not null && stopAfter(level[i].Maps, results[i]!.Crossings());
+                var (maps, point) = level[i]();
+                results[i] = Analyse(maps, point, known.ContainsKey, control);
+                return stopAfter is not null && stopAfter(maps, results[i]!.Crossings());
             }, stop.Token);
             while (!run.Finished.WaitOne(ProgressPoll))
                 if (Due()) progress!(AnalysingProgress(done, level.Count, facets, Elapsed(), results, controls));
@@ -156,23 +158,23 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             // (recording them is cheap, and one of them may hold the violation that decides).
             int finished = 0;
             while (finished < take && results[finished] is not null) finished++;
-            var next = new List<(PairedRegionMaps, InteriorPointOf)>();
+            var next = new List<RegionSeed>();
             for (int i = 0; i < finished; i++)
             {
-                var (maps, point) = (level[i].Maps, results[i]!.Point);
+                var (maps, point) = (results[i]!.Maps, results[i]!.Point);
                 var explored = new List<ExploredFacet>();
-                foreach (var (facet, nextMaps, nextPoint, switching, jump) in results[i]!.Facets)
+                foreach (var (facet, nextPattern, seed, switching, jump) in results[i]!.Facets)
                 {
-                    if (nextMaps is null)
+                    if (nextPattern is null)
                     {
                         explored.Add(new ExploredFacet(facet, true, -1, [], null));
                         continue;
                     }
-                    if (!index.TryGetValue(nextMaps.Pattern, out int neighbour))
+                    if (!index.TryGetValue(nextPattern, out int neighbour))
                     {
                         neighbour = index.Count;
-                        index[nextMaps.Pattern] = neighbour;
-                        next.Add((nextMaps, nextPoint ?? throw new InvalidOperationException("internal error: new region without an interior point")));
+                        index[nextPattern] = neighbour;
+                        next.Add(seed ?? throw new InvalidOperationException("internal error: a new region without the means to make it"));
                     }
                     explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
                 }
@@ -202,8 +204,8 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
         progress?.Invoke(new ExplorationProgress(done, 0, facets, Elapsed()));
     }
 
-    /// <summary>Finds a strict interior point of a region (exactly verified).</summary>
-    private delegate Rational[] InteriorPointOf();
+    /// <summary>Makes a region to analyse: its maps and a strict interior point (exactly verified).</summary>
+    private delegate (PairedRegionMaps Maps, Rational[] Point) RegionSeed();
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProgressPoll = TimeSpan.FromMilliseconds(50);
@@ -234,7 +236,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     {
         var geometry = maps.Integer?.Analyse(Domain, point, control)
             ?? RationalFacetFinder.Analyse(new RegionConstraints(maps.Rational, Domain), point, control);
-        var list = new List<(FacetInfo, PairedRegionMaps?, InteriorPointOf?, int[], Rational?)>();
+        var list = new List<(FacetInfo, string?, RegionSeed?, int[], Rational?)>();
         foreach (var facet in geometry.Facets)
         {
             control.ThrowIfStopped();
@@ -243,31 +245,31 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
                 list.Add((facet, null, null, [], null));
                 continue;
             }
-            var (next, nextPoint) = Cross(maps, facet, known);
-            var switching = Differences(maps.Pattern, next.Pattern);
+            var (next, nextMaps, seed) = Cross(maps, facet, known);
+            var switching = Differences(maps.Pattern, next);
             if (switching.Length == 0)
                 throw new InvalidOperationException("internal error: crossing a facet changes no unit");
             Rational? jump = null;
             if (switching.Length > 1)
             {
                 var u = Outward(maps, facet.Constraint);
-                jump = Affine.GradientJump(maps.Rational.Output, next.Rational.Output, u);
+                jump = Affine.GradientJump(maps.Rational.Output, nextMaps!.Rational.Output, u);
             }
-            list.Add((facet, next, nextPoint, switching, jump));
+            list.Add((facet, next, seed, switching, jump));
         }
-        return new Analysed(point, geometry, list);
+        return new Analysed(maps, point, geometry, list);
     }
 
     /// <summary>
-    /// The region beyond a facet (exact symbolic perturbation at its witness along the outward
-    /// normal) and, when it is new, how to find a strict interior point of it. The point is found
-    /// only when the region is analysed, from the crossing that discovered it first in (region,
-    /// facet) order — the same crossing whatever the number of threads — and not for each of the
-    /// (in d = 4–6, three to five) regions of a level that reach the same new region.
+    /// The pattern of the region beyond a facet (exact symbolic perturbation at its witness along the
+    /// outward normal), its maps when they had to be computed for that, and, when the region is new,
+    /// how to make it. A new region's maps and interior point are made only when it is analysed, from
+    /// the crossing that discovered it first in (region, facet) order — the same crossing whatever
+    /// the number of threads — and not for each of the (in d = 4–6, three to five) regions of a
+    /// level that reach it.
     /// </summary>
-    private (PairedRegionMaps Next, InteriorPointOf? Point) Cross(PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
+    private (string Pattern, PairedRegionMaps? Maps, RegionSeed? Seed) Cross(PairedRegionMaps maps, FacetInfo facet, Func<string, bool> known)
     {
-        var w = facet.Witness;
         if (facet.SameHyperplane.Length == 0 && !HasFlatUnit(maps))
         {
             // Only this unit vanishes at w and every other unit is non-zero there, so near w exactly
@@ -276,21 +278,33 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             var flipped = maps.Pattern.ToCharArray();
             flipped[facet.Constraint] = flipped[facet.Constraint] == '1' ? '0' : '1';
             var flippedPattern = new string(flipped);
-            if (known(flippedPattern)) return (new PairedRegionMaps(Network, flippedPattern, null), null);
+            if (known(flippedPattern)) return (flippedPattern, null, null);
+            return (flippedPattern, null, () =>
+            {
+                var (made, point) = Beyond(maps, facet);
+                if (made.Pattern != flippedPattern)
+                    throw new InvalidOperationException($"internal error: crossing the facet of unit {facet.Constraint} alone switched other units");
+                return (made, point());
+            });
         }
-        if (maps.Integer?.Beyond(facet.Constraint, w) is IntegerRegionMaps beyond)
+        var (next, interior) = Beyond(maps, facet);
+        return (next.Pattern, next, known(next.Pattern) ? null : () => (next, interior()));
+    }
+
+    /// <summary>The region beyond a facet with its maps, and how to find a strict interior point of it (on the ray along the outward normal).</summary>
+    private (PairedRegionMaps Next, Func<Rational[]> Interior) Beyond(PairedRegionMaps maps, FacetInfo facet)
+    {
+        var w = facet.Witness;
+        if (maps.Integer is { } from && from.Beyond(facet.Constraint, w) is IntegerRegionMaps beyond)
         {
             var next = new PairedRegionMaps(Network, beyond.Pattern, beyond);
-            if (known(next.Pattern)) return (next, null);
-            var from = maps.Integer;
             return (next, () => beyond.InteriorBeyond(Domain, w, from, facet.Constraint)
                 ?? InteriorBeyond(next.Rational, w, Outward(maps, facet.Constraint)));
         }
         // No integer maps, or their numbers do not fit: rationals.
         var uExact = Outward(maps, facet.Constraint);
         var exact = LocalAffineMaps.AtPerturbedPoint(Network, w, uExact);
-        var result = new PairedRegionMaps(Network, exact.Pattern, IntegerMaps(exact.Pattern), exact);
-        return (result, known(result.Pattern) ? null : () => InteriorBeyond(exact, w, uExact));
+        return (new PairedRegionMaps(Network, exact.Pattern, IntegerMaps(exact.Pattern), exact), () => InteriorBeyond(exact, w, uExact));
     }
 
     /// <summary>The integer maps of a pattern, or null (they do not fit, or <see cref="RationalOnly"/>).</summary>
