@@ -1,0 +1,163 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace ConvexProof.Numbers;
+
+/// <summary>
+/// Signed integers of a fixed number of 64-bit words (two's complement, least significant word
+/// first) in caller-provided spans: arithmetic modulo 2^(64·words), without allocation. It equals
+/// exact integer arithmetic as long as every true value fits, |v| &lt; 2^(64·words − 1); the caller
+/// proves that bound beforehand (a wrapped value is never detected here). Division is exact
+/// division only: by a divisor known to divide the dividend.
+/// </summary>
+internal static class FixedWidthIntegers
+{
+    /// <summary>r = v, sign-extended to r's width (v must fit).</summary>
+    public static void Set<T>(Span<ulong> r, T v) where T : IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(long) || typeof(T) == typeof(Int128))
+        {
+            // These write all their bytes, which may be more than a narrow slot holds.
+            var wide = Int128.CreateTruncating(v);
+            r.Fill(Int128.IsNegative(wide) ? ulong.MaxValue : 0);
+            r[0] = (ulong)wide;
+            if (r.Length > 1) r[1] = (ulong)(wide >> 64);
+            return;
+        }
+        var bytes = MemoryMarshal.AsBytes(r);
+        if (!v.TryWriteLittleEndian(bytes, out int written))
+            throw new InvalidOperationException("internal error: a value wider than its fixed-width slot");
+        bytes[written..].Fill(T.IsNegative(v) ? (byte)0xFF : (byte)0);
+    }
+
+    public static bool IsZero(ReadOnlySpan<ulong> a) => !a.ContainsAnyExcept(0UL);
+
+    public static bool IsNegative(ReadOnlySpan<ulong> a) => (long)a[^1] < 0;
+
+    /// <summary>a = −a.</summary>
+    public static void Negate(Span<ulong> a)
+    {
+        ulong carry = 1;
+        for (int i = 0; i < a.Length; i++)
+        {
+            ulong v = ~a[i] + carry;
+            carry = v < carry ? 1UL : 0UL;
+            a[i] = v;
+        }
+    }
+
+    /// <summary>a = a − b.</summary>
+    public static void Subtract(Span<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        ulong borrow = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            ulong x = a[i], d = x - b[i] - borrow;
+            borrow = x < b[i] || (x == b[i] && borrow != 0) ? 1UL : 0UL;
+            a[i] = d;
+        }
+    }
+
+    /// <summary>r = a·b modulo 2^(64·words) (r must not overlap a or b). The low half of the unsigned product is the two's complement one.</summary>
+    public static void Multiply(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> r)
+    {
+        int n = r.Length;
+        r.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            ulong ai = a[i];
+            if (ai == 0) continue;
+            ulong carry = 0;
+            for (int j = 0; i + j < n; j++)
+            {
+                ulong high = Math.BigMul(ai, b[j], out ulong low);
+                low += carry;
+                if (low < carry) high++;
+                ulong sum = r[i + j] + low;
+                if (sum < low) high++;
+                r[i + j] = sum;
+                carry = high;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Prepares exact division by d ≠ 0: d = 2^shift·o with o odd, and o⁻¹ modulo 2^(64·words) in
+    /// <paramref name="inverse"/> (scratch: 3·words).
+    /// </summary>
+    public static int PrepareDivisor(ReadOnlySpan<ulong> d, Span<ulong> inverse, Span<ulong> scratch)
+    {
+        int n = d.Length;
+        var odd = scratch[..n];
+        d.CopyTo(odd);
+        int shift = TrailingZeroCount(odd);
+        ShiftRightArithmetic(odd, shift);
+        InverseOfOdd(odd, inverse, scratch.Slice(n, 2 * n));
+        return shift;
+    }
+
+    /// <summary>
+    /// a = a / d in place, for a divisor d prepared by <see cref="PrepareDivisor"/> that divides a:
+    /// a/2^shift by an arithmetic shift, then times o⁻¹ (scratch: words).
+    /// </summary>
+    public static void DivideExact(Span<ulong> a, int shift, ReadOnlySpan<ulong> inverse, Span<ulong> scratch)
+    {
+        ShiftRightArithmetic(a, shift);
+        Multiply(a, inverse, scratch);
+        scratch.CopyTo(a);
+    }
+
+    private static int TrailingZeroCount(ReadOnlySpan<ulong> a)
+    {
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] != 0) return 64 * i + BitOperations.TrailingZeroCount(a[i]);
+        throw new DivideByZeroException("internal error: exact division by zero");
+    }
+
+    private static void ShiftRightArithmetic(Span<ulong> a, int shift)
+    {
+        if (shift == 0) return;
+        int n = a.Length, words = shift / 64, bits = shift % 64;
+        ulong fill = IsNegative(a) ? ulong.MaxValue : 0;
+        for (int i = 0; i < n; i++)
+        {
+            ulong low = i + words < n ? a[i + words] : fill;
+            ulong high = i + words + 1 < n ? a[i + words + 1] : fill;
+            a[i] = bits == 0 ? low : (low >> bits) | (high << (64 - bits));
+        }
+    }
+
+    /// <summary>o⁻¹ modulo 2^(64·words) for odd o, by Newton's iteration x ← x·(2 − o·x) (each step doubles the correct low bits).</summary>
+    private static void InverseOfOdd(ReadOnlySpan<ulong> odd, Span<ulong> inverse, Span<ulong> scratch)
+    {
+        int n = odd.Length;
+        ulong x = odd[0]; // correct modulo 2^3
+        for (int i = 0; i < 5; i++) x *= 2 - odd[0] * x; // 3 → 96 ≥ 64 bits
+        inverse.Clear();
+        inverse[0] = x;
+        var t = scratch[..n];
+        var next = scratch.Slice(n, n);
+        for (int correct = 64; correct < 64 * n; correct *= 2)
+        {
+            Multiply(odd, inverse, t); // o·x ≡ 1 modulo 2^correct
+            Negate(t);
+            AddTwo(t); // 2 − o·x
+            Multiply(inverse, t, next);
+            next.CopyTo(inverse);
+        }
+    }
+
+    private static void AddTwo(Span<ulong> a)
+    {
+        ulong carry = 2;
+        for (int i = 0; i < a.Length && carry != 0; i++)
+        {
+            ulong v = a[i] + carry;
+            carry = v < carry ? 1UL : 0UL;
+            a[i] = v;
+        }
+    }
+
+    public static BigInteger ToBigInteger(ReadOnlySpan<ulong> a) =>
+        new(MemoryMarshal.AsBytes(a), isUnsigned: false, isBigEndian: false);
+}
