@@ -33,6 +33,9 @@ public class FixedWidthTests
             Assert.Equal(difference, FixedWidthIntegers.ToBigInteger(product));
             FixedWidthIntegers.Negate(product);
             Assert.Equal(-difference, FixedWidthIntegers.ToBigInteger(product));
+            FixedWidthIntegers.Add(product, other);
+            Assert.Equal(-difference + c * e, FixedWidthIntegers.ToBigInteger(product));
+            Assert.Equal((-difference + c * e).Sign, FixedWidthIntegers.Sign(product));
             // Exact division of a multiple by a divisor with trailing zeros, of either sign.
             var divisor = Boundary(random, random.Next(0, limit / 2)) * 2 + 1;
             divisor <<= random.Next(0, 70);
@@ -84,6 +87,28 @@ public class FixedWidthTests
             Assert.Equal(expected.Numerators, actual.Numerators);
         }
         Assert.True(solved > 600 && unsolved > 300, $"{solved} solved, {unsolved} not");
+    }
+
+    [Fact]
+    public void SignsOfWide128BitRowsAtShortPointsAreExact()
+    {
+        var random = new Random(13);
+        int zeros = 0;
+        for (int trial = 0; trial < 6000; trial++)
+        {
+            int d = random.Next(1, 7);
+            var x = Enumerable.Range(0, d).Select(_ => new Rational(Boundary(random, random.Next(0, 40)), BigInteger.One << random.Next(0, 20))).ToArray();
+            var row = Enumerable.Range(0, d + 1).Select(_ => (Int128)Boundary(random, random.Next(0, 126) / (random.Next(2) + 1))).ToArray();
+            // Often exactly on the hyperplane, or one unit of the common denominator off it (where the filter cannot decide).
+            BigInteger q = x.Aggregate(BigInteger.One, (a, v) => a * v.Denominator / BigInteger.GreatestCommonDivisor(a, v.Denominator));
+            var scaled = Enumerable.Range(0, d).Aggregate(BigInteger.Zero, (s, i) => s + (BigInteger)row[i] * (x[i] * q).Numerator);
+            if (random.Next(2) == 0 && scaled % q == 0 && BigInteger.Abs(scaled / q) < (BigInteger.One << 120))
+                row[d] = (Int128)(-scaled / q + random.Next(-1, 2));
+            var exact = Enumerable.Range(0, d).Aggregate((Rational)(BigInteger)row[d], (s, i) => s + (BigInteger)row[i] * x[i]);
+            if (exact.IsZero) zeros++;
+            Assert.Equal(exact.Sign, new ExactPoint(x).Sign(row));
+        }
+        Assert.True(zeros > 100, $"{zeros} points on their hyperplane");
     }
 
     /// <summary>A random value of about <paramref name="bits"/> bits, often exactly at ±2^bits or one off it, either sign.</summary>

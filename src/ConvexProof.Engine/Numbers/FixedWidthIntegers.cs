@@ -46,6 +46,23 @@ internal static class FixedWidthIntegers
         }
     }
 
+    /// <summary>a = a + b.</summary>
+    public static void Add(Span<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        ulong carry = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            ulong x = a[i] + carry;
+            ulong c = x < carry ? 1UL : 0UL;
+            ulong sum = x + b[i];
+            a[i] = sum;
+            carry = c + (sum < x ? 1UL : 0UL);
+        }
+    }
+
+    /// <summary>The sign of a: −1, 0 or 1.</summary>
+    public static int Sign(ReadOnlySpan<ulong> a) => IsNegative(a) ? -1 : IsZero(a) ? 0 : 1;
+
     /// <summary>a = a − b.</summary>
     public static void Subtract(Span<ulong> a, ReadOnlySpan<ulong> b)
     {
