@@ -47,8 +47,8 @@ public class FixedWidthTests
             if (divisor.GetBitLength() >= 64 * words - 1) continue;
             FixedWidthIntegers.Set(dividend, quotient * divisor);
             FixedWidthIntegers.Set(d, divisor);
-            int shift = FixedWidthIntegers.PrepareDivisor(d, inverse, scratch);
-            FixedWidthIntegers.DivideExact(dividend, shift, inverse, scratch[..words]);
+            int shift = FixedWidthIntegers.PrepareDivisor(d, inverse, scratch, out bool negativeDivisor);
+            FixedWidthIntegers.DivideExact(dividend, shift, negativeDivisor, inverse, scratch[..words]);
             Assert.Equal(quotient, FixedWidthIntegers.ToBigInteger(dividend));
         }
     }

@@ -75,17 +75,45 @@ internal static class FixedWidthIntegers
         }
     }
 
-    /// <summary>r = a·b modulo 2^(64·words) (r must not overlap a or b). The low half of the unsigned product is the two's complement one.</summary>
+    /// <summary>
+    /// r = a·b modulo 2^(64·words) (r must not overlap a or b): the product of the magnitudes on
+    /// their significant words only (entries are usually far narrower than the width), then the sign.
+    /// </summary>
     public static void Multiply(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> r)
+    {
+        bool negativeA = IsNegative(a), negativeB = IsNegative(b);
+        Span<ulong> magnitudes = stackalloc ulong[(negativeA ? a.Length : 0) + (negativeB ? b.Length : 0)];
+        scoped ReadOnlySpan<ulong> x = a, y = b;
+        if (negativeA)
+        {
+            var copy = magnitudes[..a.Length];
+            a.CopyTo(copy);
+            Negate(copy);
+            x = copy;
+        }
+        if (negativeB)
+        {
+            var copy = magnitudes[^b.Length..];
+            b.CopyTo(copy);
+            Negate(copy);
+            y = copy;
+        }
+        MultiplyMagnitudes(x[..SignificantWords(x)], y[..SignificantWords(y)], r);
+        if (negativeA != negativeB) Negate(r);
+    }
+
+    /// <summary>r = a·b modulo 2^(64·r.Length) for unsigned a and b.</summary>
+    private static void MultiplyMagnitudes(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> r)
     {
         int n = r.Length;
         r.Clear();
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < a.Length && i < n; i++)
         {
             ulong ai = a[i];
             if (ai == 0) continue;
             ulong carry = 0;
-            for (int j = 0; i + j < n; j++)
+            int j = 0;
+            for (; j < b.Length && i + j < n; j++)
             {
                 ulong high = Math.BigMul(ai, b[j], out ulong low);
                 low += carry;
@@ -95,33 +123,50 @@ internal static class FixedWidthIntegers
                 r[i + j] = sum;
                 carry = high;
             }
+            if (i + j < n) r[i + j] = carry; // not written yet by an earlier row
         }
     }
 
+    /// <summary>The number of words up to the highest non-zero one of an unsigned value.</summary>
+    private static int SignificantWords(ReadOnlySpan<ulong> a)
+    {
+        int n = a.Length;
+        while (n > 0 && a[n - 1] == 0) n--;
+        return n;
+    }
+
     /// <summary>
-    /// Prepares exact division by d ≠ 0: d = 2^shift·o with o odd, and o⁻¹ modulo 2^(64·words) in
-    /// <paramref name="inverse"/> (scratch: 3·words).
+    /// Prepares exact division by d ≠ 0: |d| = 2^shift·o with o odd, o⁻¹ modulo 2^(64·words) in
+    /// <paramref name="inverse"/>, and whether d is negative (scratch: 3·words).
     /// </summary>
-    public static int PrepareDivisor(ReadOnlySpan<ulong> d, Span<ulong> inverse, Span<ulong> scratch)
+    public static int PrepareDivisor(ReadOnlySpan<ulong> d, Span<ulong> inverse, Span<ulong> scratch, out bool negative)
     {
         int n = d.Length;
         var odd = scratch[..n];
         d.CopyTo(odd);
+        negative = IsNegative(odd);
+        if (negative) Negate(odd);
         int shift = TrailingZeroCount(odd);
-        ShiftRightArithmetic(odd, shift);
+        ShiftRight(odd, shift);
         InverseOfOdd(odd, inverse, scratch.Slice(n, 2 * n));
         return shift;
     }
 
     /// <summary>
     /// a = a / d in place, for a divisor d prepared by <see cref="PrepareDivisor"/> that divides a:
-    /// a/2^shift by an arithmetic shift, then times o⁻¹ (scratch: words).
+    /// |a|/2^shift by a shift, times o⁻¹ on as many words as |a| has (the quotient is no wider), then
+    /// the sign (scratch: words).
     /// </summary>
-    public static void DivideExact(Span<ulong> a, int shift, ReadOnlySpan<ulong> inverse, Span<ulong> scratch)
+    public static void DivideExact(Span<ulong> a, int shift, bool negativeDivisor, ReadOnlySpan<ulong> inverse, Span<ulong> scratch)
     {
-        ShiftRightArithmetic(a, shift);
-        Multiply(a, inverse, scratch);
-        scratch.CopyTo(a);
+        bool negative = IsNegative(a);
+        if (negative) Negate(a);
+        ShiftRight(a, shift);
+        int words = SignificantWords(a);
+        MultiplyMagnitudes(a[..words], inverse[..words], scratch[..words]);
+        a.Clear();
+        scratch[..words].CopyTo(a);
+        if (negative != negativeDivisor) Negate(a);
     }
 
     private static int TrailingZeroCount(ReadOnlySpan<ulong> a)
@@ -131,11 +176,12 @@ internal static class FixedWidthIntegers
         throw new DivideByZeroException("internal error: exact division by zero");
     }
 
-    private static void ShiftRightArithmetic(Span<ulong> a, int shift)
+    /// <summary>a = a / 2^shift for a non-negative a.</summary>
+    private static void ShiftRight(Span<ulong> a, int shift)
     {
         if (shift == 0) return;
         int n = a.Length, words = shift / 64, bits = shift % 64;
-        ulong fill = IsNegative(a) ? ulong.MaxValue : 0;
+        const ulong fill = 0;
         for (int i = 0; i < n; i++)
         {
             ulong low = i + words < n ? a[i + words] : fill;
@@ -154,13 +200,14 @@ internal static class FixedWidthIntegers
         inverse[0] = x;
         var t = scratch[..n];
         var next = scratch.Slice(n, n);
-        for (int correct = 64; correct < 64 * n; correct *= 2)
+        for (int correct = 1; correct < n; correct *= 2)
         {
-            Multiply(odd, inverse, t); // o·x ≡ 1 modulo 2^correct
-            Negate(t);
-            AddTwo(t); // 2 − o·x
-            Multiply(inverse, t, next);
-            next.CopyTo(inverse);
+            int m = Math.Min(n, 2 * correct); // this step is correct modulo 2^(64·m): compute modulo that
+            Multiply(odd[..m], inverse[..m], t[..m]); // o·x ≡ 1 modulo 2^(64·correct)
+            Negate(t[..m]);
+            AddTwo(t[..m]); // 2 − o·x
+            Multiply(inverse[..m], t[..m], next[..m]);
+            next[..m].CopyTo(inverse);
         }
     }
 
