@@ -44,7 +44,14 @@ public sealed class ExactPoint
     private double[]? _approximation;
 
     /// <summary>The coordinates as doubles, each within 4u of the exact value (for <see cref="SignFilter"/>).</summary>
-    public double[] Approximation => _approximation ??= [.. Coordinates.Select(SignFilter.Input)];
+    public double[] Approximation => _approximation ??= Approximate(Coordinates);
+
+    private static double[] Approximate(Rational[] x)
+    {
+        var result = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) result[i] = SignFilter.Input(x[i]);
+        return result;
+    }
 
     private void Big()
     {
@@ -90,7 +97,31 @@ public sealed class ExactPoint
         if (typeof(T) == typeof(long)) return Sign(Unsafe.As<T[], long[]>(ref row));
         if (approximateRow is not null ? SignFilter.TrySign(approximateRow, Approximation, out int sign)
             : SignFilter.TrySign(row, Approximation, out sign)) return sign;
+        if (typeof(T) == typeof(Int128) && Small is not null) return Sign(Unsafe.As<T[], Int128[]>(ref row));
         return ScaledValue(row).Sign;
+    }
+
+    /// <summary>
+    /// sign(g·N + h·q) for a 128-bit row and the 63-bit common-denominator form, in 256-bit
+    /// integers on the stack: each product is below 2^190, and the sum of up to 2^60 of them fits.
+    /// (Witnesses lie on their hyperplane, where the filter never decides.)
+    /// </summary>
+    private int Sign(Int128[] row)
+    {
+        const int Words = 4;
+        Span<ulong> sum = stackalloc ulong[Words], a = stackalloc ulong[Words], b = stackalloc ulong[Words], product = stackalloc ulong[Words];
+        FixedWidthIntegers.Set(a, row[^1]);
+        FixedWidthIntegers.Set(b, _smallDen);
+        FixedWidthIntegers.Multiply(a, b, sum);
+        for (int i = 0; i < _smallNum!.Length; i++)
+        {
+            if (row[i] == 0) continue;
+            FixedWidthIntegers.Set(a, row[i]);
+            FixedWidthIntegers.Set(b, _smallNum[i]);
+            FixedWidthIntegers.Multiply(a, b, product);
+            FixedWidthIntegers.Add(sum, product);
+        }
+        return FixedWidthIntegers.Sign(sum);
     }
 
     /// <summary>The exact value g·x + h of an integer row of any integer type.</summary>

@@ -151,8 +151,13 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
     {
         if (((IntegerRegionMaps<T>)from).OutwardNormal(k) is not T[] u) return null;
         if (Constraints(domain) is not var (rows, _, approximate)) return null;
-        var wd = w.Select(v => v.ToDouble()).ToArray();
-        var ud = u.Select(Integers.ToDouble).ToArray();
+        var wd = new double[w.Length];
+        var ud = new double[u.Length];
+        for (int i = 0; i < wd.Length; i++)
+        {
+            wd[i] = w[i].ToDouble();
+            ud[i] = Integers.ToDouble(u[i]);
+        }
         double tMax = double.PositiveInfinity, uNorm = 0;
         foreach (var ui in ud) uNorm = Math.Max(uNorm, Math.Abs(ui));
         for (int r = 0; r < rows.Length; r++)
@@ -169,8 +174,14 @@ public sealed class IntegerRegionMaps<T> : IntegerRegionMaps where T : struct, I
         double tD = double.IsInfinity(tMax) ? 1 / uNorm : tMax / 2;
         if (!(tD > 0) || !double.IsFinite(tD)) return null;
         var t = Rational.FromDouble(tD);
+        // w_i + t·u_i = (a_i·q + b_i·u_i·p) / (b_i·q) for w_i = a_i/b_i, t = p/q: one reduction per coordinate.
         var p = new Rational[w.Length];
-        for (int i = 0; i < p.Length; i++) p[i] = w[i] + t * Integers.ToRational(u[i]);
+        for (int i = 0; i < p.Length; i++)
+        {
+            if (T.IsZero(u[i])) { p[i] = w[i]; continue; }
+            var (a, b) = (w[i].Numerator, w[i].Denominator);
+            p[i] = new Rational(a * t.Denominator + b * Integers.ToBig(u[i]) * t.Numerator, b * t.Denominator);
+        }
         bool Inside(Rational[] x)
         {
             var e = new ExactPoint(x);

@@ -109,9 +109,12 @@ public static class PointSimplifier
     private static bool IsShort(Rational[] point)
     {
         foreach (var v in point)
-            if (v.Denominator.GetBitLength() > 16 || BigInteger.Abs(v.Numerator).GetBitLength() > 48) return false;
+            if (v.Denominator.GetBitLength() > 16 || v.Numerator >= ShortLimit || v.Numerator <= -ShortLimit) return false;
         return true;
     }
+
+    /// <summary>2^48: a short numerator has at most 48 bits (compared, not negated: no copy of a long negative numerator).</summary>
+    private static readonly BigInteger ShortLimit = BigInteger.One << 48;
 
     /// <summary>The nearest multiple of 2^-bits (ties down), exactly.</summary>
     private static Rational Round(Rational v, int bits) => new(RoundedNumerator(v, bits), BigInteger.One << bits);

@@ -66,6 +66,10 @@ internal sealed partial class IntegerFacetSearch<T>
         }
     }
 
+    private ApproxNumber[][]? _lpMatrix;
+    private ApproxNumber[]? _lpCost;
+    private ApproxNumber[]? _lpRhs;
+
     /// <summary>
     /// The double LP min Σλ_j h'_j s.t. Σλ_j g'_j = target's gradient, λ ≥ 0 over the facets found
     /// so far (columns normalised; the dual y is unchanged by that). Proposals only.
@@ -77,9 +81,16 @@ internal sealed partial class IntegerFacetSearch<T>
         for (int i = 0; i < D; i++) targetNorm += Integers.ToDouble(target[i]) * Integers.ToDouble(target[i]);
         targetNorm = Math.Sqrt(targetNorm);
         if (targetNorm == 0) return (null, reps);
-        var m = new ApproxNumber[D][];
-        for (int r = 0; r < D; r++) m[r] = new ApproxNumber[reps.Length];
-        var cost = new ApproxNumber[reps.Length];
+        // One matrix for every LP of the search, as wide as the facets can get (every row).
+        if (_lpMatrix is null)
+        {
+            _lpMatrix = new ApproxNumber[D][];
+            for (int r = 0; r < D; r++) _lpMatrix[r] = new ApproxNumber[rows.Length];
+            _lpCost = new ApproxNumber[rows.Length];
+            _lpRhs = new ApproxNumber[D];
+        }
+        var m = _lpMatrix;
+        var cost = _lpCost!;
         for (int j = 0; j < reps.Length; j++)
         {
             var row = rows[reps[j]];
@@ -89,9 +100,9 @@ internal sealed partial class IntegerFacetSearch<T>
             for (int r = 0; r < D; r++) m[r][j] = new(Integers.ToDouble(row[r]) / norm);
             cost[j] = new(Integers.ToDouble(row[D]) / norm);
         }
-        var rhs = new ApproxNumber[D];
+        var rhs = _lpRhs!;
         for (int i = 0; i < D; i++) rhs[i] = new(Integers.ToDouble(target[i]) / targetNorm);
-        return (TableauSimplex<ApproxNumber>.Solve(m, rhs, cost, Cancel), reps);
+        return (TableauSimplex<ApproxNumber>.Solve(m, rhs, cost, reps.Length, Cancel), reps);
     }
 
     /// <summary>

@@ -35,6 +35,9 @@ internal sealed partial class IntegerFacetSearch<T>
     }
 
 
+    /// <summary>The direction of the current ray in double (one buffer per search).</summary>
+    private double[]? _rayDirection;
+
     /// <summary>
     /// Shoots a ray from the interior point along v; the first hyperplane hit (proposed in double,
     /// verified exactly) becomes a facet. Returns false when no constraint stops the ray.
@@ -42,7 +45,8 @@ internal sealed partial class IntegerFacetSearch<T>
     private bool TryRay(Rational[] v)
     {
         var pd = Interior.Doubles;
-        var vd = v.Select(x => x.ToDouble()).ToArray();
+        var vd = _rayDirection ??= new double[D];
+        for (int i = 0; i < D; i++) vd[i] = v[i].ToDouble();
         int best = -1;
         double bestTau = double.PositiveInfinity;
         for (int g = 0; g < Groups.Count; g++)
@@ -107,9 +111,9 @@ internal sealed partial class IntegerFacetSearch<T>
     {
         var hyperplane = rows[Groups[group][0]].Select(Integers.ToBig).ToArray();
         // The witness's distance to the interior point is a fair measure of the room around it.
-        var p = Interior.Coordinates;
+        var p = Interior.Doubles;
         double room = 0;
-        for (int i = 0; i < D; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - p[i].ToDouble()));
+        for (int i = 0; i < D; i++) room = Math.Max(room, Math.Abs(w[i].ToDouble() - p[i]));
         return PointSimplifier.OnIntegerHyperplane(w, hyperplane, candidate => ValidWitness(candidate, group), room / 4);
     }
 
