@@ -85,7 +85,7 @@ public static class CertificateChecker
                 "and the exactly re-evaluated counterexample is the whole proof.", refutation);
         }
         var patterns = ReadPatterns(regions, network.NeuronCount);
-        var ctx = new CheckContext(network, box, patterns, ComputeMaps(network, regions, patterns));
+        var ctx = new CheckContext(network, box, patterns, LocalMapsOf(network, regions, patterns));
         var (totals, realised) = CheckRegions(ctx, regions);
         inspect?.Invoke(ctx);
         var conditions = ConditionCheck.Run(ctx, root.GetProperty("conditions"), realised);
@@ -140,31 +140,31 @@ public static class CertificateChecker
     }
 
     /// <summary>
-    /// Local maps for every region, computed once. Region 0 by a forward pass; the others from a
-    /// region reached before them in a breadth-first walk over the claimed neighbour links (any base
-    /// gives the exact same maps; a neighbour just makes it cheap). Each level runs in parallel.
+    /// Local maps for every region, each made once, on first use: the region checks ask for them in
+    /// parallel, with no barrier between breadth-first levels. Region 0 by a forward pass; any other
+    /// from its parent in a breadth-first walk over the claimed neighbour links, or from region 0 when
+    /// not linked to it (any base gives the exact same maps; a neighbour just makes it cheap).
+    /// Ancestors not made yet are made first, oldest first, without recursion (a chain of regions
+    /// can be as long as the certificate); two threads may make the same maps, with equal results.
     /// </summary>
-    private static RegionMaps[] ComputeMaps(Network network, JsonElement[] regions, string[] patterns)
+    private static Func<int, RegionMaps> LocalMapsOf(Network network, JsonElement[] regions, string[] patterns)
     {
-        var maps = new RegionMaps[regions.Length];
         var calculator = new LocalMaps(network);
+        var (maps, parent, seen) = (new RegionMaps?[regions.Length], new int[regions.Length], new bool[regions.Length]);
         maps[0] = calculator.Compute(patterns[0]);
-        var parent = Enumerable.Repeat(-1, regions.Length).ToArray();
-        parent[0] = 0;
-        var level = new List<int> { 0 };
-        while (level.Count > 0)
+        var walk = new Queue<int>([0]);
+        seen[0] = true;
+        while (walk.TryDequeue(out int r))
+            foreach (int n in ClaimedNeighbours(regions[r], regions.Length))
+                if (!seen[n]) { seen[n] = true; parent[n] = r; walk.Enqueue(n); }
+        return r =>
         {
-            var next = new List<int>();
-            foreach (int r in level)
-                foreach (int n in ClaimedNeighbours(regions[r], regions.Length))
-                    if (parent[n] < 0) { parent[n] = r; next.Add(n); }
-            if (next.Count == 0) // regions not linked from region 0: start them from region 0
-                for (int r = 0; r < regions.Length; r++)
-                    if (parent[r] < 0) { parent[r] = 0; next.Add(r); }
-            Parallel.ForEach(next, r => maps[r] = calculator.Compute(patterns[r], patterns[parent[r]], maps[parent[r]]));
-            level = next;
-        }
-        return maps;
+            if (Volatile.Read(ref maps[r]) is { } made) return made;
+            var chain = new Stack<int>();
+            for (int a = r; Volatile.Read(ref maps[a]) is null; a = parent[a]) chain.Push(a);
+            while (chain.TryPop(out int a)) Volatile.Write(ref maps[a], calculator.Compute(patterns[a], patterns[parent[a]], maps[parent[a]]!));
+            return maps[r]!;
+        };
     }
 
     /// <summary>Neighbour indices as claimed (malformed ones are ignored here and reported by the region check).</summary>

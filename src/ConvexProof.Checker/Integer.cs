@@ -34,7 +34,9 @@ internal readonly struct Integer : IEquatable<Integer>
     public static implicit operator Integer(BigInteger v) => v.GetBitLength() <= 127 ? new((Int128)v) : new(v);
 
     /// <summary>The small form as a long, when it fits in one (then the products of two need no overflow test).</summary>
-    private bool IsLong => _big is null && _hi == (long)_lo >> 63;
+    public bool IsLong => _big is null && _hi == (long)_lo >> 63;
+
+    public static explicit operator long(Integer v) => v.IsLong ? (long)v._lo : throw new OverflowException("the integer does not fit in a long");
 
     // The operators are inlined into the hot loops; what leaves the small form is done apart, in BigInteger.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -135,6 +137,13 @@ internal readonly struct Integer : IEquatable<Integer>
         BigInteger sum = BigInteger.Zero;
         for (int i = 0; i < a.Length; i++) if (!a[i].IsZero && !b[i].IsZero) sum += a[i].Value * b[i].Value;
         return sum;
+    }
+
+    /// <summary>gcd(a, b) = 1 for b &gt; 0: Euclid's algorithm in 128 bits when both fit (no BigInteger), else in BigInteger.</summary>
+    public static bool Coprime(Integer a, Integer b)
+    {
+        if (!a.IsSmall || !b.IsSmall || a.Small == Int128.MinValue) return BigInteger.GreatestCommonDivisor(a.Value, b.Value).IsOne;
+        for (UInt128 x = (UInt128)Int128.Abs(a.Small), y = (UInt128)b.Small; ; (x, y) = (y, x % y)) if (y == 0) return x == 1;
     }
 
     /// <summary>l = lcm(l, v) for positive l, v; no gcd when one divides the other (the usual case).</summary>

@@ -12,8 +12,8 @@ internal sealed record RegionOutcome(int Facets, int Boundary, int Redundant, in
         a.Redundant + b.Redundant, a.Flat + b.Flat, a.Dismissed + b.Dismissed, a.Degenerate + b.Degenerate, a.NegativeJumps + b.NegativeJumps, []);
 }
 
-/// <summary>The shared, read-only context of the region checks; BoxFaces[f] is constraint N + f as an integer row.</summary>
-internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, RegionMaps[] Maps)
+/// <summary>The shared context of the region checks: Maps(r) gives region r's local maps (made on first use); BoxFaces[f] is constraint N + f as an integer row.</summary>
+internal sealed record CheckContext(Network Network, Box? Domain, string[] Patterns, Func<int, RegionMaps> Maps)
 {
     public IntegerRow[] BoxFaces { get; } = Domain is null ? [] : Enumerable.Range(0, 2 * Network.InputDim)
         .Select(f => IntegerRow.Face(Network.InputDim, f >> 1, (f & 1) == 0 ? Domain.Lo[f >> 1] : Domain.Hi[f >> 1], (f & 1) == 1)).ToArray();
@@ -35,7 +35,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
 
     private readonly int _n = ctx.Network.NeuronCount, _d = ctx.Network.InputDim;
     private readonly string _pattern = ctx.Patterns[region];
-    private readonly RegionMaps _maps = ctx.Maps[region];
+    private readonly RegionMaps _maps = ctx.Maps(region);
     private readonly string _at = $"region {region}";
     private readonly byte[] _owner = new byte[ctx.Network.NeuronCount + ctx.BoxFaces.Length];
     private readonly bool[] _vanishes = new bool[ctx.Network.NeuronCount]; // scratch: neuron constraints that vanish at the current witness
@@ -234,7 +234,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     private (RealisedCondition? Condition, Rational Jump) CheckCrossing(FacetEntry facet, int f)
     {
         var (net, r2) = (ctx.Network, facet.Neighbour);
-        var (p2, rows2) = (ctx.Patterns[r2], ctx.Maps[r2]);
+        var (p2, rows2) = (ctx.Patterns[r2], ctx.Maps(r2));
         var crossed = Row(facet.C);
         var gradient = crossed.Z.AsSpan(0, _d);
         var differing = new List<int>();

@@ -97,10 +97,10 @@ internal static class ShardCheck
         var (box, d) = (ctx.Domain!, ctx.Network.InputDim);
         var faces = Enumerable.Range(0, d).SelectMany(i => new[] { (I: i, S: box.Lo[i], Inside: box.Lo[i] > domain.Lo[i]), (I: i, S: box.Hi[i], Inside: box.Hi[i] < domain.Hi[i]) })
             .Where(face => face.Inside).ToArray();
-        for (int r = 0; r < ctx.Maps.Length && faces.Length > 0; r++)
+        for (int r = 0; r < ctx.Patterns.Length && faces.Length > 0; r++)
             for (int k = 0; k < ctx.Network.NeuronCount; k++)
             {
-                var z = ctx.Maps[r].Integer(ctx.Network.NeuronUnit[k]);
+                var z = ctx.Maps(r).Integer(ctx.Network.NeuronUnit[k]);
                 int axis = -1, nonZero = 0;
                 for (int m = 0; m < d; m++) if (!z[m].IsZero) (axis, nonZero) = (m, nonZero + 1);
                 if (nonZero != 1) continue;
@@ -109,6 +109,6 @@ internal static class ShardCheck
                         throw Bad(new JsonPath("$.regions", r), $"ReLU unit {k}'s pre-activation on this region is c·(x{i + 1} − {s}) with c ≠ 0: its kink lies in " +
                             $"the face x{i + 1} = {s} shared with a neighbouring shard, which neither shard's certificate checks (re-plan with another split value)");
             }
-        return ctx.Maps.Length;
+        return ctx.Patterns.Length;
     }
 }
