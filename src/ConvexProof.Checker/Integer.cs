@@ -139,11 +139,18 @@ internal readonly struct Integer : IEquatable<Integer>
         return sum;
     }
 
-    /// <summary>gcd(a, b) = 1 for b &gt; 0: Euclid's algorithm in 128 bits when both fit (no BigInteger), else in BigInteger.</summary>
+    /// <summary>
+    /// gcd(a, b) = 1 for b &gt; 0: when both fit in 128 bits, the binary gcd (shifts and subtractions;
+    /// 128-bit division is slow, done in software), else BigInteger's.
+    /// </summary>
     public static bool Coprime(Integer a, Integer b)
     {
         if (!a.IsSmall || !b.IsSmall || a.Small == Int128.MinValue) return BigInteger.GreatestCommonDivisor(a.Value, b.Value).IsOne;
-        for (UInt128 x = (UInt128)Int128.Abs(a.Small), y = (UInt128)b.Small; ; (x, y) = (y, x % y)) if (y == 0) return x == 1;
+        UInt128 x = (UInt128)Int128.Abs(a.Small), y = (UInt128)b.Small;
+        if (x == 0 || ((x | y) & 1) == 0) return x == 0 && y == 1; // gcd(0, b) = b; both even: 2 divides both
+        for (x >>= (int)UInt128.TrailingZeroCount(x); y != 0; y -= x) // x odd, and stays the odd part of the gcd
+            if ((y >>= (int)UInt128.TrailingZeroCount(y)) < x) (x, y) = (y, x);
+        return x == 1;
     }
 
     /// <summary>l = lcm(l, v) for positive l, v; no gcd when one divides the other (the usual case).</summary>

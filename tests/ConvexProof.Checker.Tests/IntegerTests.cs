@@ -124,4 +124,52 @@ public class IntegerTests
         Assert.True(expected.Sign == Integer.SignOfDot(x, y), $"sign of [{string.Join(", ", a)}]·[{string.Join(", ", b)}] = {expected}");
         Assert.True(expected == Integer.Dot(x, y));
     }
+
+    /// <summary>Coprime (binary gcd in 128 bits, BigInteger's beyond) agrees with BigInteger's gcd, both signs of a, b &gt; 0.</summary>
+    [Fact]
+    public void CoprimeAgreesWithTheBigIntegerGcd()
+    {
+        var random = new Random(17);
+        var values = Values(random, 400);
+        // Pairs with large common factors and coprime neighbours: gcd 1 must not be found by accident alone.
+        for (int i = 0; i < 200; i++)
+        {
+            var f = Values(random, 1)[^1];
+            values.Add(f * 6);
+            values.Add(f * 10 + 1);
+        }
+        int coprime = 0, notCoprime = 0;
+        foreach (var a in values)
+            foreach (var b in values.Where(v => v.Sign > 0).Take(60))
+            {
+                bool expected = BigInteger.GreatestCommonDivisor(a, b).IsOne;
+                Assert.True(expected == Integer.Coprime(a, b), $"Coprime({a}, {b}): expected {expected}");
+                if (expected) coprime++; else notCoprime++;
+            }
+        Assert.True(coprime > 1000 && notCoprime > 1000, $"the pairs must exercise both answers ({coprime} coprime, {notCoprime} not)");
+    }
+
+    /// <summary>The canonical parser reads every reduced p/q (p ≠ 0, q &gt; 1) as that value and rejects the unreduced and the ill-spelt.</summary>
+    [Fact]
+    public void CanonicalRationalsAreReadExactlyAndNothingElseIs()
+    {
+        var random = new Random(29);
+        var values = Values(random, 300);
+        foreach (var p in values.Take(150))
+            foreach (var q in values.Where(v => v > 1).Skip(20).Take(30))
+            {
+                var g = BigInteger.GreatestCommonDivisor(p, q);
+                bool canonical = !p.IsZero && g.IsOne;
+                Assert.Equal(canonical, Rational.TryParseCanonical($"{p}/{q}", out var value));
+                if (canonical) Assert.True(value.Numerator == p && value.Denominator == q, $"{p}/{q} read as {value}");
+                if (!p.IsZero && !g.IsOne) Assert.True(Rational.TryParseCanonical($"{p / g}/{q / g}", out _) || q / g == 1);
+            }
+        foreach (var n in values)
+        {
+            Assert.True(Rational.TryParseCanonical(n.ToString(), out var value) && value.Numerator == n && value.Denominator.IsOne);
+            Assert.False(Rational.TryParseCanonical($"{n}/1", out _));
+        }
+        foreach (var bad in new[] { "-0", "01", "+1", "1/0", "0/3", "1/-2", "1/02", "2/4", "1//2", "1/2/3", "", "-", "1/", "/2", "1.5" })
+            Assert.False(Rational.TryParseCanonical(bad, out _), bad);
+    }
 }
