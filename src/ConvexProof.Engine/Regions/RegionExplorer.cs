@@ -126,10 +126,52 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             }
             // Analyse only as many regions as the region limit still allows.
             int take = (int)Math.Min(level.Count, (long)limits.MaxRegions - done);
-            var known = index; // read-only during the parallel phase
+            var known = index; // read-only during the parallel phase: this level's new patterns go to `discovered`
+            var discovered = new Dictionary<string, int>(StringComparer.Ordinal);
             var results = new Analysed?[take];
+            var stops = new bool[take];
             var controls = new AnalysisControl?[take];
             var stopAfter = StopAfter;
+            var next = new List<RegionSeed>();
+            int merged = 0, levelStart = done, stopAt = -1;
+            // Hands region i (every region before it handed already) to onRegion and numbers its new
+            // neighbours, in (region, facet) order: the same numbering whenever it runs. This thread
+            // does it while the level is still analysed, for the finished regions at its start, so a
+            // region's analysis is garbage soon after it ends instead of living until the level's end
+            // (the garbage collector copied whole levels of exact numbers, some of them twice).
+            void Merge(int i)
+            {
+                var result = results[i]!;
+                results[i] = null;
+                var explored = new List<ExploredFacet>();
+                foreach (var (facet, nextPattern, seed, switching, jump) in result.Facets)
+                {
+                    if (nextPattern is null)
+                    {
+                        explored.Add(new ExploredFacet(facet, true, -1, [], null));
+                        continue;
+                    }
+                    if (!index.TryGetValue(nextPattern, out int neighbour) && !discovered.TryGetValue(nextPattern, out neighbour))
+                    {
+                        neighbour = index.Count + discovered.Count;
+                        discovered[nextPattern] = neighbour;
+                        next.Add(seed ?? throw new InvalidOperationException("internal error: a new region without the means to make it"));
+                    }
+                    explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
+                }
+                facets += explored.Count;
+                onRegion(new ExploredRegion(done, result.Maps.Pattern, result.Point, result.Geometry, explored), result.Maps);
+                done++;
+                merged++;
+                if (stops[i]) stopAt = i;
+                if (Due()) progress!(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, Elapsed()));
+            }
+            // The finished regions at the start of the level, up to and including the first whose
+            // StopAfter hit (the lowest hit: every region before it finished without one).
+            void MergeFinished(int end)
+            {
+                while (stopAt < 0 && merged < end && Volatile.Read(ref results[merged]) is not null) Merge(merged);
+            }
             // The level runs on the explorer's own threads while this thread reports progress, so a
             // report appears even while one region takes long (the first region of a
             // high-dimensional network); neither they nor the deadline wait for the thread pool.
@@ -137,52 +179,31 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             {
                 var control = controls[i] = new AnalysisControl(stop.Token);
                 var (maps, point) = level[i]();
-                results[i] = Analyse(maps, point, known.ContainsKey, control);
-                return stopAfter is not null && stopAfter(maps, results[i]!.Crossings());
+                var result = Analyse(maps, point, known.ContainsKey, control);
+                stops[i] = stopAfter is not null && stopAfter(maps, result.Crossings());
+                Volatile.Write(ref results[i], result); // after stops[i]: the merging thread reads both
+                return stops[i];
             }, stop.Token);
             while (!run.Finished.WaitOne(ProgressPoll))
-                if (Due()) progress!(AnalysingProgress(done, level.Count, facets, Elapsed(), results, controls));
+            {
+                MergeFinished(take);
+                if (Due()) progress!(AnalysingProgress(levelStart, merged, level.Count, facets, Elapsed(), results, controls));
+            }
             bool timedOut = false;
-            int stopAt = -1;
             try
             {
-                stopAt = run.Result();
+                int lowest = run.Result();
+                if (lowest >= 0) take = lowest + 1;
             }
             catch (OperationCanceledException) when (TimeUp())
             {
                 timedOut = true;
             }
-            if (stopAt >= 0) take = stopAt + 1;
 
             // On a time limit the regions analysed in full before it still count, in index order
             // (recording them is cheap, and one of them may hold the violation that decides).
-            int finished = 0;
-            while (finished < take && results[finished] is not null) finished++;
-            var next = new List<RegionSeed>();
-            for (int i = 0; i < finished; i++)
-            {
-                var (maps, point) = (results[i]!.Maps, results[i]!.Point);
-                var explored = new List<ExploredFacet>();
-                foreach (var (facet, nextPattern, seed, switching, jump) in results[i]!.Facets)
-                {
-                    if (nextPattern is null)
-                    {
-                        explored.Add(new ExploredFacet(facet, true, -1, [], null));
-                        continue;
-                    }
-                    if (!index.TryGetValue(nextPattern, out int neighbour))
-                    {
-                        neighbour = index.Count;
-                        index[nextPattern] = neighbour;
-                        next.Add(seed ?? throw new InvalidOperationException("internal error: a new region without the means to make it"));
-                    }
-                    explored.Add(new ExploredFacet(facet, false, neighbour, switching, jump));
-                }
-                facets += explored.Count;
-                onRegion(new ExploredRegion(done, maps.Pattern, point, results[i]!.Geometry, explored), maps);
-                done++;
-                if (Due()) progress!(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, Elapsed()));
-            }
+            MergeFinished(take);
+            foreach (var (pattern, number) in discovered) index[pattern] = number;
             if (timedOut)
             {
                 StopReason = TimeLimit(done, index.Count - done);
@@ -213,22 +234,25 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
     private static TimeSpan Remaining(TimeSpan timeout, TimeSpan elapsed) =>
         timeout > elapsed ? timeout - elapsed : TimeSpan.Zero;
 
-    /// <summary>A report while a level is analysed: the first region not finished yet, and how far its analysis got.</summary>
-    private static ExplorationProgress AnalysingProgress(int done, int queued, long facets, TimeSpan elapsed,
+    /// <summary>
+    /// A report while a level is analysed: the first region not finished yet (after the
+    /// <paramref name="merged"/> already handed on), and how far its analysis got.
+    /// </summary>
+    private static ExplorationProgress AnalysingProgress(int levelStart, int merged, int queued, long facets, TimeSpan elapsed,
         Analysed?[] results, AnalysisControl?[] controls)
     {
         RegionAnalysisProgress? current = null;
-        for (int i = 0; i < results.Length; i++)
+        for (int i = merged; i < results.Length; i++)
         {
             if (Volatile.Read(ref results[i]) is not null) continue;
             if (Volatile.Read(ref controls[i]) is { } control)
             {
                 var (classified, constraints) = control.Progress;
-                current = new RegionAnalysisProgress(done + i, classified, constraints);
+                current = new RegionAnalysisProgress(levelStart + i, classified, constraints);
             }
             break;
         }
-        return new ExplorationProgress(done, queued, facets, elapsed) { Analysing = current };
+        return new ExplorationProgress(levelStart + merged, queued - merged, facets, elapsed) { Analysing = current };
     }
 
     /// <summary>One region: its facets, and what lies across each (thread-safe: reads shared state only).</summary>
