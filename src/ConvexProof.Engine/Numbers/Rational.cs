@@ -115,6 +115,31 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>, I
     /// <summary>The canonical text: "n" for integers, "p/q" otherwise (reduced, q &gt; 0).</summary>
     public override string ToString() => IsInteger ? _num.ToString() : $"{_num}/{Denominator}";
 
+    /// <summary>
+    /// The canonical text of <see cref="ToString"/> written into <paramref name="destination"/>
+    /// without a string (a long's formatting for a part that fits one); false when it does not fit.
+    /// </summary>
+    public bool TryFormat(Span<char> destination, out int written)
+    {
+        written = 0;
+        if (!TryFormatInteger(_num, destination, ref written)) return false;
+        if (IsInteger) return true;
+        if (written == destination.Length) return false;
+        destination[written++] = '/';
+        return TryFormatInteger(Denominator, destination, ref written);
+    }
+
+    /// <summary>Appends the decimal digits of <paramref name="value"/> at <paramref name="length"/>; false when they do not fit.</summary>
+    private static bool TryFormatInteger(BigInteger value, Span<char> text, ref int length)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        bool done = value >= long.MinValue && value <= long.MaxValue
+            ? ((long)value).TryFormat(text[length..], out int written, default, invariant)
+            : value.TryFormat(text[length..], out written, default, invariant);
+        length += written;
+        return done;
+    }
+
     /// <summary>Parses the canonical text written by <see cref="ToString"/> ("n" or "p/q").</summary>
     public static bool TryParseCanonical(string text, out Rational value)
     {
