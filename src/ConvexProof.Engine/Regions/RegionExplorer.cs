@@ -133,7 +133,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             var controls = new AnalysisControl?[take];
             var stopAfter = StopAfter;
             var next = new List<RegionSeed>();
-            int merged = 0, levelStart = done, stopAt = -1;
+            int levelStart = done, stopAt = -1; // regions levelStart + i are this level's; done − levelStart of them handed on
             // Hands region i (every region before it handed already) to onRegion and numbers its new
             // neighbours, in (region, facet) order: the same numbering whenever it runs. This thread
             // does it while the level is still analysed, for the finished regions at its start, so a
@@ -162,7 +162,6 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
                 facets += explored.Count;
                 onRegion(new ExploredRegion(done, result.Maps.Pattern, result.Point, result.Geometry, explored), result.Maps);
                 done++;
-                merged++;
                 if (stops[i]) stopAt = i;
                 if (Due()) progress!(new ExplorationProgress(done, level.Count - i - 1 + next.Count, facets, Elapsed()));
             }
@@ -170,7 +169,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             // StopAfter hit (the lowest hit: every region before it finished without one).
             void MergeFinished(int end)
             {
-                while (stopAt < 0 && merged < end && Volatile.Read(ref results[merged]) is not null) Merge(merged);
+                for (int i = done - levelStart; stopAt < 0 && i < end && Volatile.Read(ref results[i]) is not null; i++) Merge(i);
             }
             // The level runs on the explorer's own threads while this thread reports progress, so a
             // report appears even while one region takes long (the first region of a
@@ -187,7 +186,7 @@ public sealed class RegionExplorer(ScaledNetwork scaled, Domain domain)
             while (!run.Finished.WaitOne(ProgressPoll))
             {
                 MergeFinished(take);
-                if (Due()) progress!(AnalysingProgress(levelStart, merged, level.Count, facets, Elapsed(), results, controls));
+                if (Due()) progress!(AnalysingProgress(levelStart, done - levelStart, level.Count, facets, Elapsed(), results, controls));
             }
             bool timedOut = false;
             try
