@@ -77,20 +77,27 @@ internal static class CertificateJson
     public static string String(JsonElement e, JsonPath at) =>
         e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad(at, $"expected a string, found {Describe(e)}");
 
-    public static Rational Rational(JsonElement e, JsonPath at) => TryRational(e, out var value) ? value
-        : e.ValueKind == JsonValueKind.String && e.GetString()!.Length > Checker.Rational.MaxLength
-            ? throw Bad(at, $"is {Describe(e)}, a number of {e.GetString()!.Length} characters: the limit for one number is {Checker.Rational.MaxLength}")
-            : throw Bad(at, $"expected a rational in canonical form (\"n\" or reduced \"p/q\"), found {Describe(e)}");
+    public static Rational Rational(JsonElement e, JsonPath at) =>
+        TryRational(e, out var value) ? value : throw NotANumber(e, at, "a rational in canonical form (\"n\" or reduced \"p/q\")");
+
+    /// <summary>Why e is not the number expected: too long for any number, or not that kind of number.</summary>
+    public static InvalidCertificateException NotANumber(JsonElement e, JsonPath at, string expected) =>
+        e.ValueKind == JsonValueKind.String && e.GetString()!.Length > Checker.Rational.MaxLength
+            ? Bad(at, $"is {Describe(e)}, a number of {e.GetString()!.Length} characters: the limit for one number is {Checker.Rational.MaxLength}")
+            : Bad(at, $"expected {expected}, found {Describe(e)}");
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool TryRational(JsonElement e, out Rational value)
-    {
-        value = default;
-        if (e.ValueKind != JsonValueKind.String) return false;
-        // The UTF-8 bytes between the quotes, without a string per number; one with escapes is read as a string.
-        var content = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e)[1..^1];
-        return content.Contains((byte)'\\') ? Checker.Rational.TryParseCanonical(e.GetString()!, out value) : Checker.Rational.TryParseCanonical(content, out value);
-    }
+    public static bool TryRational(JsonElement e, out Rational value) => Checker.Rational.TryParseCanonical(Utf8(e), out value);
+
+    /// <summary>A Farkas multiplier p/q &gt; 0, not necessarily reduced (<see cref="Checker.Rational.TryParseFraction"/>).</summary>
+    public static bool TryMultiplier(JsonElement e, out Integer p, out Integer q) => Checker.Rational.TryParseFraction(Utf8(e), out p, out q) && p.Sign > 0;
+
+    /// <summary>
+    /// A string's UTF-8 bytes between the quotes, without a string per number (one with escapes is
+    /// decoded); nothing for any other value, which no number parse accepts.
+    /// </summary>
+    private static ReadOnlySpan<byte> Utf8(JsonElement e) => e.ValueKind != JsonValueKind.String ? default
+        : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e)[1..^1] is var raw && !raw.Contains((byte)'\\') ? raw : System.Text.Encoding.UTF8.GetBytes(e.GetString()!);
 
     public static Rational[] ReadPoint(JsonElement e, JsonPath at, int dimension)
     {

@@ -105,13 +105,22 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseCanonical(ReadOnlySpan<byte> text, out Rational value)
     {
-        value = Zero;
+        bool canonical = TryParseFraction(text, out var p, out var q) && (!text.Contains((byte)'/') || !p.IsZero && q != 1 && Integer.Coprime(p, q));
+        value = canonical ? FromReduced(p, q) : Zero;
+        return canonical;
+    }
+
+    /// <summary>
+    /// "n" (q = 1) or "p/q" with canonical integers p and q &gt; 0, not necessarily reduced: the
+    /// spelling of Farkas multipliers, which share their list's denominator (formats.md).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryParseFraction(ReadOnlySpan<byte> text, out Integer p, out Integer q)
+    {
         int slash = text.IndexOf((byte)'/');
-        ReadOnlySpan<byte> ps = slash < 0 ? text : text[..slash], qs = slash < 0 ? "1"u8 : text[(slash + 1)..];
-        if (text.Length > MaxLength || !TryParseInteger(ps, allowSign: true, out var p) || !TryParseInteger(qs, allowSign: false, out var q)) return false;
-        if (slash >= 0 && (p.IsZero || q.Sign <= 0 || q == 1 || !Integer.Coprime(p, q))) return false;
-        value = FromReduced(p, q);
-        return true;
+        p = q = default;
+        return text.Length <= MaxLength && TryParseInteger(slash < 0 ? text : text[..slash], allowSign: true, out p)
+            && TryParseInteger(slash < 0 ? "1"u8 : text[(slash + 1)..], allowSign: false, out q) && q.Sign > 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

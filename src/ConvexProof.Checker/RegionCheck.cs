@@ -160,17 +160,16 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         BigInteger lambdas = BigInteger.One, scale = target.Scale;
         for (int t = 0; t < terms.Length; t++)
         {
-            var (j, lambda) = terms[t];
+            var (j, _, q) = terms[t];
             if (_owner[j] != Facet) throw Fail($"{claim}: Farkas term {t} uses constraint {j}, which is not a facet of this region");
-            if (lambda.Sign <= 0) throw Fail($"{claim}: Farkas multiplier {t} is {lambda}, it must be > 0");
             rows[t] = Row(j);
-            lambdas = Integer.Lcm(lambdas, lambda.Denominator);
+            lambdas = Integer.Lcm(lambdas, q);
             scale = Integer.Lcm(scale, rows[t].Scale);
         }
         rows[^1] = target;
         var multipliers = new Integer[rows.Length];
         for (int t = 0; t < terms.Length; t++)
-            multipliers[t] = Signed(rows[t].Sign, Scaled(Scaled(terms[t].Lambda.Numerator, lambdas, terms[t].Lambda.Denominator), scale, rows[t].Scale));
+            multipliers[t] = Signed(rows[t].Sign, Scaled(Scaled(terms[t].P, lambdas, terms[t].Q), scale, rows[t].Scale));
         multipliers[^1] = Signed(-target.Sign, Scaled(lambdas, scale, target.Scale));
         var column = new Integer[rows.Length];
         int difference = 0;
@@ -192,7 +191,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
     private static BigInteger Signed(int sign, BigInteger v) => sign > 0 ? v : -v;
 
     /// <summary>Σ λ_j·(coefficient i of c_j), for messages.</summary>
-    private Rational Combination(FarkasTerm[] terms, int i) => terms.Aggregate(Rational.Zero, (sum, t) => sum + t.Lambda * Row(t.C).Coefficient(i));
+    private Rational Combination(FarkasTerm[] terms, int i) => terms.Aggregate(Rational.Zero, (sum, t) => sum + new Rational(t.P, t.Q) * Row(t.C).Coefficient(i));
 
     /// <summary>
     /// The witness w: c_k(w) = 0, every other facet constraint is &gt; 0 at w unless it is a positive

@@ -3,7 +3,8 @@ namespace ConvexProof.Checker;
 /// <summary>A facet entry: constraint C vanishes at Point; Neighbour is -1 for a boundary facet.</summary>
 internal sealed record FacetEntry(int C, Rational[] Point, int Neighbour, int[]? DegenerateNeurons, Rational Jump);
 
-internal readonly record struct FarkasTerm(int C, Rational Lambda);
+/// <summary>λ = P/Q &gt; 0 on constraint C (Q &gt; 0; the fraction need not be reduced).</summary>
+internal readonly record struct FarkasTerm(int C, BigInteger P, BigInteger Q);
 
 internal sealed record RedundantEntry(int C, FarkasTerm[] Farkas);
 
@@ -94,8 +95,8 @@ internal sealed record RegionEntry(Rational[] Point, FacetEntry[] Facets, Redund
             if (term.ValueKind != JsonValueKind.Array || term.GetArrayLength() != 2)
                 throw Bad(at.Then($"[{t}]"), $"expected a pair [constraint, \"multiplier\"], found {Describe(term)}");
             if (!TryInt(term[0], 0, constraints - 1, out int j)) Int(term[0], at.Then($"[{t}][0]"), 0, constraints - 1);
-            if (!TryRational(term[1], out var lambda)) CertificateJson.Rational(term[1], at.Then($"[{t}][1]"));
-            farkas[t++] = new FarkasTerm(j, lambda);
+            if (!TryMultiplier(term[1], out var p, out var q)) throw NotANumber(term[1], at.Then($"[{t}][1]"), "a multiplier \"p/q\" > 0 (integers, q > 0)");
+            farkas[t++] = new FarkasTerm(j, p.Value, q.Value);
         }
         return farkas;
     }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json.Nodes;
 using static ConvexProof.Checker.Tests.Fixture;
 
@@ -207,6 +208,36 @@ public class ForgeryTests
         AssertInvalid(CheckMutated("box2d", c => { c.Facet(0, 2).Remove("boundary"); c.Facet(0, 2)["neighbour"] = 1; }), "must say \"boundary\": true");
         AssertInvalid(CheckMutated("box2d", c => c.Facet(0, 0)["boundary"] = true), "exactly one of");
         AssertInvalid(CheckMutated("box2d", c => c.Region(3)["pattern"] = "11"), "same as the pattern of region 0");
+    }
+
+    /// <summary>
+    /// A Farkas multiplier is any fraction p/q &gt; 0 (formats.md: lists are written over their least
+    /// common denominator, so μ_j/D need not be reduced): the same values spelled over a larger
+    /// denominator are still a proof; zero, negative, zero-denominator and non-integer spellings are not.
+    /// </summary>
+    [Fact]
+    public void FarkasMultipliersAreFractionsOverAnyDenominator()
+    {
+        static void OverSevenTimes(JsonObject c)
+        {
+            foreach (var region in c["regions"]!.AsArray())
+                foreach (var redundant in region!["redundant"]!.AsArray())
+                    foreach (var term in redundant!["farkas"]!.AsArray())
+                    {
+                        var parts = term![1]!.GetValue<string>().Split('/');
+                        term[1] = $"{BigInteger.Parse(parts[0]) * 7}/{(parts.Length > 1 ? BigInteger.Parse(parts[1]) : 1) * 7}";
+                    }
+        }
+        foreach (var name in new[] { "box2d", "deep" })
+        {
+            var result = CheckMutated(name, OverSevenTimes);
+            Assert.True(result.Valid, result.Reason);
+        }
+        foreach (var spelling in new[] { "0/7", "-1/3", "1/0", "1/-2", "01/2", "1/02", "1.5", "" })
+            AssertInvalid(CheckMutated("box2d", c => c.Region(0)["redundant"]![0]!["farkas"]![0]![1] = spelling), "redundant[0].farkas[0][1]", "multiplier");
+        AssertInvalid(CheckMutated("box2d", c => c.Region(0)["redundant"]![0]!["farkas"]![0]![1] = 1), "multiplier");
+        // 2/2 is the value 1 spelled unreduced: accepted exactly when 1 is.
+        Assert.True(CheckMutated("box2d", c => c.Region(0)["redundant"]![0]!["farkas"]![0]![1] = "2/2").Valid);
     }
 
     [Fact]

@@ -183,8 +183,8 @@ public class CertifierTests
             Assert.Equal('0', region.Pattern[0]);
             Assert.Equal('1', region.Pattern[2]);
             // Constant constraints (−(−1) > 0 and 3 > 0) are redundant with no multipliers at all.
-            Assert.Contains(region.Geometry.Redundant, x => x.Constraint == 0 && x.Farkas.Length == 0);
-            Assert.Contains(region.Geometry.Redundant, x => x.Constraint == 2 && x.Farkas.Length == 0);
+            Assert.Contains(region.Geometry.Redundant, x => x.Constraint == 0 && x.Farkas.Count == 0);
+            Assert.Contains(region.Geometry.Redundant, x => x.Constraint == 2 && x.Farkas.Count == 0);
         }
     }
 

@@ -212,19 +212,28 @@ public static class CertificateWriter
         else w.WriteNullValue();
     }
 
-    private static void WriteFarkas(Utf8JsonWriter w, (int Facet, Rational Multiplier)[]? farkas)
+    /// <summary>[[j, "μ_j/D"], …] over the list's one denominator D, its digits formatted once ("μ_j" when D = 1).</summary>
+    private static void WriteFarkas(Utf8JsonWriter w, FarkasMultipliers? farkas)
     {
         if (farkas is null)
         {
             w.WriteNullValue();
             return;
         }
+        string over = farkas.Denominator.IsOne ? "" : "/" + farkas.Denominator.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Span<char> text = stackalloc char[256];
         w.WriteStartArray();
-        foreach (var (facet, lambda) in farkas)
+        for (int b = 0; b < farkas.Count; b++)
         {
             w.WriteStartArray();
-            w.WriteNumberValue(facet);
-            WriteRational(w, lambda);
+            w.WriteNumberValue(farkas.Facets[b]);
+            Rational numerator = farkas.Numerators[b]; // an integer: no gcd
+            if (numerator.TryFormat(text, out int length) && length + over.Length <= text.Length)
+            {
+                over.CopyTo(text[length..]);
+                w.WriteStringValue(text[..(length + over.Length)]);
+            }
+            else w.WriteStringValue(numerator + over);
             w.WriteEndArray();
         }
         w.WriteEndArray();

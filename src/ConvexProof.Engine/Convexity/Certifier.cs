@@ -204,7 +204,7 @@ public static class Certifier
                 : new ConstantUnit(unit, 1, zero ? 1 : 0, region.Index, region.Point);
         }
         foreach (int k in region.Geometry.Flat) Note(k, zero: true);
-        foreach (var r in region.Geometry.Redundant) if (r.Farkas.Length == 0) Note(r.Constraint, zero: false);
+        foreach (var r in region.Geometry.Redundant) if (r.Farkas.Count == 0) Note(r.Constraint, zero: false);
     }
 
     /// <summary>Conditions sorted by unit, then downstream pattern (ordinal).</summary>

@@ -10,7 +10,7 @@ namespace ConvexProof.Regions;
 public sealed record FacetInfo(int Constraint, Rational[] Witness, int[] SameHyperplane);
 
 /// <summary>A redundant constraint with exact Farkas multipliers over facet constraints.</summary>
-public sealed record RedundancyInfo(int Constraint, (int Facet, Rational Multiplier)[] Farkas);
+public sealed record RedundancyInfo(int Constraint, FarkasMultipliers Farkas);
 
 /// <summary>
 /// Bounds lo_i ≤ x_i ≤ hi_i that hold on the whole region (null: unbounded on that side), each
@@ -19,7 +19,7 @@ public sealed record RedundancyInfo(int Constraint, (int Facet, Rational Multipl
 /// </summary>
 public sealed record BoundingBox(
     Rational?[] Lower, Rational?[] Upper,
-    (int Facet, Rational Multiplier)[]?[] LowerFarkas, (int Facet, Rational Multiplier)[]?[] UpperFarkas);
+    FarkasMultipliers?[] LowerFarkas, FarkasMultipliers?[] UpperFarkas);
 
 /// <summary>
 /// Every constraint of a region, classified: facets, redundant ones (explicit multipliers), flat

@@ -121,7 +121,7 @@ internal abstract class FacetSearch
                     Flat.Add(k);
                     continue;
                 case RowShape.PositiveConstant:
-                    Redundant[k] = new RedundancyInfo(k, []);
+                    Redundant[k] = new RedundancyInfo(k, FarkasMultipliers.None);
                     continue;
                 case RowShape.NegativeConstant:
                     throw new InvalidOperationException($"internal error: constraint {k} is a negative constant on its own region");
@@ -184,7 +184,7 @@ internal abstract class FacetSearch
         {
             var beta = Beta[member];
             Redundant[member] = new RedundancyInfo(member,
-                [.. farkas.Select(f => (f.Facet, f.Multiplier * beta * ScaleRatio(f.Facet, member)))]);
+                FarkasMultipliers.FromRationals([.. farkas.Select(f => (f.Facet, f.Multiplier * beta * ScaleRatio(f.Facet, member)))]));
         }
     }
 
@@ -208,7 +208,7 @@ internal abstract class FacetSearch
             facets.Add(new FacetInfo(rep, _witness[g], [.. members.Skip(1)]));
             // c_m = (β_m·s_rep/s_m)·c_rep: the same facet.
             foreach (int member in members.Skip(1))
-                Redundant[member] = new RedundancyInfo(member, [(rep, Beta[member] * ScaleRatio(rep, member))]);
+                Redundant[member] = new RedundancyInfo(member, FarkasMultipliers.FromRationals([(rep, Beta[member] * ScaleRatio(rep, member))]));
         }
         facets.Sort((a, b) => a.Constraint.CompareTo(b.Constraint));
         return new RegionGeometry(facets, [.. Redundant.Values], Flat, BoundingBoxProof, dismissedCount);

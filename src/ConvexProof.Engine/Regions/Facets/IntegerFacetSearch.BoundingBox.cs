@@ -31,7 +31,7 @@ internal sealed partial class IntegerFacetSearch<T>
         _box is Box b ? new BoundingBox(b.Lower, b.Upper, b.LowerFarkas, b.UpperFarkas) : null;
 
     private readonly record struct Box(Rational?[] Lower, Rational?[] Upper,
-        (int, Rational)[]?[] LowerFarkas, (int, Rational)[]?[] UpperFarkas, BigInteger Denominator, BigInteger?[] LowerNum, BigInteger?[] UpperNum)
+        FarkasMultipliers?[] LowerFarkas, FarkasMultipliers?[] UpperFarkas, BigInteger Denominator, BigInteger?[] LowerNum, BigInteger?[] UpperNum)
     {
         /// <summary>The numerators (lower_i at 2i, upper_i at 2i+1) and denominator in 63 bits, when they fit.</summary>
         public long?[]? Small { get; init; }
@@ -48,8 +48,8 @@ internal sealed partial class IntegerFacetSearch<T>
     {
         var lower = new Rational?[D];
         var upper = new Rational?[D];
-        var lowerFarkas = new (int, Rational)[]?[D];
-        var upperFarkas = new (int, Rational)[]?[D];
+        var lowerFarkas = new FarkasMultipliers?[D];
+        var upperFarkas = new FarkasMultipliers?[D];
         bool any = false;
         for (int i = 0; i < D; i++)
             for (int side = 0; side < 2; side++)
@@ -123,7 +123,7 @@ internal sealed partial class IntegerFacetSearch<T>
     /// units). An unbounded LP gives a direction; a ray along it finds a new facet or shows the
     /// region unbounded (null).
     /// </summary>
-    private (Rational Value, (int, Rational)[] Farkas)? Bound(int i, int sign)
+    private (Rational Value, FarkasMultipliers Farkas)? Bound(int i, int sign)
     {
         var e0 = new T[D + 1];
         e0[i] = T.CreateTruncating(sign);
@@ -137,8 +137,8 @@ internal sealed partial class IntegerFacetSearch<T>
                 if (Confirm(lp, reps, e0) is not Combination proposal) break;
                 // Σλ'_j c'_j(x) = sign·x_i + V with V = Σλ'_j h'_j.
                 var v = new Rational(proposal.Dot(rows, D), proposal.Denominator);
-                return (sign > 0 ? -v : v,
-                    [.. proposal.Facets.Select((j, b) => (j, new Rational(proposal.Numerators[b] * scales[j], proposal.Denominator)))]);
+                return (sign > 0 ? -v : v, FarkasMultipliers.FromScaled(proposal.Facets,
+                    [.. proposal.Facets.Select((j, b) => proposal.Numerators[b] * scales[j])], proposal.Denominator));
             }
             if (lp.Status != LpStatus.Infeasible) break;
             var direction = lp.Y.Select(y => Rational.FromDouble(-y.Value)).ToArray();
@@ -178,7 +178,7 @@ internal sealed partial class IntegerFacetSearch<T>
                 }
                 farkas.Sort((a, b) => a.Item1.CompareTo(b.Item1));
                 // lower: x_i ≥ −V; upper: −x_i ≥ −V, i.e. x_i ≤ V.
-                return (sign > 0 ? -value : value, [.. farkas]);
+                return (sign > 0 ? -value : value, FarkasMultipliers.FromRationals(farkas));
             }
             if (lp.Status != LpStatus.Infeasible) return null;
             var direction = lp.Y.Select(y => -y).ToArray();

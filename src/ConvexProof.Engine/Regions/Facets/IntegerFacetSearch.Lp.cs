@@ -53,16 +53,16 @@ internal sealed partial class IntegerFacetSearch<T>
         return FacetGroups.Count > before;
     }
 
-    /// <summary><see cref="FacetSearch.RecordRedundant"/> for a confirmed integer combination: one reduction per multiplier.</summary>
+    /// <summary><see cref="FacetSearch.RecordRedundant"/> for a confirmed integer combination: one gcd chain per list (<see cref="FarkasMultipliers"/>).</summary>
     private void RecordRedundant(int group, Combination scaledFarkas)
     {
         foreach (int member in Groups[group])
         {
-            // c'_m = β_m·c'_k; c'_j = s_j c_j: one reduction per multiplier.
+            // c'_m = β_m·c'_k; c'_j = s_j c_j.
             var numeratorFactor = Beta[member].Numerator;
             var denominator = scaledFarkas.Denominator * Beta[member].Denominator * scales[member];
-            Redundant[member] = new RedundancyInfo(member,
-                [.. scaledFarkas.Facets.Select((j, b) => (j, new Rational(scaledFarkas.Numerators[b] * numeratorFactor * scales[j], denominator)))]);
+            Redundant[member] = new RedundancyInfo(member, FarkasMultipliers.FromScaled(scaledFarkas.Facets,
+                [.. scaledFarkas.Facets.Select((j, b) => scaledFarkas.Numerators[b] * numeratorFactor * scales[j])], denominator));
         }
     }
 
