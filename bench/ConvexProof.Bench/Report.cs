@@ -242,6 +242,26 @@ public static class Report
         - **Time to verdict** was dominated by start-up and JIT while the CLI was published ReadyToRun:
           generic instantiations over Int128 and BigInteger, and the checker's 128-bit integers, cannot
           be precompiled that way and were compiled at every start. The native (AOT) build has no JIT.
+        - **Instruction sets and multipliers** (2026-12-02, `perf record` on the native CLI, medians of
+          alternating runs on this noisy machine). The AOT build had targeted the x86-64 baseline, so
+          every 128-bit product took `Math.BigMul`'s software fallback (5% of a float32 check);
+          `scripts/build-cli` now compiles for the build machine's instruction sets (mulx, AVX): f32
+          d2_64x64x64 −12%, f32 d4_12x12 −9%, f32 d6_8x8 within noise, same certificates. Farkas
+          lists are now written over their least common denominator (formats.md): the engine's gcd per
+          multiplier (10% of f32 d4_12x12) became one gcd chain per list, and the checker's
+          canonical-form gcd on every multiplier (16% of the f32 d3_10x10x10x10x10 check) is gone;
+          f32 d4_12x12 certify −9%, checks −8 to −15%, certificates 1–5% larger. Both sides gained,
+          so check/certify moved little. The largest items now: the exact d × d basis solves that
+          confirm each bound and redundancy (24% of f32 d4_12x12 on the stack, 35% of f32 d6_8x8 in
+          BigInteger, whose Hadamard bounds exceed the stack's 9 words), the double LPs (13–18%),
+          rays (14–16%), and allocation of BigInteger values (the checker's f32 d3 time: 27% in the
+          allocator and collector, from BigInteger dot products). Solving each elimination step on
+          only the words its minors need, with the limit lifted to 24 words, was measured and not kept
+          (1–7% slower on f32 d6_8x8 than BigInteger, within noise elsewhere).
+          This machine's speed varies through the day by more than these changes: the CLI built from
+          the morning's code took 2.22 s on 3-decimal d4_12x12 in the 06:49 run of this table and
+          3.2–4.1 s at 14:30 (the current code 3.1–3.6 s beside it). Compare the ratios between
+          runs (check/certify, float32 vs 3-decimal µs/region), not the absolute times.
 
 
         """;
