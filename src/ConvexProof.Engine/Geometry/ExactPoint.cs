@@ -56,10 +56,7 @@ public sealed class ExactPoint
     private void Big()
     {
         if (_num is not null) return;
-        BigInteger den = BigInteger.One;
-        foreach (var v in Coordinates) den = den / BigInteger.GreatestCommonDivisor(den, v.Denominator) * v.Denominator;
-        _den = den;
-        _num = [.. Coordinates.Select(v => v.Numerator * (den / v.Denominator))];
+        _num = Integers.OverCommonDenominator(Coordinates, out _den);
     }
 
     /// <summary>Common denominator and numerators in 63 bits, when they fit (the usual case).</summary>

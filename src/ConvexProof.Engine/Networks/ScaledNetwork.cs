@@ -76,11 +76,11 @@ public abstract class ScaledNetwork
         {
             var layer = network.Layers[l];
             BigInteger lcm = BigInteger.One;
-            foreach (var row in layer.Weights) foreach (var v in row) lcm = Lcm(lcm, v.Denominator);
+            foreach (var row in layer.Weights) foreach (var v in row) lcm = Integers.Lcm(lcm, v.Denominator);
             // b and skip are multiplied by S_l = D_l·S_{l−1}; D_l must clear what S_{l−1} does not.
-            foreach (var v in layer.Bias) lcm = Lcm(lcm, v.Denominator / BigInteger.GreatestCommonDivisor(v.Denominator, running));
+            foreach (var v in layer.Bias) lcm = Integers.Lcm(lcm, v.Denominator / BigInteger.GreatestCommonDivisor(v.Denominator, running));
             if (layer.Skip is not null)
-                foreach (var row in layer.Skip) foreach (var v in row) lcm = Lcm(lcm, v.Denominator / BigInteger.GreatestCommonDivisor(v.Denominator, running));
+                foreach (var row in layer.Skip) foreach (var v in row) lcm = Integers.Lcm(lcm, v.Denominator / BigInteger.GreatestCommonDivisor(v.Denominator, running));
             d[l] = lcm;
             running *= lcm;
             s[l] = running;
@@ -122,8 +122,6 @@ public abstract class ScaledNetwork
         }
         return h;
     }
-
-    private static BigInteger Lcm(BigInteger a, BigInteger b) => b.IsOne ? a : a / BigInteger.GreatestCommonDivisor(a, b) * b;
 
     /// <summary>q_l: a unit on passes q_l·z' (the denominator of the layer's slope; 1 for ReLU and identity layers).</summary>
     public static BigInteger OnFactor(Layer layer) => layer.IsLeaky ? layer.Alpha.Denominator : BigInteger.One;

@@ -33,6 +33,20 @@ public static class Integers
 
     public static Rational ToRational<T>(T v) where T : struct, IBinaryInteger<T> => ToBig(v);
 
+    /// <summary>lcm(a, b) for a, b &gt; 0.</summary>
+    public static BigInteger Lcm(BigInteger a, BigInteger b) => b.IsOne ? a : a / BigInteger.GreatestCommonDivisor(a, b) * b;
+
+    /// <summary>The values as integers over their least common denominator q &gt; 0: v_i = result[i] / q.</summary>
+    public static BigInteger[] OverCommonDenominator(IReadOnlyList<Rational> values, out BigInteger denominator)
+    {
+        var q = BigInteger.One;
+        foreach (var v in values) q = Lcm(q, v.Denominator);
+        var numerators = new BigInteger[values.Count];
+        for (int i = 0; i < numerators.Length; i++) numerators[i] = values[i].Numerator * (q / values[i].Denominator);
+        denominator = q;
+        return numerators;
+    }
+
     /// <summary>v as a double, within 4u relatively (u = 2^-53), as the sign filter of the geometry layer assumes.</summary>
     public static double ToDouble<T>(T v) where T : struct, IBinaryInteger<T>
     {

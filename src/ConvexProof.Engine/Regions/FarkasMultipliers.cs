@@ -47,19 +47,7 @@ public sealed class FarkasMultipliers
     /// <summary>The list of (facet, λ) pairs, in the order given, over their least common denominator.</summary>
     public static FarkasMultipliers FromRationals(IReadOnlyList<(int Facet, Rational Multiplier)> terms)
     {
-        var lcm = BigInteger.One;
-        foreach (var (_, lambda) in terms)
-        {
-            var q = lambda.Denominator;
-            if (!(lcm % q).IsZero) lcm = lcm / BigInteger.GreatestCommonDivisor(lcm, q) * q;
-        }
-        var facets = new int[terms.Count];
-        var numerators = new BigInteger[terms.Count];
-        for (int b = 0; b < terms.Count; b++)
-        {
-            facets[b] = terms[b].Facet;
-            numerators[b] = terms[b].Multiplier.Numerator * (lcm / terms[b].Multiplier.Denominator);
-        }
-        return new FarkasMultipliers(facets, numerators, lcm);
+        var numerators = Integers.OverCommonDenominator([.. terms.Select(t => t.Multiplier)], out var denominator);
+        return new FarkasMultipliers([.. terms.Select(t => t.Facet)], numerators, denominator);
     }
 }

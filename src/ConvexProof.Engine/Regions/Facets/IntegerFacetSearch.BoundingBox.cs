@@ -82,7 +82,7 @@ internal sealed partial class IntegerFacetSearch<T>
         // One common denominator makes the interval test integer arithmetic.
         BigInteger den = BigInteger.One;
         foreach (var v in lower.Concat(upper))
-            if (v is Rational r) den = den / BigInteger.GreatestCommonDivisor(den, r.Denominator) * r.Denominator;
+            if (v is Rational r) den = Integers.Lcm(den, r.Denominator);
         var lowerNum = new BigInteger?[D];
         var upperNum = new BigInteger?[D];
         for (int i = 0; i < D; i++)
