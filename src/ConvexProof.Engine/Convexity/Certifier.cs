@@ -76,6 +76,7 @@ public static class Certifier
         // Kink values are computed on the analysing threads (the sequential numbering pass below only
         // reads them), and there also decide the early stop.
         var screened = new ConcurrentDictionary<string, RegionKinks>(StringComparer.Ordinal);
+        var scaledKinks = options.RationalOnly ? null : ScaledKinkValues.For(scaled);
         TimeSpan? timeToVerdict = null;
         var explorer = new RegionExplorer(scaled, domain)
         {
@@ -85,7 +86,7 @@ public static class Certifier
             // violation stops exploration when the region carrying it is analysed, not after its level.
             StopAfter = (maps, crossings) =>
             {
-                var kinks = new RegionKinks(network, options.RationalOnly ? null : scaled, maps.Pattern);
+                var kinks = new RegionKinks(network, scaledKinks, maps.Pattern);
                 screened[maps.Pattern] = kinks;
                 bool violated = false;
                 foreach (var f in crossings)
@@ -103,7 +104,7 @@ public static class Certifier
             flat += region.Geometry.Flat.Count;
             dismissed += region.Geometry.Dismissed;
             NoteConstantUnits(network, region, constant);
-            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, options.RationalOnly ? null : scaled, region.Pattern);
+            var kinks = screened.TryRemove(region.Pattern, out var known) ? known : new RegionKinks(network, scaledKinks, region.Pattern);
             foreach (var facet in region.Facets)
             {
                 if (facet.Boundary) { boundary++; continue; }
@@ -155,32 +156,19 @@ public static class Certifier
     }
 
     /// <summary>
-    /// The condition values c_k of one region's pattern, from one backward pass (on the
-    /// integer-scaled network when given and it does not overflow, exact rationals otherwise), computed on
-    /// first use and kept per unit (one reduced rational each).
+    /// The condition values c_k of one region's pattern: from the backward pass on the integer-scaled
+    /// network shared by all regions when given and it does not overflow, from one exact rational
+    /// backward pass otherwise; computed on first use and kept per unit (one reduced rational each).
     /// </summary>
-    private sealed class RegionKinks(Network network, ScaledNetwork? scaled, string pattern)
+    private sealed class RegionKinks(Network network, ScaledKinkValues? scaled, string pattern)
     {
-        private Func<int, Rational>? _scaled;
         private Rational[]? _exact;
-        private bool _scaledTried;
         private readonly Dictionary<int, Rational> _values = [];
 
         public Rational Value(int unit)
         {
             if (_values.TryGetValue(unit, out var known)) return known;
-            if (!_scaledTried)
-            {
-                _scaled = scaled is null ? null : ScaledKinkValues.ForPattern(scaled, pattern);
-                _scaledTried = true;
-            }
-            Rational value;
-            if (_scaled is not null) value = _scaled(unit);
-            else
-            {
-                _exact ??= KinkValues.Backward(network, pattern);
-                value = _exact[unit];
-            }
+            var value = scaled?.Value(pattern, unit) ?? (_exact ??= KinkValues.Backward(network, pattern))[unit];
             _values[unit] = value;
             return value;
         }

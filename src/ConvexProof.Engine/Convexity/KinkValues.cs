@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using ConvexProof.Geometry;
 using ConvexProof.Networks;
@@ -53,52 +54,94 @@ public static class KinkValues
     }
 }
 
-/// <summary>The backward pass of <see cref="KinkValues"/> on the integer network, in integer arithmetic that reports overflow.</summary>
-public static class ScaledKinkValues
+/// <summary>
+/// The backward pass of <see cref="KinkValues"/> on the integer network, in integer arithmetic that
+/// reports overflow, shared by every region of one certification. The pass computes
+/// G_m = T_m·∂f/∂h_m layer by layer from the output down, and G_m depends only on the pattern of
+/// the layers after m. Regions share those suffixes far more than whole patterns (float32
+/// 2→64→64→64→1 on [-10,10]^2: 18 863 regions, 8 734 distinct patterns of layers 2–3, 2 527 of
+/// layer 3). So each G_m is computed once per distinct suffix and kept, up to a memory budget, and
+/// c_k for a unit of layer l is one dot product with G_{l+1}. That replaces a full backward pass per
+/// region, a quarter of a deep network's certification time.
+/// </summary>
+public abstract class ScaledKinkValues
 {
-    /// <summary>c_k for one unit from the scaled backward pass of a pattern, or null on overflow.</summary>
-    public static Func<int, Rational>? ForPattern(ScaledNetwork net, string pattern) => net.Apply(new OfPattern(pattern));
+    /// <summary>The shared values of one integer network.</summary>
+    public static ScaledKinkValues For(ScaledNetwork net) => net.Apply(new Make());
 
-    private sealed class OfPattern(string pattern) : IScaledNetworkOperation<Func<int, Rational>?>
+    /// <summary>c_k with the layers after unit k's fixed to <paramref name="pattern"/>, or null when a value does not fit the integer type.</summary>
+    public abstract Rational? Value(string pattern, int k);
+
+    private sealed class Make : IScaledNetworkOperation<ScaledKinkValues>
     {
-        public Func<int, Rational>? Apply<T>(ScaledNetwork<T> net) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
-        {
-            var scaled = Backward(net, pattern);
-            if (scaled is null) return null;
-            return k => new Rational(Integers.ToBig(scaled[k]), net.DownstreamScale[net.Network.Neurons[k].Layer]);
-        }
+        public ScaledKinkValues Apply<T>(ScaledNetwork<T> net) where T : struct, IBinaryInteger<T>, ISignedNumber<T> => new Of<T>(net);
     }
 
-    /// <summary>
-    /// T_l·c_k for every ReLU unit (T_l = D_{l+1}q_{l+1}⋯D_L q_L, see <see cref="ScaledNetwork"/>): each
-    /// unit above passes q (on) or p (off) times its share, as in the forward pass; null when a value does not fit T.
-    /// </summary>
-    public static T[]? Backward<T>(ScaledNetwork<T> net, string pattern) where T : struct, IBinaryInteger<T>, ISignedNumber<T>
+    private sealed class Of<T>(ScaledNetwork<T> net) : ScaledKinkValues where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
-        var network = net.Network;
-        var values = new T[network.NeuronCount];
-        var layers = network.Layers;
-        T[] g = [T.One];
-        for (int l = layers.Count - 2; l >= 0; l--)
+        /// <summary>Bytes of kept vectors and their keys; beyond it a vector is computed and not kept (the values are the same).</summary>
+        private const long Budget = 64L << 20;
+
+        private static readonly T[] Output = [T.One];
+        private readonly Network _network = net.Network;
+
+        /// <summary>Per layer m: the pattern suffix of the layers after m → G_m (null: it overflowed T).</summary>
+        private readonly ConcurrentDictionary<string, T[]?>[] _kept =
+            [.. net.Network.Layers.Select(_ => new ConcurrentDictionary<string, T[]?>(StringComparer.Ordinal))];
+        private long _bytes;
+
+        /// <summary>T_l·c_k = Σ_i (D_{l+1}W_{l+1})_{ik}·factor_i·G_{l+1,i}, divided by T_l.</summary>
+        public override Rational? Value(string pattern, int k)
         {
-            var above = layers[l + 1];
+            var (l, j) = (_network.Neurons[k].Layer, _network.Neurons[k].Unit);
+            if (Gradient(l + 1, pattern) is not T[] above) return null;
             var weights = net.Weights[l + 1];
-            var current = new T[layers[l].Outputs];
-            for (int i = 0; i < above.Outputs; i++)
+            T sum = T.Zero;
+            for (int i = 0; i < above.Length; i++)
             {
-                bool passes = above.Activation == Activation.Identity || pattern[network.IndexOf(l + 1, i)] == '1';
-                T factor = passes ? net.OnFactors[l + 1] : net.OffFactors[l + 1];
-                if (T.IsZero(factor) || T.IsZero(g[i])) continue;
-                T gi = g[i];
-                if (factor != T.One && !Integers.TryMultiply(factor, gi, out gi)) return null;
+                if (!TryShare(l + 1, i, pattern, above[i], out T share)) return null;
+                if (!T.IsZero(share) && !T.IsZero(weights[i][j]) && !Integers.TryMultiplyAdd(sum, weights[i][j], share, out sum)) return null;
+            }
+            return new Rational(Integers.ToBig(sum), net.DownstreamScale[l]);
+        }
+
+        /// <summary>G_m, from the pattern of the layers after m: kept, or computed from G_{m+1}.</summary>
+        private T[]? Gradient(int m, string pattern)
+        {
+            if (m == _network.Layers.Count - 1) return Output;
+            var suffix = pattern.AsSpan(_network.FirstNeuronOfLayer[m + 1]);
+            var kept = _kept[m].GetAlternateLookup<ReadOnlySpan<char>>();
+            if (kept.TryGetValue(suffix, out var known)) return known;
+            var g = Gradient(m + 1, pattern) is T[] above ? Step(m, pattern, above) : null;
+            long size = 16L * (g?.Length ?? 0) + 2L * suffix.Length + 64;
+            if (Interlocked.Add(ref _bytes, size) <= Budget) kept.TryAdd(suffix, g);
+            return g;
+        }
+
+        /// <summary>G_m from G_{m+1}: each unit of layer m + 1 passes q (on) or p (off) times its share, as in the forward pass.</summary>
+        private T[]? Step(int m, string pattern, T[] above)
+        {
+            var weights = net.Weights[m + 1];
+            var current = new T[_network.Layers[m].Outputs];
+            for (int i = 0; i < above.Length; i++)
+            {
+                if (!TryShare(m + 1, i, pattern, above[i], out T share)) return null;
+                if (T.IsZero(share)) continue;
                 var row = weights[i];
                 for (int j = 0; j < current.Length; j++)
-                    if (!T.IsZero(row[j]) && !Integers.TryMultiplyAdd(current[j], row[j], gi, out current[j])) return null;
+                    if (!T.IsZero(row[j]) && !Integers.TryMultiplyAdd(current[j], row[j], share, out current[j])) return null;
             }
-            if (layers[l].Activation == Activation.Relu)
-                for (int j = 0; j < current.Length; j++) values[network.IndexOf(l, j)] = current[j];
-            g = current;
+            return current;
         }
-        return values;
+
+        /// <summary>factor·g for unit i of layer m: q or p by its bit (1 for identity layers); false when it does not fit T.</summary>
+        private bool TryShare(int m, int i, string pattern, T g, out T share)
+        {
+            bool passes = _network.Layers[m].Activation == Activation.Identity || pattern[_network.IndexOf(m, i)] == '1';
+            T factor = passes ? net.OnFactors[m] : net.OffFactors[m];
+            if (T.IsZero(factor) || T.IsZero(g)) { share = T.Zero; return true; }
+            if (factor == T.One) { share = g; return true; }
+            return Integers.TryMultiply(factor, g, out share);
+        }
     }
 }
