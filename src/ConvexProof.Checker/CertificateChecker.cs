@@ -141,9 +141,12 @@ public static class CertificateChecker
 
     /// <summary>
     /// Local maps for every region, each made once, on first use: the region checks ask for them in
-    /// parallel, with no barrier between breadth-first levels. Region 0 by a forward pass; any other
-    /// from its parent in a breadth-first walk over the claimed neighbour links, or from region 0 when
-    /// not linked to it (any base gives the exact same maps; a neighbour just makes it cheap).
+    /// parallel. Region 0 by a forward pass; any other from its parent in a spanning tree of the
+    /// claimed neighbour links, or from region 0 when not linked to it (any base gives the exact same
+    /// maps; a neighbour just makes it cheap). The tree is grown from region 0 along the cheapest
+    /// link first (Prim's order), a link costing more the earlier its first differing unit: a flip in
+    /// an early layer changes every later row, one in the last layer only the output (2→64→64→64→1:
+    /// 1 892 first-layer flips to replay instead of 4 041 in a breadth-first tree, check -6 to -11%).
     /// Ancestors not made yet are made first, oldest first, without recursion (a chain of regions
     /// can be as long as the certificate); two threads may make the same maps, with equal results.
     /// </summary>
@@ -152,11 +155,12 @@ public static class CertificateChecker
         var calculator = new LocalMaps(network);
         var (maps, parent, seen) = (new RegionMaps?[regions.Length], new int[regions.Length], new bool[regions.Length]);
         maps[0] = calculator.Compute(patterns[0]);
-        var walk = new Queue<int>([0]);
-        seen[0] = true;
-        while (walk.TryDequeue(out int r))
-            foreach (int n in ClaimedNeighbours(regions[r], regions.Length))
-                if (!seen[n]) { seen[n] = true; parent[n] = r; walk.Enqueue(n); }
+        var links = new PriorityQueue<(int From, int To), int>(); // longest common pattern prefix first
+        void Reach(int r) { seen[r] = true; foreach (int n in ClaimedNeighbours(regions[r], regions.Length)) Link(r, n); }
+        void Link(int r, int n) { if (!seen[n]) links.Enqueue((r, n), -patterns[r].AsSpan().CommonPrefixLength(patterns[n])); }
+        Reach(0);
+        while (links.TryDequeue(out var link, out _))
+            if (!seen[link.To]) { parent[link.To] = link.From; Reach(link.To); }
         return r =>
         {
             if (Volatile.Read(ref maps[r]) is { } made) return made;

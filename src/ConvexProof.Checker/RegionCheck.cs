@@ -171,8 +171,7 @@ internal sealed class RegionCheck(CheckContext ctx, int region, RegionEntry entr
         for (int t = 0; t < terms.Length; t++)
             multipliers[t] = Signed(rows[t].Sign, Scaled(Scaled(terms[t].P, lambdas, terms[t].Q), scale, rows[t].Scale));
         multipliers[^1] = Signed(-target.Sign, Scaled(lambdas, scale, target.Scale));
-        var column = new Integer[rows.Length];
-        int difference = 0;
+        var (column, difference) = (new Integer[rows.Length], 0);
         for (int i = 0; i <= _d; i++)
         {
             for (int t = 0; t < rows.Length; t++) column[t] = rows[t].Z[i];
