@@ -262,6 +262,23 @@ public static class Report
           the morning's code took 2.22 s on 3-decimal d4_12x12 in the 06:49 run of this table and
           3.2–4.1 s at 14:30 (the current code 3.1–3.6 s beside it). Compare the ratios between
           runs (check/certify, float32 vs 3-decimal µs/region), not the absolute times.
+        - **Work shared between regions** (2026-12-02, afternoon; `perf record -g`, medians of
+          alternating runs). A quarter of f32 d2_64x64x64's certify time (24%) was the backward pass for
+          the kink values, run in full for every region although the gradient of layer m depends only
+          on the pattern of the layers after m: that network's 18 863 regions have 8 734 distinct
+          patterns of layers 2–3 and 2 527 of layer 3. The engine now keeps each gradient per distinct
+          suffix (a 64 MiB budget) and gets each c_k as one dot product: certify f32 d2_64x64x64 −21%
+          wall (−25% CPU), 3-decimal d2_64x64x64 −19%, f32 d3_10x10x10x10x10 −5%, byte-identical
+          certificates. The checker, which replays each region's maps from a parent's, took its
+          parents from a breadth-first tree; a flip in the first layer changes every later row, and
+          that tree needed 4 041 of them on d2_64x64x64 where 1 892 suffice. A spanning tree grown
+          cheapest link first (Prim's order, a link costing more the earlier its first differing unit)
+          needs the minimum: check −6 to −11% on the two-input certificates. Certify gained more than
+          check, so check/certify rose on the deep two-input networks (3-decimal d2_64x64x64 about
+          0.58 in the alternating runs). What the checker spends now: replaying maps (38% of its CPU
+          on d2_64x64x64, in checked 128-bit integers where the engine's forward pass runs unchecked on
+          proven bounds), the collector (15%: every region's maps stay live for its neighbours), and
+          parsing. Its code budget (1 500 lines) leaves no room for a second, unchecked arithmetic.
 
 
         """;
