@@ -120,6 +120,46 @@ public class FixedWidthTests
         Assert.True(solved > 300, $"{solved} solved");
     }
 
+    /// <summary>
+    /// A kept BigInteger elimination replayed on other right-hand sides of the same columns gives
+    /// exactly what a fresh BigInteger solve gives: the same numerators and denominator, or none
+    /// (inconsistent right-hand sides, rectangular systems, pivoting rows exchanged).
+    /// </summary>
+    [Fact]
+    public void AKeptEliminationResolvesExactlyAsAFreshSolve()
+    {
+        var random = new Random(15);
+        int kept = 0, resolved = 0, inconsistent = 0;
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int rows = random.Next(2, 8), n = random.Next(1, rows + 1);
+            int bits = random.Next(120, 220); // wide enough for the BigInteger elimination
+            var columns = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, rows).Select(_ => Boundary(random, random.Next(1, bits))).ToArray()).ToArray();
+            if (random.Next(3) == 0) foreach (var column in columns) column[random.Next(rows)] = 0; // zero pivots: rows exchanged
+            BigInteger[] Rhs()
+            {
+                if (random.Next(3) == 0) return [.. Enumerable.Range(0, rows).Select(_ => Boundary(random, bits))]; // inconsistent when rows > n
+                var weights = columns.Select(_ => (BigInteger)random.Next(-3, 4)).ToArray(); // in the columns' span
+                return [.. Enumerable.Range(0, rows).Select(i => columns.Select((c, j) => c[i] * weights[j]).Aggregate(BigInteger.Zero, BigInteger.Add))];
+            }
+            ExactLinearSolve.Solve(columns, Rhs(), rows, out var elimination);
+            if (elimination is null) continue; // dependent columns, or narrow enough for the stack
+            kept++;
+            for (int again = 0; again < 4; again++)
+            {
+                var rhs = Rhs();
+                var expected = ExactLinearSolve.SolveBig(columns, rhs, rows);
+                var actual = ExactLinearSolve.Resolve(elimination, rhs);
+                Assert.Equal(expected is null, actual is null);
+                if (expected is not ScaledSolution e) { inconsistent++; continue; }
+                resolved++;
+                Assert.Equal(e.Denominator, actual!.Value.Denominator);
+                Assert.Equal(e.Numerators, actual.Value.Numerators);
+            }
+        }
+        Assert.True(kept > 200 && resolved > 500 && inconsistent > 50, $"{kept} kept, {resolved} resolved, {inconsistent} inconsistent");
+    }
+
     [Fact]
     public void SignsOfWide128BitRowsAtShortPointsAreExact()
     {

