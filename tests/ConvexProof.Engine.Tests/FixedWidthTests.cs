@@ -121,35 +121,46 @@ public class FixedWidthTests
     }
 
     /// <summary>
-    /// A kept BigInteger elimination replayed on other right-hand sides of the same columns gives
-    /// exactly what a fresh BigInteger solve gives: the same numerators and denominator, or none
-    /// (inconsistent right-hand sides, rectangular systems, pivoting rows exchanged).
+    /// A kept elimination replayed on other right-hand sides of the same columns gives exactly what
+    /// a fresh BigInteger solve gives: the same numerators and denominator, or none (inconsistent
+    /// right-hand sides, rectangular systems, pivoting rows exchanged). Eliminations on the stack
+    /// (narrow columns) and in BigInteger (wide ones) both occur, and a right-hand side too wide for
+    /// the stack elimination's width is replayed in BigInteger.
     /// </summary>
     [Fact]
     public void AKeptEliminationResolvesExactlyAsAFreshSolve()
     {
         var random = new Random(15);
-        int kept = 0, resolved = 0, inconsistent = 0;
-        for (int trial = 0; trial < 600; trial++)
+        int onStack = 0, inBig = 0, resolved = 0, inconsistent = 0, wider = 0;
+        for (int trial = 0; trial < 900; trial++)
         {
             int rows = random.Next(2, 8), n = random.Next(1, rows + 1);
-            int bits = random.Next(120, 220); // wide enough for the BigInteger elimination
+            int bits = random.Next(3) switch { 0 => random.Next(2, 40), 1 => random.Next(40, 120), _ => random.Next(120, 220) };
             var columns = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, rows).Select(_ => Boundary(random, random.Next(1, bits))).ToArray()).ToArray();
             if (random.Next(3) == 0) foreach (var column in columns) column[random.Next(rows)] = 0; // zero pivots: rows exchanged
             BigInteger[] Rhs()
             {
-                if (random.Next(3) == 0) return [.. Enumerable.Range(0, rows).Select(_ => Boundary(random, bits))]; // inconsistent when rows > n
+                switch (random.Next(4))
+                {
+                    case 0: return [.. Enumerable.Range(0, rows).Select(_ => Boundary(random, bits))]; // inconsistent when rows > n
+                    case 1: return [.. Enumerable.Range(0, rows).Select(_ => Boundary(random, bits + 300))]; // wider than the columns
+                }
                 var weights = columns.Select(_ => (BigInteger)random.Next(-3, 4)).ToArray(); // in the columns' span
                 return [.. Enumerable.Range(0, rows).Select(i => columns.Select((c, j) => c[i] * weights[j]).Aggregate(BigInteger.Zero, BigInteger.Add))];
             }
-            ExactLinearSolve.Solve(columns, Rhs(), rows, out var elimination);
-            if (elimination is null) continue; // dependent columns, or narrow enough for the stack
-            kept++;
+            var first = Rhs();
+            var fresh = ExactLinearSolve.Solve(columns, first, rows, out var elimination);
+            var reference = ExactLinearSolve.SolveBig(columns, first, rows);
+            Assert.Equal(reference?.Denominator, fresh?.Denominator);
+            Assert.Equal(reference?.Numerators, fresh?.Numerators);
+            if (elimination is null) continue; // dependent columns
+            if (elimination.Words is null) inBig++; else onStack++;
             for (int again = 0; again < 4; again++)
             {
                 var rhs = Rhs();
                 var expected = ExactLinearSolve.SolveBig(columns, rhs, rows);
                 var actual = ExactLinearSolve.Resolve(elimination, rhs);
+                if (elimination.Words is not null && rhs.Any(v => v.GetBitLength() > bits + 200)) wider++;
                 Assert.Equal(expected is null, actual is null);
                 if (expected is not ScaledSolution e) { inconsistent++; continue; }
                 resolved++;
@@ -157,7 +168,8 @@ public class FixedWidthTests
                 Assert.Equal(e.Numerators, actual.Value.Numerators);
             }
         }
-        Assert.True(kept > 200 && resolved > 500 && inconsistent > 50, $"{kept} kept, {resolved} resolved, {inconsistent} inconsistent");
+        Assert.True(onStack > 150 && inBig > 100 && resolved > 800 && inconsistent > 50 && wider > 50,
+            $"{onStack} on the stack, {inBig} in BigInteger, {resolved} resolved, {inconsistent} inconsistent, {wider} wider right-hand sides");
     }
 
     [Fact]

@@ -33,21 +33,29 @@ public static class ExactLinearSolve
         int n = columns.Count;
         if (n == 0 || n > rows) return null;
         int words = FixedWidth(columns, rhs, rows);
-        if (words <= MaxFixedWidth && words * rows * (n + 1) <= MaxFixedWidthWords) return SolveFixedWidth(columns, rhs, rows, words);
+        if (words <= MaxFixedWidth && words * rows * (n + 1) <= MaxFixedWidthWords) return SolveFixedWidth(columns, rhs, rows, words, out elimination);
         return EliminateBig(columns, rhs, rows, out elimination);
     }
 
     /// <summary>
-    /// A finished fraction-free elimination of a set of columns (<see cref="SolveBig"/>'s matrix with
-    /// the multipliers of each step left below the diagonal, and the row order its pivoting chose).
+    /// A finished fraction-free elimination of a set of columns, with the multipliers of each step
+    /// left below the diagonal and the row order its pivoting chose: in BigInteger
+    /// (<see cref="Matrix"/>), or in fixed-width words (<see cref="Words"/>, with each pivot prepared as
+    /// an exact divisor, and the widest column entry, which bounds the width a new right-hand side needs).
     /// </summary>
     public sealed class Elimination
     {
-        internal Elimination(BigInteger[][] matrix, int[] order, int columns) => (Matrix, Order, Columns) = (matrix, order, columns);
+        internal Elimination(int[] order, int columns) => (Order, Columns) = (order, columns);
 
-        internal BigInteger[][] Matrix { get; }
         internal int[] Order { get; }
         internal int Columns { get; }
+        internal BigInteger[][]? Matrix { get; init; }
+        internal ulong[]? Words { get; init; }
+        internal int Width { get; init; }
+        internal long ColumnBits { get; init; }
+        internal ulong[]? Inverses { get; init; }
+        internal int[]? Shifts { get; init; }
+        internal bool[]? Negative { get; init; }
     }
 
     /// <summary>
@@ -58,7 +66,8 @@ public static class ExactLinearSolve
     /// </summary>
     public static ScaledSolution? Resolve<T>(Elimination elimination, T[] rhs) where T : struct, IBinaryInteger<T>
     {
-        var (a, n, rows) = (elimination.Matrix, elimination.Columns, elimination.Order.Length);
+        if (elimination.Words is not null) return ResolveFixedWidth(elimination, rhs);
+        var (a, n, rows) = (elimination.Matrix!, elimination.Columns, elimination.Order.Length);
         var b = new BigInteger[rows];
         for (int i = 0; i < rows; i++) b[i] = Integers.ToBig(rhs[elimination.Order[i]]);
         BigInteger previous = BigInteger.One;
@@ -87,16 +96,27 @@ public static class ExactLinearSolve
     /// n + 1 such products, and by Hadamard's inequality an m-minor is below (√rows·2^B)^m for
     /// entries below 2^B: so all of them are below (n + 1)·(√rows·2^B)^(2n).
     /// </summary>
-    private static int FixedWidth<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T>
+    private static int FixedWidth<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T> =>
+        WidthFor(Math.Max(ColumnBits(columns, rows), Bits(rhs, rows)), rows, columns.Count);
+
+    /// <summary>The longest entry, in bits (two's complement, sign included).</summary>
+    private static long ColumnBits<T>(IReadOnlyList<T[]> columns, int rows) where T : struct, IBinaryInteger<T>
     {
         long bits = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            bits = Math.Max(bits, rhs[i].GetShortestBitLength());
-            foreach (var column in columns) bits = Math.Max(bits, column[i].GetShortestBitLength());
-        }
+        foreach (var column in columns) bits = Math.Max(bits, Bits(column, rows));
+        return bits;
+    }
+
+    private static long Bits<T>(T[] column, int rows) where T : struct, IBinaryInteger<T>
+    {
+        long bits = 0;
+        for (int i = 0; i < rows; i++) bits = Math.Max(bits, column[i].GetShortestBitLength());
+        return bits;
+    }
+
+    private static int WidthFor(long bits, int rows, int n)
+    {
         // |entry| ≤ 2^(bits − 1) < 2^bits; √rows ≤ 2^⌈⌈log2 rows⌉/2⌉.
-        int n = columns.Count;
         long halfLog = (64 - BitOperations.LeadingZeroCount((ulong)(rows - 1)) + 1) / 2;
         long total = 2 * n * (bits + halfLog) + (64 - BitOperations.LeadingZeroCount((ulong)(n + 1))) + 1; // + 1: the sign
         return (int)Math.Min(total / 64 + 1, int.MaxValue / 4);
@@ -107,24 +127,24 @@ public static class ExactLinearSolve
     /// (<see cref="FixedWidthIntegers"/>, exact by <see cref="FixedWidth"/>): the same numbers
     /// without an allocation per operation.
     /// </summary>
-    private static ScaledSolution? SolveFixedWidth<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows, int words) where T : struct, IBinaryInteger<T>
+    private static ScaledSolution? SolveFixedWidth<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows, int words, out Elimination? elimination) where T : struct, IBinaryInteger<T>
     {
+        elimination = null;
         int n = columns.Count, width = n + 1;
         Span<ulong> matrix = stackalloc ulong[rows * width * words];
-        Span<ulong> scratch = stackalloc ulong[6 * words];
-        Span<ulong> inverse = stackalloc ulong[words];
+        Span<ulong> scratch = stackalloc ulong[5 * words];
         Span<ulong> Entry(Span<ulong> m, int i, int j) => m.Slice((i * width + j) * words, words);
         Span<ulong> Row(Span<ulong> m, int i) => m.Slice(i * width * words, width * words);
+        var order = new int[rows];
         for (int i = 0; i < rows; i++)
         {
             for (int j = 0; j < n; j++) FixedWidthIntegers.Set(Entry(matrix, i, j), columns[j][i]);
             FixedWidthIntegers.Set(Entry(matrix, i, n), rhs[i]);
+            order[i] = i;
         }
-        var first = scratch[..words];
-        var second = scratch.Slice(words, words);
         var divisionScratch = scratch.Slice(2 * words, 3 * words);
-        int previousShift = -1; // −1: the previous pivot is 1
-        bool previousNegative = false;
+        // Each pivot prepared as an exact divisor: for the next step, the back substitution and replays.
+        var (inverses, shifts, negative) = (new ulong[n * words], new int[n], new bool[n]);
         for (int k = 0; k < n; k++)
         {
             int pivot = -1;
@@ -134,25 +154,72 @@ public static class ExactLinearSolve
             {
                 Span<ulong> upper = Row(matrix, k), lower = Row(matrix, pivot);
                 for (int w = 0; w < upper.Length; w++) (upper[w], lower[w]) = (lower[w], upper[w]);
+                (order[k], order[pivot]) = (order[pivot], order[k]);
             }
             for (int i = k + 1; i < rows; i++)
-            {
-                for (int j = k + 1; j <= n; j++)
-                {
-                    var target = Entry(matrix, i, j);
-                    FixedWidthIntegers.Multiply(Entry(matrix, k, k), target, first);
-                    FixedWidthIntegers.Multiply(Entry(matrix, i, k), Entry(matrix, k, j), second);
-                    FixedWidthIntegers.Subtract(first, second);
-                    if (previousShift >= 0) FixedWidthIntegers.DivideExact(first, previousShift, previousNegative, inverse, second);
-                    first.CopyTo(target);
-                }
-            }
-            if (k + 1 < rows) previousShift = FixedWidthIntegers.PrepareDivisor(Entry(matrix, k, k), inverse, divisionScratch, out previousNegative);
+                for (int j = k + 1; j <= n; j++) Step(matrix, width, words, i, j, k, scratch[..(2 * words)], shifts, negative, inverses);
+            shifts[k] = FixedWidthIntegers.PrepareDivisor(Entry(matrix, k, k), inverses.AsSpan(k * words, words), divisionScratch, out negative[k]);
         }
+        elimination = new Elimination(order, n)
+        {
+            Words = matrix.ToArray(), Width = words, ColumnBits = ColumnBits(columns, rows), Inverses = inverses, Shifts = shifts, Negative = negative,
+        };
+        return BackSubstitution(matrix, elimination);
+    }
+
+    /// <summary>
+    /// One step of the fixed-width elimination on entry (i, j): (a_kk·a_ij − a_ik·a_kj) / p_{k−1},
+    /// exact, p_{k−1} the previous pivot (1 at step 0) prepared as a divisor; two entries of scratch.
+    /// </summary>
+    private static void Step(Span<ulong> m, int width, int words, int i, int j, int k, Span<ulong> scratch, int[] shifts, bool[] negative, ulong[] inverses)
+    {
+        Span<ulong> first = scratch[..words], second = scratch.Slice(words, words);
+        var target = m.Slice((i * width + j) * words, words);
+        FixedWidthIntegers.Multiply(m.Slice((k * width + k) * words, words), target, first);
+        FixedWidthIntegers.Multiply(m.Slice((i * width + k) * words, words), m.Slice((k * width + j) * words, words), second);
+        FixedWidthIntegers.Subtract(first, second);
+        if (k > 0) FixedWidthIntegers.DivideExact(first, shifts[k - 1], negative[k - 1], inverses.AsSpan((k - 1) * words, words), second);
+        first.CopyTo(target);
+    }
+
+    /// <summary>
+    /// <see cref="Resolve{T}"/> on a fixed-width elimination: its matrix with the new right-hand
+    /// side (in the pivoting's row order) as the last column, updated by the kept steps. When the new
+    /// side is wider than the elimination's width allows, the same steps in BigInteger.
+    /// </summary>
+    private static ScaledSolution? ResolveFixedWidth<T>(Elimination e, T[] rhs) where T : struct, IBinaryInteger<T>
+    {
+        int n = e.Columns, rows = e.Order.Length, words = e.Width, width = n + 1;
+        if (WidthFor(Math.Max(e.ColumnBits, Bits(rhs, rows)), rows, n) > words)
+        {
+            var big = new BigInteger[rows][];
+            for (int i = 0; i < rows; i++)
+            {
+                big[i] = new BigInteger[n];
+                for (int j = 0; j < n; j++) big[i][j] = FixedWidthIntegers.ToBigInteger(e.Words.AsSpan((i * width + j) * words, words));
+            }
+            return Resolve(new Elimination(e.Order, n) { Matrix = big }, rhs);
+        }
+        Span<ulong> matrix = stackalloc ulong[e.Words!.Length];
+        e.Words.CopyTo(matrix);
+        Span<ulong> scratch = stackalloc ulong[2 * words];
+        for (int i = 0; i < rows; i++) FixedWidthIntegers.Set(matrix.Slice((i * width + n) * words, words), rhs[e.Order[i]]);
+        for (int k = 0; k < n; k++)
+            for (int i = k + 1; i < rows; i++) Step(matrix, width, words, i, n, k, scratch, e.Shifts!, e.Negative!, e.Inverses!);
+        return BackSubstitution(matrix, e);
+    }
+
+    /// <summary>The fixed-width back substitution: y_k = D·λ_k, with D &gt; 0 (null when inconsistent); the matrix is overwritten.</summary>
+    private static ScaledSolution? BackSubstitution(Span<ulong> matrix, Elimination e)
+    {
+        int n = e.Columns, rows = e.Order.Length, words = e.Width, width = n + 1;
+        Span<ulong> scratch = stackalloc ulong[2 * words];
+        Span<ulong> first = scratch[..words], second = scratch[words..];
+        Span<ulong> Entry(Span<ulong> m, int i, int j) => m.Slice((i * width + j) * words, words);
         for (int i = n; i < rows; i++) if (!FixedWidthIntegers.IsZero(Entry(matrix, i, n))) return null; // inconsistent
         var det = Entry(matrix, n - 1, n - 1);
         bool negative = FixedWidthIntegers.IsNegative(det);
-        // Back substitution, y_k overwriting the right-hand side of row k.
+        // y_k overwrites the right-hand side of row k.
         for (int k = n - 1; k >= 0; k--)
         {
             var v = Entry(matrix, k, n);
@@ -164,8 +231,7 @@ public static class ExactLinearSolve
                 FixedWidthIntegers.Multiply(akj, Entry(matrix, j, n), second);
                 FixedWidthIntegers.Subtract(first, second);
             }
-            int shift = FixedWidthIntegers.PrepareDivisor(Entry(matrix, k, k), inverse, divisionScratch, out bool negativePivot);
-            FixedWidthIntegers.DivideExact(first, shift, negativePivot, inverse, second);
+            FixedWidthIntegers.DivideExact(first, e.Shifts![k], e.Negative![k], e.Inverses.AsSpan(k * words, words), second);
             first.CopyTo(v);
         }
         var y = new BigInteger[n];
@@ -212,7 +278,7 @@ public static class ExactLinearSolve
             }
             previous = a[k][k];
         }
-        elimination = new Elimination(a, order, n);
+        elimination = new Elimination(order, n) { Matrix = a };
         return BackSubstitution(a, b, n, rows);
     }
 
