@@ -79,10 +79,13 @@ public abstract class ScaledKinkValues
 
     private sealed class Of<T>(ScaledNetwork<T> net) : ScaledKinkValues where T : struct, IBinaryInteger<T>, ISignedNumber<T>
     {
-        /// <summary>Bytes of kept vectors and their keys; beyond it a vector is computed and not kept (the values are the same).</summary>
+        /// <summary>Bytes (estimated) of kept vectors and their keys; beyond it a vector is computed and not kept (the values are the same).</summary>
         private const long Budget = 64L << 20;
 
         private static readonly T[] Output = [T.One];
+
+        /// <summary>About what one kept entry occupies (a BigInteger also holds an array of its words).</summary>
+        private static readonly long EntryBytes = typeof(T) == typeof(BigInteger) ? 64 : System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         private readonly Network _network = net.Network;
 
         /// <summary>Per layer m: the pattern suffix of the layers after m → G_m (null: it overflowed T).</summary>
@@ -113,7 +116,7 @@ public abstract class ScaledKinkValues
             var kept = _kept[m].GetAlternateLookup<ReadOnlySpan<char>>();
             if (kept.TryGetValue(suffix, out var known)) return known;
             var g = Gradient(m + 1, pattern) is T[] above ? Step(m, pattern, above) : null;
-            long size = 16L * (g?.Length ?? 0) + 2L * suffix.Length + 64;
+            long size = EntryBytes * (g?.Length ?? 0) + 2L * suffix.Length + 64;
             if (Interlocked.Add(ref _bytes, size) <= Budget) kept.TryAdd(suffix, g);
             return g;
         }

@@ -10,7 +10,10 @@ namespace ConvexProof.Geometry;
 /// </summary>
 public readonly record struct ScaledSolution(BigInteger[] Numerators, BigInteger Denominator);
 
-/// <summary>Exact Gaussian elimination for the small systems that confirm a proposed LP basis.</summary>
+/// <summary>
+/// Exact Gaussian elimination for the small systems that confirm a proposed LP basis; an elimination
+/// can be kept and replayed on another right-hand side of the same basis.
+/// </summary>
 public static class ExactLinearSolve
 {
     /// <summary>
@@ -24,7 +27,7 @@ public static class ExactLinearSolve
         Solve(columns, rhs, rows, out _);
 
     /// <summary>
-    /// The same; when the numbers were too wide for the stack, also the elimination, which
+    /// The same, and the elimination (null when the columns are dependent), which
     /// <see cref="Resolve{T}"/> replays on another right-hand side of the same columns.
     /// </summary>
     public static ScaledSolution? Solve<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows, out Elimination? elimination) where T : struct, IBinaryInteger<T>
@@ -59,10 +62,11 @@ public static class ExactLinearSolve
     }
 
     /// <summary>
-    /// <see cref="SolveBig"/> for a new right-hand side of the columns that <paramref name="elimination"/>
-    /// eliminated: the same exact result, at the cost of the right-hand side's column alone. The row
-    /// exchanges are applied first: an exchange at step k swaps two rows below k, whose updates at
-    /// earlier steps used their own multipliers, which moved with them.
+    /// <see cref="Solve{T}(IReadOnlyList{T[]}, T[], int)"/> for a new right-hand side of the columns
+    /// that <paramref name="elimination"/> eliminated: the same exact result, at the cost of the
+    /// right-hand side's column alone. The row exchanges are applied first: an exchange at step k
+    /// swaps two rows below k, whose updates at earlier steps used their own multipliers, which moved
+    /// with them.
     /// </summary>
     public static ScaledSolution? Resolve<T>(Elimination elimination, T[] rhs) where T : struct, IBinaryInteger<T>
     {
