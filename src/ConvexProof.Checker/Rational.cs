@@ -134,14 +134,15 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
         // Chunks of up to 38 digits are exact in a UInt128; longer numbers combine them, most significant first.
         int length = (s.Length - start - 1) % 38 + 1;
         for (int i = start; i < s.Length; i += length, length = 38)
-        {
-            UInt128 chunk = 0;
-            foreach (byte c in s.Slice(i, length)) chunk = chunk * 10 + (uint)(c - '0');
-            value = i == start ? (Int128)chunk : value * ChunkBase + (Int128)chunk;
-        }
+            value = i == start ? (Int128)Chunk(s.Slice(i, length)) : value * ChunkBase + (Int128)Chunk(s.Slice(i, length));
         if (start == 1) value = -value;
         return true;
     }
+
+    /// <summary>Up to 38 digits, read as two 64-bit halves of at most 19 (one 128-bit product per digit is several times slower).</summary>
+    private static UInt128 Chunk(ReadOnlySpan<byte> d) => d.Length <= 19 ? Half(d) : (UInt128)Half(d[..^19]) * 10_000_000_000_000_000_000UL + Half(d[^19..]);
+
+    private static ulong Half(ReadOnlySpan<byte> d) { ulong v = 0; foreach (byte c in d) v = v * 10 + (uint)(c - '0'); return v; }
 
     private static readonly Integer ChunkBase = (Int128)BigInteger.Pow(10, 38);
 }

@@ -104,6 +104,16 @@ public class InputTests
             }
         Assert.False(Rational.TryParseCanonical("1" + new string('0', 40) + "x", out _));
         Assert.False(Rational.TryParseCanonical("0" + digits[..40], out _));
+        // Each chunk is read as two 64-bit halves of up to 19 digits: all nines, zeros and random digits
+        // at every length up to three chunks agree with BigInteger's parse.
+        var random = new Random(3);
+        for (int length = 1; length <= 116; length++)
+            foreach (string text in new[] { new string('9', length), "1" + new string('0', length - 1),
+                         string.Concat(Enumerable.Range(0, length).Select(i => (char)((i == 0 ? '1' : '0') + random.Next(i == 0 ? 9 : 10)))) })
+            {
+                Assert.True(Rational.TryParseCanonical("-" + text, out var value), text);
+                Assert.Equal(-System.Numerics.BigInteger.Parse(text), value.Numerator);
+            }
     }
 
     [Fact]
