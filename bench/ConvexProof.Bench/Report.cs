@@ -294,7 +294,10 @@ public static class Report
           elimination (the matrix with every step's multipliers, the pivoting's row order, each pivot
           prepared once as an exact divisor) and replays it on the next right-hand side, the cost of one
           column: certify f32 d6_8x8 −8 to −13%, f32 d4_12x12 −6 to −9%, 3-decimal d4_12x12 −8%,
-          f32 d3_10x10x10x10x10 −3 to −5%, f32 d2_64x64x64 −4%; byte-identical certificates.
+          f32 d3_10x10x10x10x10 −3 to −5%, f32 d2_64x64x64 −4%; byte-identical certificates. The
+          checker now reads each 38-digit chunk of a number as two 64-bit halves rather than with one
+          128-bit product per digit (9% of the f32 d3_10x10x10x10x10 check was that digit loop): that
+          check −5%, and two code lines fewer.
 
 
         """;
