@@ -253,7 +253,10 @@ public static class ExactLinearSolve
     internal static ScaledSolution? SolveBig<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows) where T : struct, IBinaryInteger<T> =>
         EliminateBig(columns, rhs, rows, out _);
 
-    /// <summary><see cref="SolveBig"/>, keeping the elimination for <see cref="Resolve{T}"/>.</summary>
+    /// <summary>
+    /// <see cref="SolveBig"/>, keeping the elimination: the columns are eliminated on their own, and
+    /// the right-hand side goes through the kept steps like any later one (<see cref="Resolve{T}"/>).
+    /// </summary>
     private static ScaledSolution? EliminateBig<T>(IReadOnlyList<T[]> columns, T[] rhs, int rows, out Elimination? elimination) where T : struct, IBinaryInteger<T>
     {
         elimination = null;
@@ -266,24 +269,20 @@ public static class ExactLinearSolve
             for (int j = 0; j < n; j++) a[i][j] = Integers.ToBig(columns[j][i]);
             order[i] = i;
         }
-        var b = new BigInteger[rows];
-        for (int i = 0; i < rows; i++) b[i] = Integers.ToBig(rhs[i]);
         BigInteger previous = BigInteger.One;
         for (int k = 0; k < n; k++)
         {
             int pivot = -1;
             for (int i = k; i < rows; i++) if (!a[i][k].IsZero) { pivot = i; break; }
             if (pivot < 0) return null; // dependent columns: not a basis
-            (a[k], a[pivot], b[k], b[pivot], order[k], order[pivot]) = (a[pivot], a[k], b[pivot], b[k], order[pivot], order[k]);
+            (a[k], a[pivot], order[k], order[pivot]) = (a[pivot], a[k], order[pivot], order[k]);
+            // a[i][k] stays: the step's multiplier, which the right-hand sides need.
             for (int i = k + 1; i < rows; i++)
-            {
                 for (int j = k + 1; j < n; j++) a[i][j] = (a[k][k] * a[i][j] - a[i][k] * a[k][j]) / previous;
-                b[i] = (a[k][k] * b[i] - a[i][k] * b[k]) / previous; // a[i][k] stays: the step's multiplier, for Resolve
-            }
             previous = a[k][k];
         }
         elimination = new Elimination(order, n) { Matrix = a };
-        return BackSubstitution(a, b, n, rows);
+        return Resolve(elimination, rhs);
     }
 
     /// <summary>y_k = D·λ_k from the eliminated matrix and right-hand side (null when inconsistent), with D &gt; 0.</summary>

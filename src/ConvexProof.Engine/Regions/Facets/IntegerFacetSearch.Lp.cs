@@ -121,7 +121,7 @@ internal sealed partial class IntegerFacetSearch<T>
     }
 
     /// <summary>
-    /// The BigInteger eliminations of this region's bases (by their facets in increasing order), kept
+    /// The eliminations of this region's bases (by their facets in increasing order), kept
     /// for the next right-hand side: 43–76% of the confirmations of the float32 networks with d ≥ 3
     /// solve on a basis already solved in the same region (for another bound or constraint).
     /// </summary>
