@@ -282,9 +282,12 @@ public static class Report
           Tried and not kept (alternating runs): replaying the checker's maps as coefficients over the
           flipped units' rows (one pass of scalars instead of (d + 1)-vectors: no gain, the replay is bound
           by allocation and collection); reading each JSON object's values in the key-validation pass
-          instead of by name (1–3% slower); GC settings (`GCgen0size`, `GCgen0MaxBudget` as environment
-          variables do not reach the native binary, and as a compiled-in option changed neither time nor
-          peak memory; the server GC lowered memory, not time). Trying a redundancy first on the
+          instead of by name (1–3% slower); GC settings: the native binary does read `DOTNET_GC…` environment
+          variables, but only as hexadecimal digits without a `0x` prefix (`DOTNET_GCHeapHardLimit=8000000`,
+          128 MiB, makes the d2_64x64x64 check run out of memory; `0x8000000` is silently ignored, which
+          is how an earlier test concluded they were not read). Measured that way (alternating runs, checks
+          of d2_64x64x64): first-generation budgets of 16 and 256 MiB against the compiled-in 64 MiB, and
+          the server GC, are within this machine's noise; the concurrent GC is already off. Trying a redundancy first on the
           region's remembered bases (a double inverse proposes, the exact solve decides) skipped the LP
           for about 60% of the Clarkson steps of f32 d4_12x12 but gained nothing there and cost 10% on
           f32 d6_8x8, where a third of the proposals failed exactly.
@@ -298,6 +301,18 @@ public static class Report
           checker now reads each 38-digit chunk of a number as two 64-bit halves rather than with one
           128-bit product per digit (9% of the f32 d3_10x10x10x10x10 check was that digit loop): that
           check −5%, and two code lines fewer.
+        - **Where the checker's time goes now** (Dec 2 evening, on an Intel Xeon 2-core machine that ran
+          about 1.5–2× slower than the AMD EPYC of the runs above; a stopwatch build, not committed).
+          3-decimal d2_64x64x64 (1.42 s): reading and parsing the 21 MB certificate 0.18 s (13%, one
+          thread), patterns and the spanning tree 0.05 s, the parallel region checks 1.10 s (77%),
+          conditions 0.05 s. Float32 d3_10x10x10x10x10 (4.0 s): parsing 0.48 s (12%), region checks
+          3.3 s. In both, perf puts 30% of the CPU in the collector, allocation and page faults. On
+          d2_64x64x64 the map replay is 31% inclusive and reading region entries 20%. On f32 d3 the
+          Farkas lists are 45%: parsing their 130–230-bit multipliers (each list repeats its common
+          denominator in every term) is 22%, and their BigInteger identities are 23%. A larger first
+          generation does not help (see the GC settings above). The next levers are to allocate less
+          (flat map storage, reading a repeated denominator once) and to parse the certificate in
+          parallel.
 
 
         """;
